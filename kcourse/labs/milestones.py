@@ -1,0 +1,240 @@
+"""Chapter 1 lab: the kernel milestones of the talk on a timeline.
+
+The data (`kcourse/data/milestones.csv`) lists the releases the talk names when it sets the stage:
+X running since 0.95, arch portability in 1.2 and 2.0, SMP in 2.0, finer locking in 2.2, 2.4 and 2.6.
+Everything here is pure standard library; `plot_timeline` imports matplotlib when it is called.
+
+    >>> from kcourse.labs import milestones
+    >>> data = milestones.load_milestones()
+    >>> milestones.latest_before(data, milestones.FIRST_OSDEM).version
+    '2.4'
+"""
+from __future__ import annotations
+
+import csv
+import io
+import platform
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "FIRST_OSDEM",
+    "Event",
+    "Gap",
+    "Milestone",
+    "MilestoneDataError",
+    "RECORDED_KERNEL_RELEASE",
+    "gaps",
+    "latest_before",
+    "load_milestones",
+    "parse_milestones",
+    "parse_version",
+    "plot_timeline",
+    "running_kernel",
+    "to_csv",
+    "years_between",
+]
+
+DAYS_PER_YEAR = 365.2425
+"""Mean length of a Gregorian year in days."""
+
+RECORDED_KERNEL_RELEASE = "6.18.44"
+"""`uname -r` of the machine this lab was written on (November 2026), used where /proc is missing."""
+
+
+@dataclass(frozen=True, order=True)
+class Milestone:
+    """One kernel release on the timeline."""
+
+    released: date
+    """Day the x.y.0 release came out."""
+    version: str
+    """Version string as Linus tagged it, e.g. `"2.4"`."""
+    note: str = ""
+    """What the talk says the release brought."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that is not a release but belongs on the timeline (a conference, say)."""
+
+    day: date
+    """The day it happened (the first day, for a multi-day event)."""
+    label: str
+    """Short text for the plot."""
+
+
+FIRST_OSDEM = Event(date(2001, 2, 3), "first (F)OSDEM")
+"""OSDEM 2001 ran on 3 and 4 February 2001 in Brussels (renamed FOSDEM from 2002)."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The time from one milestone to the next."""
+
+    start: Milestone
+    """The earlier release."""
+    end: Milestone
+    """The later release."""
+    years: float
+    """Years between the two release days."""
+
+
+class MilestoneDataError(ValueError):
+    """A milestone file that cannot be read; the message names the line and the fix."""
+
+
+_COLUMNS = ("version", "released", "note")
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """Turn `"2.6.39"` into `(2, 6, 39)` so versions sort as numbers, not as text.
+
+    Raises ValueError for anything that is not dot-separated non-negative integers.
+    """
+    parts = text.strip().split(".")
+    if not text.strip() or not all(p.isdigit() and p.isascii() for p in parts):
+        raise ValueError(f"not a kernel version: {text!r} (expected numbers joined by dots, e.g. '2.6.39')")
+    return tuple(int(p) for p in parts)
+
+
+def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
+    """Read milestones from CSV text; lines starting with `#` are comments.
+
+    The header must be `version,released,note`. Dates are ISO (`YYYY-MM-DD`). The result is sorted
+    by release day. Problems raise MilestoneDataError naming `source:line`.
+    """
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise MilestoneDataError(f"{source}: no header line (expected 'version,released,note')")
+    header_no, header = lines[0]
+    columns = tuple(c.strip() for c in next(csv.reader([header])))
+    if columns != _COLUMNS:
+        raise MilestoneDataError(
+            f"{source}:{header_no}: header is {','.join(columns)!r} (expected 'version,released,note')"
+        )
+    result = []
+    seen: dict[str, int] = {}
+    for line_no, line in lines[1:]:
+        row = next(csv.reader([line]))
+        if len(row) != len(_COLUMNS):
+            raise MilestoneDataError(f"{source}:{line_no}: expected 3 fields, got {len(row)} (quote a note that holds a comma)")
+        version, released, note = (field.strip() for field in row)
+        try:
+            parse_version(version)
+        except ValueError as exc:
+            raise MilestoneDataError(f"{source}:{line_no}: version: {exc}") from None
+        try:
+            day = date.fromisoformat(released)
+        except ValueError:
+            raise MilestoneDataError(f"{source}:{line_no}: released: {released!r} is not an ISO date (write YYYY-MM-DD)") from None
+        if version in seen:
+            raise MilestoneDataError(f"{source}:{line_no}: version {version} already given on line {seen[version]}")
+        seen[version] = line_no
+        result.append(Milestone(day, version, note))
+    return sorted(result)
+
+
+def load_milestones(path: str | Path | None = None) -> list[Milestone]:
+    """Load the course's milestone table (or another file in the same format)."""
+    if path is None:
+        text = resources.files("kcourse").joinpath("data/milestones.csv").read_text(encoding="utf-8")
+        return parse_milestones(text, source="kcourse/data/milestones.csv")
+    path = Path(path)
+    return parse_milestones(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def to_csv(milestones: Iterable[Milestone]) -> str:
+    """Write milestones in the format `parse_milestones` reads."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_COLUMNS)
+    for m in milestones:
+        writer.writerow([m.version, m.released.isoformat(), m.note])
+    return out.getvalue()
+
+
+def years_between(start: date, end: date) -> float:
+    """Years from `start` to `end` (negative if `end` is earlier), using the mean Gregorian year."""
+    return (end - start).days / DAYS_PER_YEAR
+
+
+def gaps(
+    milestones: Sequence[Milestone], *, years: Callable[[date, date], float] = years_between
+) -> list[Gap]:
+    """The gaps between consecutive milestones (sorted by day first), measured with `years`."""
+    ordered = sorted(milestones)
+    return [Gap(a, b, years(a.released, b.released)) for a, b in zip(ordered, ordered[1:])]
+
+
+def latest_before(milestones: Iterable[Milestone], day: date | Event) -> Milestone | None:
+    """The newest milestone released on or before `day`, or None if none was out yet."""
+    if isinstance(day, Event):
+        day = day.day
+    out = [m for m in milestones if m.released <= day]
+    return max(out) if out else None
+
+
+def running_kernel() -> tuple[str, bool]:
+    """The release of the kernel running this notebook and whether it is live (True) or recorded.
+
+    On Linux this is `platform.release()` (the same as `uname -r`); elsewhere the recorded sample
+    RECORDED_KERNEL_RELEASE stands in, so the cell still runs.
+    """
+    if sys.platform.startswith("linux"):
+        return platform.release(), True
+    return RECORDED_KERNEL_RELEASE, False
+
+
+def plot_timeline(
+    milestones: Sequence[Milestone],
+    events: Sequence[Event] = (FIRST_OSDEM,),
+    *,
+    years: Callable[[date, date], float] = years_between,
+    ax=None,
+):
+    """Draw the milestones on a time axis, with the gaps in years written between them.
+
+    Returns the matplotlib Axes. `years` is the function used for the gap labels, so a learner's own
+    version shows up in the plot.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.2))
+    ordered = sorted(milestones)
+    xs = [m.released for m in ordered]
+    ax.axhline(0, color="0.6", linewidth=1, zorder=1)
+    ax.scatter(xs, [0] * len(xs), s=60, color="tab:blue", zorder=3, label="release")
+    for i, m in enumerate(ordered):
+        up = 1 if i % 2 == 0 else -1
+        ax.annotate(
+            f"{m.version}\n{m.released:%b %Y}",
+            (m.released, 0),
+            xytext=(0, 22 * up),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if up > 0 else "top",
+            fontsize=9,
+        )
+    for gap in gaps(ordered, years=years):
+        middle = gap.start.released + (gap.end.released - gap.start.released) / 2
+        ax.annotate(f"{gap.years:.1f} y", (middle, 0), xytext=(0, -4), textcoords="offset points",
+                    ha="center", va="top", fontsize=8, color="0.35")
+    for ev in events:
+        ax.axvline(ev.day, color="tab:orange", linestyle="--", linewidth=1.2, zorder=2, label=ev.label)
+    ax.set_ylim(-1, 1)
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("Linux milestones named in the talk")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax
