@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import platform
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "gaps",
     "latest_before",
     "load_milestones",
+    "major_minor",
     "parse_milestones",
     "parse_version",
     "plot_timeline",
@@ -178,6 +180,17 @@ def latest_before(milestones: Iterable[Milestone], day: date | Event) -> Milesto
         day = day.day
     out = [m for m in milestones if m.released <= day]
     return max(out) if out else None
+
+
+def major_minor(release: str) -> tuple[int, int]:
+    """The first two numbers of a kernel release string: `"6.18.44-fc-v669"` gives `(6, 18)`.
+
+    Raises ValueError when the string does not start with `<number>.<number>`.
+    """
+    found = re.match(r"\s*(\d+)\.(\d+)", release, flags=re.ASCII)
+    if not found:
+        raise ValueError(f"not a kernel release: {release!r} (expected it to start like '6.1')")
+    return int(found.group(1)), int(found.group(2))
 
 
 def running_kernel() -> tuple[str, bool]:

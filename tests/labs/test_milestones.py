@@ -67,6 +67,22 @@ def test_versions_sort_as_numbers_not_text():
     assert sorted(["2.6.9", "2.6.39", "2.6.10"], key=ms.parse_version) == ["2.6.9", "2.6.10", "2.6.39"]
 
 
+@pytest.mark.parametrize(
+    ("release", "expected"),
+    [("6.18.44-fc-v669", (6, 18)), ("5.15.90.1-microsoft-standard-WSL2", (5, 15)), ("2.4.0", (2, 4)),
+     ("6.1+", (6, 1)), ("24.3.0", (24, 3))],
+    ids=["fedora-like", "wsl", "plain", "plus-suffix", "darwin-style"],
+)
+def test_major_minor(release, expected):
+    assert ms.major_minor(release) == expected
+
+
+@pytest.mark.parametrize("release", ["", "six.one", "6", "-6.1"], ids=["empty", "words", "no-minor", "leading-dash"])
+def test_major_minor_rejects(release):
+    with pytest.raises(ValueError, match="not a kernel release"):
+        ms.major_minor(release)
+
+
 # --- years_between, gaps, latest_before ------------------------------------------------------
 
 
