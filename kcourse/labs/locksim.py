@@ -22,6 +22,8 @@ import heapq
 import random
 import sys
 import sysconfig
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ __all__ = [
     "plot_scaling",
     "simulate",
     "sweep",
+    "time_threads",
 ]
 
 SEED = 2020
@@ -269,3 +272,35 @@ def gil_status() -> str:
     build = "a free-threaded build" if free_threaded_build else "a default (GIL) build"
     state = "enabled: one thread runs Python code at a time" if enabled else "disabled: threads run Python code in parallel"
     return f"Python {version}, {build}: the GIL is {state}."
+
+
+def _count(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def time_threads(n_threads: int = 4, work: int = 200_000) -> tuple[float, float]:
+    """Time `n_threads` pieces of pure-Python work, one after another and then in threads.
+
+    Returns `(sequential_seconds, threaded_seconds)`. With the GIL the two are about equal (only one
+    thread runs Python code at a time); on a free-threaded build with enough cores the threaded time
+    drops towards `sequential / n_threads`. Wall-clock times differ from run to run.
+    """
+    if n_threads < 1:
+        raise ValueError(f"n_threads must be at least 1, got {n_threads}")
+    if work < 0:
+        raise ValueError(f"work must be 0 or more loop steps, got {work}")
+    start = time.perf_counter()
+    for _ in range(n_threads):
+        _count(work)
+    sequential = time.perf_counter() - start
+    threads = [threading.Thread(target=_count, args=(work,)) for _ in range(n_threads)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    threaded = time.perf_counter() - start
+    return sequential, threaded

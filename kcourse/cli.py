@@ -1,0 +1,134 @@
+"""The ``kcourse`` command: a thin shell. Each command parses its arguments and calls the core.
+
+Heavy modules (yaml, jsonschema, ipywidgets, matplotlib) are imported inside the commands that need
+them, so ``kcourse --help`` starts fast.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kcourse")
+def cli() -> None:
+    """Small Steps course tools: check, show and grade quizzes; assign, collect and export them."""
+
+
+def _silencer(silence: tuple[str, ...]):
+    from .warnings_ import filtered
+
+    def show(w) -> None:
+        click.echo(f"warning: {w}", err=True)
+
+    return filtered(show, frozenset(silence))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--silence", "-s", multiple=True, metavar="KIND",
+              help="Do not show warnings of this kind (e.g. option-feedback). Repeatable.")
+@click.option("--strict", is_flag=True, help="Treat warnings as problems (exit status 1).")
+def validate(paths: tuple[str, ...], silence: tuple[str, ...], strict: bool) -> None:
+    """Check quiz files (default: the quizzes/ folder) and print every problem as file:line: field: what (fix)."""
+    from .loader import find_quizzes_dir, load_many
+    from .warnings_ import filtered
+
+    if not paths:
+        d = find_quizzes_dir()
+        if d is None:
+            raise click.UsageError("no quizzes/ folder here or above; name the files or folders to check")
+        paths = (str(d),)
+    report = load_many(list(paths))
+    shown: list = []
+    keep = filtered(shown.append, frozenset(silence))
+    for w in report.warnings:
+        keep(w)
+    for w in shown:
+        click.echo(f"warning: {w}", err=True)
+    for p in report.problems:
+        click.echo(str(p))
+    n = len(report.problems)
+    click.echo(f"{report.files} file(s) checked: {len(report.quizzes)} good, "
+               f"{n} problem(s), {len(shown)} warning(s)", err=True)
+    sys.exit(1 if n or (strict and shown) else 0)
+
+
+@cli.command()
+@click.argument("quiz")
+@click.option("--student", metavar="ID", help="Show this student's variant.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Show the variant of this seed.")
+@click.option("--key", is_flag=True, help="Show the answers and explanations too.")
+def show(quiz: str, student: str | None, seed: int | None, key: bool) -> None:
+    """Print QUIZ (a file or quiz id) as readable text."""
+    from .loader import load_quiz
+    from .textview import render_quiz
+    from .variants import make_variant, seed_for
+
+    q = load_quiz(quiz)
+    if seed is None:
+        seed = seed_for(q.id, student or "")
+    click.echo(render_quiz(q, make_variant(q, seed), key=key))
+
+
+@cli.command("grade-one")
+@click.argument("quiz")
+@click.argument("submission", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--no-feedback", is_flag=True, help="Print scores only.")
+def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> None:
+    """Grade one SUBMISSION file against QUIZ and print the result."""
+    import json
+
+    from .loader import load_quiz
+    from .submission import grade_submission, load_submission
+    from .textview import render_result
+
+    q = load_quiz(quiz)
+    sub = load_submission(submission, warn=_silencer(()))
+    result = grade_submission(q, sub, submission)
+    if as_json:
+        click.echo(json.dumps({"student_id": sub.student_id, **result.to_dict()}, indent=2))
+    else:
+        click.echo(f"{sub.student_id} · {q.title}")
+        click.echo(render_result(q, result, feedback=not no_feedback))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of quiz files (for editor completion and checking)."""
+    import json
+
+    from .schema import full_schema
+
+    click.echo(json.dumps(full_schema(), indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; the package's own errors print without a traceback."""
+    from .errors import KcourseError
+
+    try:
+        cli.main(args=argv, prog_name="kcourse", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except KcourseError as e:
+        click.echo(e.format_message(), err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    sys.exit(0)
+
+
+# Commands defined in other modules register below, one import + add_command each. Those modules must
+# import only click (and the standard library) at top level; heavy imports go inside the command.

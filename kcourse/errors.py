@@ -1,0 +1,57 @@
+"""The package's own errors: every problem a person sees names the file, the line, the field and the fix."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located and with a way to fix it."""
+
+    file: str
+    """The file as the user named it (or ``<string>``)."""
+    line: int | None
+    """1-based line of the offending key or value; ``None`` when the whole file is at fault."""
+    path: str
+    """Dotted path to the field, e.g. ``questions[2].options[0].correct``; empty for the whole file."""
+    message: str
+    """What is wrong."""
+    fix: str = ""
+    """How to fix it, in the imperative."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.path}:" if self.path else ""
+        fix = f" ({self.fix})" if self.fix else ""
+        return f"{where}:{field} {self.message}{fix}"
+
+
+class KcourseError(Exception):
+    """Base of every error kcourse raises on purpose. The CLI prints it without a traceback."""
+
+    exit_code = 1
+
+    def format_message(self) -> str:
+        return str(self)
+
+
+class InputError(KcourseError):
+    """An input file (quiz, submission, roster) has one or more problems; all are listed."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class QuizFileError(InputError):
+    """A quiz file cannot be loaded."""
+
+
+class SubmissionError(InputError):
+    """A submission file cannot be loaded, or does not belong to the quiz it is graded against."""
+
+
+class UsageError(KcourseError):
+    """The user asked for something that cannot be done (unknown quiz id, missing file, ...)."""
+
+    exit_code = 2
