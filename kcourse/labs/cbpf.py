@@ -429,6 +429,24 @@ def _load(pkt: bytes, off: int, size: int) -> int | None:
     return int.from_bytes(pkt[off:off + size], "big")
 
 
+def _alu(op: int, a: int, src: int) -> int:
+    if op == BPF_ADD:
+        return a + src
+    if op == BPF_SUB:
+        return a - src
+    if op == BPF_MUL:
+        return a * src
+    if op == BPF_AND:
+        return a & src
+    if op == BPF_OR:
+        return a | src
+    if op == BPF_XOR:
+        return a ^ src
+    if op == BPF_LSH:
+        return a << (src & 31)
+    return a >> (src & 31)  # BPF_RSH
+
+
 def run(
     prog: Sequence[Insn], packet: bytes | Packet, *, verify_first: bool = True, max_steps: int | None = None
 ) -> RunResult:
@@ -510,11 +528,7 @@ def run(
                     return done(0, "division by zero")
                 a = a // src if op == BPF_DIV else a % src
             elif op in _ALU_OPS:
-                a = {
-                    BPF_ADD: lambda: a + src, BPF_SUB: lambda: a - src, BPF_MUL: lambda: a * src,
-                    BPF_AND: lambda: a & src, BPF_OR: lambda: a | src, BPF_XOR: lambda: a ^ src,
-                    BPF_LSH: lambda: a << (src & 31), BPF_RSH: lambda: a >> (src & 31),
-                }[op]()
+                a = _alu(op, a, src)
             else:
                 raise CbpfError(f"pc={pc}: unknown opcode {code:#06x}")
             a &= mask
@@ -809,7 +823,7 @@ def plot_steps(steps: Sequence[int], prog_len: int, title: str, ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.2))
-    bins = range(0, prog_len + 2)
+    bins = range(prog_len + 2)
     ax.hist(steps, bins=bins, align="left", color="tab:green", rwidth=0.85)
     ax.axvline(prog_len, color="tab:red", linestyle="--", label=f"program length = {prog_len}")
     ax.set_xlabel("instructions executed for one packet")
