@@ -423,6 +423,12 @@ def plot_histograms(samples: dict[str, Sequence[float]], *, unit: str = "µs", a
     return ax
 
 
+def _label(r: SimResult) -> str:
+    if r.preempt_every is None:
+        return "no preemption points"
+    return f"point every {r.preempt_every} µs"
+
+
 def plot_tail(results: Sequence[SimResult], *, axes=None):
     """Left: survival curve (share of wake-ups waiting longer than x).  Right: p50/p99/max bars."""
     import matplotlib.pyplot as plt
@@ -431,11 +437,7 @@ def plot_tail(results: Sequence[SimResult], *, axes=None):
         _, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     left, right = axes
     for i, r in enumerate(results):
-        label = (
-            "no preemption points"
-            if r.preempt_every is None
-            else f"point every {r.preempt_every} µs"
-        )
+        label = _label(r)
         xs = sorted(r.latencies)
         n = len(xs)
         ys = [1 - (k + 1) / n for k in range(n)]
@@ -456,10 +458,13 @@ def plot_tail(results: Sequence[SimResult], *, axes=None):
     for i, r in enumerate(results):
         vals = [r.summary.p50, r.summary.p99, r.summary.max]
         xs = [j + i * width for j in range(3)]
-        right.bar(xs, [max(v, 0.5) for v in vals], width=width, color=f"C{i}")
+        right.bar(
+            xs, [max(v, 0.5) for v in vals], width=width, color=f"C{i}", label=_label(r)
+        )
     right.set_xticks([j + width * (len(results) - 1) / 2 for j in range(3)], names)
     right.set_yscale("log")
     right.set_ylabel("latency (µs, log scale)")
+    right.legend(fontsize="small")
     right.set_title(
         "the worst case shrinks far more than the median", fontsize="medium"
     )
