@@ -29,14 +29,15 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_CORES",
-    "Job",
     "SEED",
+    "Job",
     "SimResult",
     "amdahl",
     "gil_status",
     "make_jobs",
     "plot_scaling",
     "simulate",
+    "simulate_jobs",
     "sweep",
     "time_threads",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import platform
 import re
 import sys
@@ -25,11 +26,11 @@ from pathlib import Path
 __all__ = [
     "DAYS_PER_YEAR",
     "FIRST_OSDEM",
+    "RECORDED_KERNEL_RELEASE",
     "Event",
     "Gap",
     "Milestone",
     "MilestoneDataError",
-    "RECORDED_KERNEL_RELEASE",
     "gaps",
     "latest_before",
     "load_milestones",
@@ -171,7 +172,7 @@ def gaps(
 ) -> list[Gap]:
     """The gaps between consecutive milestones (sorted by day first), measured with `years`."""
     ordered = sorted(milestones)
-    return [Gap(a, b, years(a.released, b.released)) for a, b in zip(ordered, ordered[1:])]
+    return [Gap(a, b, years(a.released, b.released)) for a, b in itertools.pairwise(ordered)]
 
 
 def latest_before(milestones: Iterable[Milestone], day: date | Event) -> Milestone | None:

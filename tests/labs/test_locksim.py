@@ -216,3 +216,25 @@ def test_gil_status_with_is_gil_enabled(monkeypatch, enabled, free_threaded, exp
     monkeypatch.setattr(ls.sys, "_is_gil_enabled", lambda: enabled, raising=False)
     monkeypatch.setattr(ls.sysconfig, "get_config_var", lambda name: 1 if free_threaded else 0)
     assert expected in ls.gil_status()
+
+
+def test_time_threads_measures_both_ways():
+    sequential, threaded = ls.time_threads(2, 20_000)
+    assert sequential > 0 and threaded > 0
+
+
+def test_time_threads_runs_the_work_in_every_thread(monkeypatch):
+    calls = []
+    monkeypatch.setattr(ls, "_count", lambda n: calls.append(n))
+    ls.time_threads(3, 7)
+    assert calls == [7] * 6  # three sequential runs, then three threads
+
+
+@pytest.mark.parametrize(
+    ("n_threads", "work", "message"),
+    [(0, 10, "n_threads must be at least 1, got 0"), (2, -1, "work must be 0 or more loop steps, got -1")],
+    ids=["no-threads", "negative-work"],
+)
+def test_time_threads_rejects(n_threads, work, message):
+    with pytest.raises(ValueError, match=message):
+        ls.time_threads(n_threads, work)
