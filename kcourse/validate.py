@@ -19,7 +19,7 @@ from .errors import Problem
 from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
 from .textnorm import normalise
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
-from .yamlsource import Located, PathKey, format_path
+from .yamlsource import INVALID, Located, PathKey, format_path
 
 ResolveQuiz = Callable[[str], "m.Quiz | list[Problem]"]
 """Given a quiz id, the loaded quiz or the problems that kept it from loading (for ``from_quiz``)."""
@@ -67,7 +67,9 @@ def _fix_for_type(expected: str, value: Any) -> str:
     if expected in ("number", "integer"):
         return "write a number without quotes or units" if isinstance(value, str) else "write a number"
     if expected == "string":
-        return 'put the text in quotes, e.g. "2.6.39"' if isinstance(value, (int, float, bool)) else "write text"
+        if isinstance(value, bool):
+            return "YAML reads unquoted yes/no/on/off/true/false as true or false: put the text in quotes"
+        return 'put the text in quotes, e.g. "2.6.39"' if isinstance(value, (int, float)) else "write text"
     if expected == "array":
         return "write a list: one '- ' entry per line"
     if expected == "object":
@@ -99,6 +101,8 @@ class _Checker:
 
     def schema_error(self, err, path: PathKey) -> None:
         v, inst = err.validator, err.instance
+        if inst is INVALID:
+            return  # already reported where it was read
         if v == "required":
             missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
             for k in missing:

@@ -49,6 +49,15 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+class _Invalid:
+    """Stands for a value that was already reported (e.g. an unsupported tag), so nothing else reports it."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = _Invalid()
+
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -86,7 +95,10 @@ def load_yaml(text: str, file: str = "<string>") -> tuple[Located | None, list[P
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        what = " ".join(x for x in (e.context, e.problem) if x)
+        context = e.context or ""
+        if context and e.context_mark and e.problem_mark and e.context_mark.line != e.problem_mark.line:
+            context += f" (started at line {e.context_mark.line + 1})"
+        what = " ".join(x for x in (context, e.problem) if x)
         return None, [Problem(file, line, "", f"YAML syntax error: {what}",
                               "check indentation, colons and quotes on this line or the one before")]
     except yaml.YAMLError as e:
@@ -122,7 +134,7 @@ def _convert(node, path, loc, problems, constructor, budget, depth):
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         problems.append(Problem(loc.file, node.start_mark.line + 1, format_path(path),
                                 f"unsupported tag {node.tag!r}", "remove the !tag; quiz files hold plain data"))
-        return None
+        return INVALID
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         constructor.flatten_mapping(node)  # resolves YAML merge keys (<<) the same way safe_load does
@@ -156,7 +168,7 @@ def _scalar(node, path, loc, problems, constructor):
     except yaml.YAMLError:
         problems.append(Problem(loc.file, node.start_mark.line + 1, format_path(path),
                                 f"unsupported tag {node.tag!r}", "remove the !tag; quiz files hold plain data"))
-        return None
+        return INVALID
     if not isinstance(value, (str, int, float, bool, type(None))):
         # timestamps, binary, sets: keep the text as written so that validation can name it
         return node.value
