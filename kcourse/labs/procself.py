@@ -460,8 +460,8 @@ def plot_capability_counts(snapshots: Mapping[str, ProcSnapshot] | Iterable[Proc
     ax.set_xticks(range(len(CAP_SETS)), [f"{s}\n{CAP_SET_MEANING[s].split(':')[0]}"
                                          for s in CAP_SETS])
     ax.set_ylabel("capabilities in the set")
-    ax.set_ylim(0, len(CAPABILITIES) + 6)
+    ax.set_ylim(0, len(CAPABILITIES) + 14)
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper center", ncols=max(1, len(snaps)), frameon=False)
     fig.tight_layout()
     return fig
