@@ -43,6 +43,7 @@ __all__ = [
     "KERNEL_DOC_PORT_22",
     "RECORDED_KERNEL_VERDICTS",
     "SEED",
+    "VERIFIER_CASES",
     "AssemblerError",
     "CbpfError",
     "Insn",
@@ -62,6 +63,7 @@ __all__ = [
     "port_matches",
     "run",
     "sample_traffic",
+    "solution_udp_port_53",
     "to_tuples",
     "verify",
 ]
@@ -337,7 +339,7 @@ def verify(prog: Sequence[Insn]) -> None:
         code, k = insn.code, insn.k
         if code not in ALLOWED_CODES:
             raise VerifierError(f"unknown opcode {code:#06x}", pc)
-        text = f"({insn.mnemonic(pc)})"
+        text = f"({_squeeze(insn.mnemonic(pc))})"
         cls = code & 0x07
         if code == BPF_JMP | BPF_JA:
             # The real k is unsigned: "the large ftest->k might cause loops" (kernel comment).
@@ -361,9 +363,13 @@ def verify(prog: Sequence[Insn]) -> None:
                 _check_target(pc, off, name, n, text)
     if prog[-1].code & 0x07 != BPF_RET:
         raise VerifierError(
-            f"the last instruction ({prog[-1].mnemonic(n - 1)}) is not a ret; every path must end in ret", n - 1
+            f"the last instruction ({_squeeze(prog[-1].mnemonic(n - 1))}) is not a ret; every path must end in ret", n - 1
         )
     _check_load_and_stores(prog)
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _check_target(pc: int, off: int, name: str, n: int, text: str) -> None:
@@ -390,7 +396,7 @@ def _check_load_and_stores(prog: Sequence[Insn]) -> None:
         elif code in (BPF_LD | BPF_MEM, BPF_LDX | BPF_MEM):
             if not valid & (1 << insn.k):
                 raise VerifierError(
-                    f"({insn.mnemonic(pc)}) reads M[{insn.k}] before it is written on every path", pc
+                    f"({_squeeze(insn.mnemonic(pc))}) reads M[{insn.k}] before it is written on every path", pc
                 )
         elif code == BPF_JMP | BPF_JA:
             masks[pc + 1 + insn.k] &= valid
@@ -746,20 +752,56 @@ FILTERS: dict[str, tuple[Insn, ...]] = {
 """Named filters written the way `tcpdump -d` prints them."""
 
 
+def solution_udp_port_53() -> tuple[Insn, ...]:
+    """Reference solution of the chapter's 'finish' step: `ip and udp port 53` (DNS over IPv4).
+
+    The same shape as 'ip and tcp port 22': only the protocol number (0x11 for UDP) and the port
+    (0x35 = 53) change."""
+    return assemble("""
+        (000) ldh      [12]
+        (001) jeq      #0x800   jt 2  jf 12
+        (002) ldb      [23]
+        (003) jeq      #0x11    jt 4  jf 12
+        (004) ldh      [20]
+        (005) jset     #0x1fff  jt 12 jf 6
+        (006) ldxb     4*([14]&0xf)
+        (007) ldh      [x + 14]
+        (008) jeq      #0x35    jt 11 jf 9
+        (009) ldh      [x + 16]
+        (010) jeq      #0x35    jt 11 jf 12
+        (011) ret      #262144
+        (012) ret      #0
+    """)
+
+
 # --- the real kernel verifier (Linux only) -------------------------------------------------
 
 SO_ATTACH_FILTER = 26
 
-RECORDED_KERNEL_VERDICTS = {
-    "ret #65535": "accepted",
-    "no ret at the end": "rejected",
-    "jt 254 (past the end)": "rejected",
-    "ld M[3] before st M[3]": "rejected",
-    "ld M[16]": "rejected",
-    "div #0": "rejected",
-    "port 22 (kernel docs)": "accepted",
+VERIFIER_CASES: dict[str, tuple[Insn, ...]] = {
+    "ret #65535 (fine)": assemble("ret #65535"),
+    "port 22 (kernel docs)": KERNEL_DOC_PORT_22,
+    "backward jump": assemble("ldh [12]\njeq #0x800 jt 0 jf 2\nret #0"),
+    "jump past the end": assemble("ldh [12]\njeq #0x800 jt 2 jf 9\nret #0"),
+    "no ret at the end": assemble("ldh [12]\nld #1"),
+    "M[16] out of range": (Insn(BPF_LD | BPF_MEM, k=16), Insn(BPF_RET | BPF_K)),
+    "M[3] read before written": assemble("ld M[3]\nret #0"),
+    "division by constant 0": assemble("ld #1\ndiv #0\nret a"),
 }
-"""What Linux 6.18 (x86-64) said, recorded for machines where `kernel_verdict` cannot ask."""
+"""Programs for the verifier demonstration: two good ones and one for each rule."""
+
+RECORDED_KERNEL_VERDICTS = {
+    "ret #65535 (fine)": "accepted",
+    "port 22 (kernel docs)": "accepted",
+    "backward jump": "rejected",
+    "jump past the end": "rejected",
+    "no ret at the end": "rejected",
+    "M[16] out of range": "rejected",
+    "M[3] read before written": "rejected",
+    "division by constant 0": "rejected",
+}
+"""What Linux 6.18 (x86-64) answered for `VERIFIER_CASES`, for machines where `kernel_verdict`
+cannot ask the running kernel."""
 
 
 def kernel_verdict(prog: Sequence[Insn]) -> str:
