@@ -366,5 +366,6 @@ def plot_sharing(stats: Sequence[Sharing], *, ax=None):
     ax.bar(names, shared, color="C0", label="shared with another version")
     ax.bar(names, excl, bottom=shared, color="C1", label="exclusive (freed if deleted)")
     ax.set_ylabel("nodes reachable")
-    ax.legend(fontsize="small")
+    ax.set_ylim(0, max((s.nodes for s in stats), default=1) * 1.3)
+    ax.legend(fontsize="small", loc="upper center", ncol=2)
     return ax
