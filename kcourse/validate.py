@@ -213,7 +213,7 @@ class _Checker:
         return [self.question(q, path + (i,)) for i, q in enumerate(raw)]
 
     def question(self, raw: Any, path: PathKey):
-        if not isinstance(raw, dict) or raw.get("type") not in QUESTION_SCHEMAS:
+        if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or raw["type"] not in QUESTION_SCHEMAS:
             return None  # the stub schema already reported it
         before = len(self.problems)
         self.schema(raw["type"], raw, path)
