@@ -239,7 +239,9 @@ def stats(results: Sequence[Run]) -> Stats:
     )
 
 
-def compare(steps: Iterable[int], params: Params = Params(), *, runs: int = 200, seed: int = 2020) -> dict[int, list[Run]]:
+def compare(
+    steps: Iterable[int], params: Params = Params(), *, runs: int = 200, seed: int = 2020
+) -> dict[int, list[Run]]:
     """Run every strategy in `steps` with the same seed; returns the runs by step."""
     return {step: run_many(step, params, runs=runs, seed=seed) for step in steps}
 

@@ -137,7 +137,9 @@ def test_same_seed_same_run_different_seed_different_run():
     seed=st.integers(0, 10_000),
 )
 def test_merged_work_only_grows_and_never_exceeds_the_total(step, total, capacity, flaw, drift, overhead, seed):
-    params = ss.Params(total_work=total, capacity=capacity, flaw_rate=flaw, drift_rate=drift, overhead=overhead, cycles=15)
+    params = ss.Params(
+        total_work=total, capacity=capacity, flaw_rate=flaw, drift_rate=drift, overhead=overhead, cycles=15
+    )
     run = ss.simulate(step, params, rng=ss.make_rng(seed))
     assert run.merged[0] == 0 and len(run.merged) == 16
     assert all(a <= b for a, b in zip(run.merged, run.merged[1:]))
