@@ -89,17 +89,14 @@ class QuizResult:
 
 def _result(q: m.Question, fraction: float, feedback: list[str] | tuple[str, ...] = (),
             unanswered: bool = False) -> QuestionResult:
-    fraction = min(1.0, max(0.0, fraction))
-    score = round(q.points * fraction, 6)
-    if unanswered:
-        status = Status.UNANSWERED
-    elif fraction >= 1.0:
-        status = Status.CORRECT
-    elif fraction > 0:
-        status = Status.PARTIAL
+    if fraction >= 1.0:
+        score, status = q.points, Status.CORRECT
+    elif fraction <= 0.0:
+        score, status = 0.0, (Status.UNANSWERED if unanswered else Status.INCORRECT)
     else:
-        status = Status.INCORRECT
-    return QuestionResult(q.id, score, q.points, status, tuple(f for f in feedback if f), q.explanation)
+        score, status = round(q.points * fraction, 6), Status.PARTIAL
+    return QuestionResult(q.id, score, q.points, status, tuple([f for f in feedback if f]) if feedback else (),
+                          q.explanation)
 
 
 def _malformed(q: m.Question, expected: str) -> QuestionResult:
@@ -119,7 +116,7 @@ def grade(question: m.Question, response: Any) -> QuestionResult:
 
 
 def _single(q: m.SingleChoice, r: Any) -> QuestionResult:
-    by_id = {o.id: o for o in q.options}
+    by_id = q.by_id
     if not isinstance(r, str) or r not in by_id:
         return _malformed(q, "one option id of " + ", ".join(by_id))
     o = by_id[r]
@@ -127,7 +124,7 @@ def _single(q: m.SingleChoice, r: Any) -> QuestionResult:
 
 
 def _multiple(q: m.MultipleSelect, r: Any) -> QuestionResult:
-    by_id = {o.id: o for o in q.options}
+    by_id = q.by_id
     if not isinstance(r, list) or not all(isinstance(x, str) and x in by_id for x in r) or len(set(r)) != len(r):
         return _malformed(q, "a list of different option ids from " + ", ".join(by_id))
     chosen = set(r)
@@ -182,7 +179,7 @@ def _text(q: m.ShortText, r: Any) -> QuestionResult:
     given = normalise(r, case_sensitive=q.case_sensitive)
     if not given:
         return _result(q, 0.0, unanswered=True)
-    ok = any(given == normalise(a, case_sensitive=q.case_sensitive) for a in q.accept)
+    ok = given in q.normalised_accept
     if not ok and q.pattern is not None:
         flags = 0 if q.case_sensitive else re.IGNORECASE
         ok = re.fullmatch(q.pattern, given, flags) is not None

@@ -64,6 +64,15 @@ class Interval:
         return f"{_num(self.low)} {lo} x {hi} {_num(self.high)}"
 
 
+def _cached(obj, name: str, compute):
+    """A value derived from a frozen object, computed once and kept on it (outside the dataclass fields)."""
+    try:
+        return obj.__dict__[name]
+    except KeyError:
+        value = obj.__dict__[name] = compute()
+        return value
+
+
 def _num(x: float) -> str:
     if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
         return f"{int(x):,}"
@@ -104,6 +113,10 @@ class SingleChoice(Question):
     def correct_id(self) -> str:
         return next(o.id for o in self.options if o.correct)
 
+    @property
+    def by_id(self) -> dict[str, Choice]:
+        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
+
 
 @dataclass(frozen=True, kw_only=True)
 class MultipleSelect(Question):
@@ -113,7 +126,11 @@ class MultipleSelect(Question):
 
     @property
     def correct_ids(self) -> frozenset[str]:
-        return frozenset(o.id for o in self.options if o.correct)
+        return _cached(self, "_correct_ids", lambda: frozenset(o.id for o in self.options if o.correct))
+
+    @property
+    def by_id(self) -> dict[str, Choice]:
+        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,6 +162,13 @@ class ShortText(Question):
     pattern: str | None = None
     """A regular expression (Python and JavaScript compatible) that must match the whole normalised answer."""
     case_sensitive: bool = False
+
+    @property
+    def normalised_accept(self) -> frozenset[str]:
+        from .textnorm import normalise
+
+        return _cached(self, "_norm", lambda: frozenset(normalise(a, case_sensitive=self.case_sensitive)
+                                                         for a in self.accept))
 
 
 @dataclass(frozen=True, kw_only=True)

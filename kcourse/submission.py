@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__
 from .errors import Problem, SubmissionError
 from .model import Quiz
-from .variants import make_variant
+from .variants import variant_question_ids
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
 
 SCHEMA_VERSION = 1
@@ -166,14 +166,17 @@ def load_submission(path: str | Path, *, warn: WarnCallback = ignore) -> Submiss
     return parse_submission(text, str(p), warn=warn)
 
 
-def check_against(quiz: Quiz, sub: Submission, file: str = "<submission>") -> list[Problem]:
-    """Problems that make a submission ungradable against ``quiz``: another quiz, unknown questions."""
+def check_against(quiz: Quiz, sub: Submission, file: str = "<submission>",
+                  question_ids: tuple[str, ...] | None = None) -> list[Problem]:
+    """Problems that make a submission ungradable against ``quiz``: another quiz, unknown questions.
+
+    ``question_ids`` is the student's variant when the caller has it already."""
     problems = []
     if sub.quiz_id != quiz.id:
         problems.append(Problem(file, None, "quiz_id", f"this submission is for quiz '{sub.quiz_id}', not '{quiz.id}'",
                                 "grade it against the right quiz"))
         return problems
-    shown = set(make_variant(quiz, sub.variant_seed).question_ids)
+    shown = question_ids if question_ids is not None else variant_question_ids(quiz, sub.variant_seed)
     unknown = sorted(k for k in sub.responses if k not in shown)
     if unknown:
         listed = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
@@ -187,8 +190,8 @@ def grade_submission(quiz: Quiz, sub: Submission, file: str = "<submission>"):
     """Grade a submission against its quiz; raise :class:`SubmissionError` when it does not belong to it."""
     from .grading import grade_responses
 
-    problems = check_against(quiz, sub, file)
+    ids = variant_question_ids(quiz, sub.variant_seed) if sub.quiz_id == quiz.id else ()
+    problems = check_against(quiz, sub, file, ids)
     if problems:
         raise SubmissionError(problems)
-    variant = make_variant(quiz, sub.variant_seed)
-    return grade_responses(quiz, variant.question_ids, sub.responses)
+    return grade_responses(quiz, ids, sub.responses)

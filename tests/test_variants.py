@@ -2,7 +2,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.variants import Mulberry32, fnv1a32, make_variant, seed_for, shuffled
+from kcourse.variants import Mulberry32, fnv1a32, make_variant, seed_for, shuffled, variant_question_ids
 
 
 def test_fnv1a32_reference_values():
@@ -54,3 +54,12 @@ def test_shuffled_is_a_permutation(items, seed):
 def test_pool_draws_spread_over_students(all_types_quiz):
     drawn = {make_variant(all_types_quiz, seed_for(all_types_quiz.id, f"s{i}")).question_ids[-1] for i in range(40)}
     assert drawn == {"first-fosdem", "first-fosdem-kernel"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), shuffle=st.booleans())
+def test_fast_question_ids_agree_with_the_full_variant(all_types_quiz, seed, shuffle):
+    import dataclasses
+
+    quiz = dataclasses.replace(all_types_quiz, shuffle_questions=shuffle)
+    assert variant_question_ids(quiz, seed) == make_variant(quiz, seed).question_ids
