@@ -6,7 +6,7 @@ functions that need them, so `kcourse --help` stays fast.
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "quiz"]
+__all__ = ["__version__", "progress", "quiz"]
 
 
 def quiz(ref, **options):
@@ -19,3 +19,14 @@ def quiz(ref, **options):
     from .frontend.display import quiz as _quiz
 
     return _quiz(ref, **options)
+
+
+def progress():
+    """Show the learner's progress through the chapter quizzes: `kcourse.progress()`.
+
+    A table of every quiz in the nearest `quizzes/` folder with the questions answered and the scores,
+    read from the progress file on this computer (`~/.kcourse/progress.json`, or `$KCOURSE_HOME`).
+    """
+    from .frontend.progress_view import course_progress
+
+    return course_progress()

@@ -1,29 +1,108 @@
-"""Temporary display shell: replaced by the widget/static front end."""
+"""What ``kcourse.quiz(...)`` returns: one object that shows as a widget quiz in JupyterLab and as the
+self-contained HTML quiz in the static book.
+
+Its ``_repr_mimebundle_`` carries three forms: the ipywidgets view (JupyterLab, Notebook 7, VS Code pick
+it), ``text/html`` from :func:`kcourse.frontend.static_html.render_fragment` (the book picks it, as its
+``_config.yml`` ranks html first) and ``text/plain``. A quiz that cannot be loaded shows its located
+problems instead of a traceback.
+"""
 from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
+
+from ..errors import KcourseError
+from ..loader import load_quiz, resolve_quiz_ref
+from ..model import MODES, Quiz
 
 
 def find_quiz_file(ref: str | Path) -> Path:
-    p = Path(ref)
-    if p.suffix in (".yml", ".yaml") or p.exists():
-        return p
-    here = Path.cwd().resolve()
-    for d in (here, *here.parents):
-        cand = d / "quizzes" / f"{ref}.yml"
-        if cand.exists():
-            return cand
-    raise FileNotFoundError(f"no quiz {ref!r}: looked for quizzes/{ref}.yml above {here}")
+    """The quiz file of a path or quiz id (nearest ``quizzes/`` folder); raises :class:`UsageError`."""
+    return resolve_quiz_ref(ref)
 
 
-class _Placeholder:
-    def __init__(self, path: Path):
-        self.path = path
+class QuizDisplay:
+    """A loaded quiz ready to show. ``widget`` is the :class:`~kcourse.frontend.widgets.QuizWidget`."""
 
-    def _repr_html_(self):
-        return f"<p>Quiz: {html.escape(str(self.path))}</p>"
+    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None):
+        from .widgets import QuizWidget
+
+        self.quiz = quiz
+        self._html_args = {"seed": seed, "student_id": student_id, "mode": mode}
+        self.widget = QuizWidget(quiz, seed=seed, student_id=student_id, mode=mode, store=store)
+        self._html: str | None = None
+
+    def html(self) -> str:
+        """The static HTML form. It gets the caller's own seed/student id, not the kernel user's stored seed,
+        so a book page built on one machine lets every reader's browser pick their own variant."""
+        if self._html is None:
+            from .static_html import render_fragment
+
+            self._html = render_fragment(self.quiz, **self._html_args)
+        return self._html
+
+    def __repr__(self) -> str:
+        q = self.quiz
+        return (f"Quiz '{q.title}' ({q.id}, chapter {q.chapter}, {len(self.widget.ids)} questions). "
+                "Run this cell in JupyterLab to answer it.")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        data = dict(self.widget.widget._repr_mimebundle_() or {})
+        data["text/html"] = self.html()
+        data["text/plain"] = repr(self)
+        return data
 
 
-def quiz(ref, **options):
-    return _Placeholder(find_quiz_file(ref))
+class QuizProblem:
+    """Shown instead of a quiz that cannot be loaded: what is wrong, where, and how to fix it."""
+
+    def __init__(self, ref: Any, error: KcourseError):
+        self.ref = ref
+        self.error = error
+        problems = getattr(error, "problems", None)
+        self.lines = [str(p) for p in problems] if problems else [error.format_message()]
+
+    def __repr__(self) -> str:
+        head = f"The quiz {str(self.ref)!r} cannot be shown:"
+        return "\n".join([head, *("  " + line for line in self.lines)])
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in self.lines)
+        return (f"<div class='kcourse-quiz-error' role='alert'><p><strong>The quiz "
+                f"{html.escape(repr(str(self.ref)))} cannot be shown.</strong> Fix the problem"
+                f"{'s' if len(self.lines) > 1 else ''} below and run the cell again "
+                f"(<code>kcourse validate</code> checks every quiz):</p><ul>{items}</ul></div>")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
+
+def _check_options(seed: Any, student_id: Any, mode: Any) -> str | None:
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF):
+        return f"seed must be a whole number from 0 to 4294967295, not {seed!r}"
+    if student_id is not None and not isinstance(student_id, str):
+        return f"student_id must be text such as 's1234', not {student_id!r}"
+    if mode is not None and mode not in MODES:
+        return f"mode must be one of {', '.join(MODES)}, not {mode!r}"
+    return None
+
+
+def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = None,
+         seed: int | None = None) -> QuizDisplay | QuizProblem:
+    """Load a quiz (an id from the nearest ``quizzes/`` folder, or a path) and return it ready to show.
+
+    ``student_id`` picks that student's variant (and fills the submission box); ``seed`` picks a variant
+    directly; ``mode="assessment"`` hides feedback even for a practice quiz. Without either, a random
+    variant is chosen once and kept in the learner's progress file.
+    """
+    from ..errors import UsageError
+
+    wrong = _check_options(seed, student_id, mode)
+    if wrong:
+        return QuizProblem(ref, UsageError(wrong))
+    try:
+        loaded = load_quiz(find_quiz_file(ref))
+    except KcourseError as e:
+        return QuizProblem(ref, e)
+    return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode)

@@ -1,0 +1,250 @@
+"""One ipywidgets input control per question type, each turning widget values into a response and back.
+
+A control's widgets hold only what the learner sees and chose: option labels in the variant's order and
+the learner's choice. No correct flag, answer, feedback or explanation is ever put into a widget here, so
+the widget state (which Jupyter saves into the notebook) carries no key.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from .. import model as m
+from ..grading import to_number
+from ..markdown import render_block, render_inline
+from ..markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
+
+__all__ = ["Control", "control_for", "plain", "render_block", "render_inline"]
+
+
+def _wide(**extra: Any) -> w.Layout:
+    return w.Layout(width="auto", max_width="100%", **extra)
+
+
+_DESC = {"description_width": "initial"}
+
+
+class Control:
+    """Base: ``widget`` to show, ``response()`` to read, ``set_response()`` to restore, ``clear()`` for try again."""
+
+    widget: w.Widget
+    inputs: list[w.Widget]
+    blank_message = "Answer the question first, then press Check."
+
+    def response(self) -> Any:
+        raise NotImplementedError
+
+    def set_response(self, response: Any) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        self.set_response(None)
+
+    def set_disabled(self, disabled: bool) -> None:
+        for x in self.inputs:
+            x.disabled = disabled
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        for x in self.inputs:
+            if isinstance(x, w.Button):
+                x.on_click(lambda _b: callback())
+            else:
+                x.observe(lambda _c: callback(), names="value")
+
+
+class SingleControl(Control):
+    def __init__(self, q: m.SingleChoice, order: tuple[str, ...]):
+        by_id = {o.id: o for o in q.options}
+        self.ids = list(order or by_id)
+        self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
+                                    description="Your answer", style=_DESC, layout=_wide())
+        self.widget = self.radio
+        self.inputs = [self.radio]
+
+    def response(self) -> Any:
+        return self.radio.value
+
+    def set_response(self, response: Any) -> None:
+        self.radio.value = response if response in self.ids else None
+
+
+class MultipleControl(Control):
+    def __init__(self, q: m.MultipleSelect, order: tuple[str, ...]):
+        by_id = {o.id: o for o in q.options}
+        self.ids = list(order or by_id)
+        self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
+                                    layout=_wide()) for i in self.ids}
+        self.widget = w.VBox([w.Label("Choose every answer that applies:")] + list(self.boxes.values()))
+        self.inputs = list(self.boxes.values())
+
+    def response(self) -> Any:
+        picked = [i for i, b in self.boxes.items() if b.value]
+        return picked or None
+
+    def set_response(self, response: Any) -> None:
+        chosen = set(response) if isinstance(response, list) else set()
+        for i, b in self.boxes.items():
+            b.value = i in chosen
+
+
+class TrueFalseControl(Control):
+    def __init__(self, q: m.TrueFalse, order: tuple[str, ...] = ()):
+        self.radio = w.RadioButtons(options=[("True", True), ("False", False)], value=None,
+                                    description="Your answer", orientation="horizontal", style=_DESC,
+                                    layout=_wide())
+        self.widget = self.radio
+        self.inputs = [self.radio]
+
+    def response(self) -> Any:
+        return self.radio.value
+
+    def set_response(self, response: Any) -> None:
+        self.radio.value = response if isinstance(response, bool) else None
+
+
+class NumericControl(Control):
+    """A text box (so that "empty" is possible) read as a number; the unit is a label after it."""
+
+    def __init__(self, q: m.Numeric, order: tuple[str, ...] = ()):
+        self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
+                           continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
+        self.unit = w.Label(q.unit)
+        self.warning = w.HTML("")
+        self.widget = w.HBox([self.text, self.unit, self.warning] if q.unit else [self.text, self.warning])
+        self.inputs = [self.text]
+        self.text.observe(self._warn, names="value")
+
+    def _warn(self, _change: Any = None) -> None:
+        s = self.text.value.strip()
+        self.warning.value = "" if not s or to_number(s) is not None else \
+            f"<span role='status'>⚠ {html.escape(s[:40])} is not a number: write digits such as 13500 or 2.5</span>"
+
+    def response(self) -> Any:
+        s = self.text.value.strip()
+        if not s:
+            return None
+        x = to_number(s)
+        if x is None:
+            return s  # graded as unreadable, with a message saying what was expected
+        return int(x) if x.is_integer() and abs(x) < 2**53 else x
+
+    def set_response(self, response: Any) -> None:
+        self.text.value = "" if response is None or isinstance(response, (bool, list, dict)) else str(response)
+
+
+class TextControl(Control):
+    def __init__(self, q: m.ShortText, order: tuple[str, ...] = ()):
+        self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
+                           continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
+        self.widget = self.text
+        self.inputs = [self.text]
+
+    def response(self) -> Any:
+        return self.text.value if self.text.value.strip() else None
+
+    def set_response(self, response: Any) -> None:
+        self.text.value = response if isinstance(response, str) else ""
+
+
+class OrderingControl(Control):
+    """Rows of items with Up/Down buttons. The response is the order shown once the learner has moved an item
+    (the shuffled start is not an answer: it would earn partial points for doing nothing)."""
+
+    blank_message = "Put the items in order with Up and Down first, then press Check."
+
+    def __init__(self, q: m.Ordering, order: tuple[str, ...]):
+        self.text = {i.id: i.text for i in q.items}
+        self.start = list(order or self.text)
+        self.order = list(self.start)
+        self.touched = False
+        self.labels = [w.HTML("") for _ in self.order]
+        self.ups = [w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="6em")) for _ in self.order]
+        self.downs = [w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="6em"))
+                      for _ in self.order]
+        rows = []
+        for k in range(len(self.order)):
+            self.ups[k].on_click(lambda _b, k=k: self.move(k, -1))
+            self.downs[k].on_click(lambda _b, k=k: self.move(k, +1))
+            rows.append(w.HBox([self.ups[k], self.downs[k], self.labels[k]], layout=w.Layout(align_items="center")))
+        self.widget = w.VBox([w.Label("Put the items in order, first at the top (move them with Up and Down):")]
+                             + rows)
+        self.inputs = self.ups + self.downs
+        self._disabled = False
+        self._show()
+
+    def move(self, k: int, step: int) -> None:
+        j = k + step
+        if self._disabled or not 0 <= j < len(self.order):
+            return
+        self.order[k], self.order[j] = self.order[j], self.order[k]
+        self.touched = True
+        self._show()
+
+    def _show(self) -> None:
+        n = len(self.order)
+        for k, iid in enumerate(self.order):
+            self.labels[k].value = f"<span>{k + 1}. {render_inline(self.text[iid])}</span>"
+            name = plain(self.text[iid])
+            self.ups[k].tooltip = f"Move “{name}” up" if k else f"“{name}” is first"
+            self.downs[k].tooltip = f"Move “{name}” down" if k < n - 1 else f"“{name}” is last"
+            self.ups[k].disabled = self._disabled or k == 0
+            self.downs[k].disabled = self._disabled or k == n - 1
+
+    def response(self) -> Any:
+        return list(self.order) if self.touched else None
+
+    def set_response(self, response: Any) -> None:
+        ok = isinstance(response, list) and sorted(map(str, response)) == sorted(self.text)
+        self.order = list(response) if ok else list(self.start)
+        self.touched = ok
+        self._show()
+
+    def set_disabled(self, disabled: bool) -> None:
+        self._disabled = disabled
+        self._show()
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        for b in self.inputs:
+            b.on_click(lambda _b: callback())
+
+
+class MatchingControl(Control):
+    """A drop-down of right-hand choices for each left-hand item."""
+
+    def __init__(self, q: m.Matching, order: tuple[str, ...]):
+        rights = {c.id: c.text for c in q.right_choices}
+        self.right_ids = list(order or rights)
+        options = [("— choose —", None)] + [(plain(rights[r]), r) for r in self.right_ids]
+        self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.left),
+                                       style=_DESC, layout=_wide())
+                      for p in q.pairs}
+        self.widget = w.VBox([w.Label("Match each item with one on the right:")] + list(self.drops.values()))
+        self.inputs = list(self.drops.values())
+
+    def response(self) -> Any:
+        chosen = {pid: d.value for pid, d in self.drops.items() if d.value is not None}
+        return chosen or None
+
+    def set_response(self, response: Any) -> None:
+        given = response if isinstance(response, dict) else {}
+        for pid, d in self.drops.items():
+            v = given.get(pid)
+            d.value = v if v in self.right_ids else None
+
+
+CONTROLS: dict[type[m.Question], type[Control]] = {
+    m.SingleChoice: SingleControl,
+    m.MultipleSelect: MultipleControl,
+    m.TrueFalse: TrueFalseControl,
+    m.Numeric: NumericControl,
+    m.ShortText: TextControl,
+    m.Ordering: OrderingControl,
+    m.Matching: MatchingControl,
+}
+
+
+def control_for(q: m.Question, order: tuple[str, ...]) -> Control:
+    return CONTROLS[type(q)](q, order)

@@ -1,0 +1,118 @@
+"""The course progress page (``kcourse.progress()``): every chapter quiz with the learner's answers and scores.
+
+A table as HTML (``_repr_html_``) and as text, built from the quizzes of the nearest ``quizzes/`` folder and
+the learner's progress file. No IPython import: the object renders itself.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem
+from ..progress_store import CourseRow, ProgressStore, course_rows, shown_path
+
+HEADERS = ("Chapter", "Quiz", "Answered", "Score", "Best", "Passed")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}%"
+
+
+def _passed(row: CourseRow) -> str:
+    if row.assessment:
+        return "submitted" if row.submitted_at else "—"
+    if row.passed is None:
+        return "—"
+    return "yes" if row.passed else "not yet"
+
+
+def _cells(row: CourseRow) -> tuple[str, ...]:
+    score = "graded by instructor" if row.assessment and row.started else _pct(row.score)
+    return (str(row.chapter), row.title, f"{row.answered}/{row.total}", score,
+            "—" if row.assessment else _pct(row.best), _passed(row))
+
+
+class CourseProgress:
+    """The learner's progress through the course's quizzes."""
+
+    def __init__(self, rows: list[CourseRow], *, store_path: Path, quizzes_dir: Path | None,
+                 problems: list[Problem] | None = None, notices: list[str] | None = None):
+        self.rows = rows
+        self.store_path = store_path
+        self.quizzes_dir = quizzes_dir
+        self.problems = problems or []
+        self.notices = notices or []
+
+    @property
+    def started(self) -> list[CourseRow]:
+        return [r for r in self.rows if r.started]
+
+    def _empty_message(self) -> str | None:
+        if self.quizzes_dir is None:
+            return "No quizzes/ folder here or above: open this notebook from the course folder."
+        if not self.rows:
+            return f"No quizzes in {self.quizzes_dir}."
+        if not self.started:
+            return "No quiz answered yet: answer a chapter quiz and come back."
+        return None
+
+    def _footer(self) -> str:
+        return f"Answers are read from {shown_path(self.store_path)} on this computer."
+
+    def __repr__(self) -> str:
+        lines = [f"⚠ {n}" for n in self.notices]
+        empty = self._empty_message()
+        if empty:
+            lines.append(empty)
+        if self.rows:
+            table = [HEADERS, *(_cells(r) for r in self.rows)]
+            widths = [max(len(row[k]) for row in table) for k in range(len(HEADERS))]
+            for k, row in enumerate(table):
+                lines.append("  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip())
+                if k == 0:
+                    lines.append("  ".join("-" * wd for wd in widths))
+        if self.problems:
+            lines.append(f"{len(self.problems)} problem(s) in quiz files (run kcourse validate):")
+            lines += [f"  {p}" for p in self.problems]
+        lines.append(self._footer())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        out = ["<div class='kcourse-progress'>"]
+        out += [f"<p class='kcourse-notice' role='alert'>⚠ {html.escape(n)}</p>" for n in self.notices]
+        empty = self._empty_message()
+        if empty:
+            out.append(f"<p>{html.escape(empty)}</p>")
+        if self.rows:
+            head = "".join(f"<th scope='col'>{h}</th>" for h in HEADERS)
+            body = []
+            for r in self.rows:
+                c = [html.escape(x) for x in _cells(r)]
+                body.append(f"<tr><td>{c[0]}</td><th scope='row'>{c[1]}</th>"
+                            + "".join(f"<td>{x}</td>" for x in c[2:]) + "</tr>")
+            out.append(f"<table><caption>Your quizzes: answered questions and scores</caption>"
+                       f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+        if self.problems:
+            items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in self.problems)
+            out.append(f"<p>{len(self.problems)} problem(s) in quiz files (run <code>kcourse validate</code>):"
+                       f"</p><ul>{items}</ul>")
+        out.append(f"<p><small>{html.escape(self._footer())}</small></p></div>")
+        return "".join(out)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
+
+def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
+    """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
+    from ..loader import find_quizzes_dir, load_many
+
+    store = store if store is not None else ProgressStore()
+    qdir = find_quizzes_dir(Path(start) if start is not None else None)
+    if qdir is None:
+        return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices)
+    report = load_many([qdir])
+    rows = course_rows(report.quizzes.values(), store.records())
+    return CourseProgress(rows, store_path=store.path, quizzes_dir=qdir, problems=report.problems,
+                          notices=store.notices)
