@@ -132,3 +132,5 @@ def main(argv: list[str] | None = None) -> None:
 
 # Commands defined in other modules register below, one import + add_command each. Those modules must
 # import only click (and the standard library) at top level; heavy imports go inside the command.
+from .export.cli import export as _export  # noqa: E402
+cli.add_command(_export)

@@ -1,0 +1,47 @@
+"""Export course quizzes into learning platforms: Moodle XML, GIFT and Canvas QTI 1.2.
+
+Each format is a pure function ``quiz -> bytes`` that reports what the format cannot hold through a
+``warn`` callback (``export-unsupported`` warnings). :func:`render` picks one by name;
+:mod:`kcourse.export.files` writes the results to disk atomically. ``reference/lms-export.md`` tells
+how to import each file and what is lost where.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import model as m
+from ..warnings_ import WarnCallback, ignore
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    """The ``--format`` value."""
+    suffix: str
+    """Appended to the quiz id to name the output file."""
+    binary: bool
+    """A zip, not text: never written to standard output."""
+
+
+FORMATS: dict[str, Format] = {
+    "moodle": Format("moodle", ".moodle.xml", False),
+    "gift": Format("gift", ".gift.txt", False),
+    "qti": Format("qti", ".qti.zip", True),
+}
+
+
+def render(quiz: m.Quiz, fmt: str, *, warn: WarnCallback = ignore) -> bytes:
+    """``quiz`` in format ``fmt`` (``moodle``, ``gift`` or ``qti``); the same quiz always gives the same bytes."""
+    if fmt == "moodle":
+        from .moodle import to_moodle_xml
+
+        return to_moodle_xml(quiz, warn=warn)
+    if fmt == "gift":
+        from .gift import to_gift
+
+        return to_gift(quiz, warn=warn)
+    if fmt == "qti":
+        from .qti import to_qti_zip
+
+        return to_qti_zip(quiz, warn=warn)
+    raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")

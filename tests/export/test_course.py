@@ -1,0 +1,40 @@
+"""Every quiz of the course exports in every format, and the output reads back."""
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kcourse.export import FORMATS, render
+from kcourse.loader import load_many
+
+from .giftreader import read
+from .xmlparse import fromstring
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = load_many([ROOT / "quizzes"]) if (ROOT / "quizzes").is_dir() else None
+QUIZZES = sorted(COURSE.quizzes) if COURSE else []
+
+
+def _exported_names(quiz, fmt: str, data: bytes) -> set[str]:
+    """The question names/titles found in the export."""
+    if fmt == "moodle":
+        root = fromstring(data)
+        return {q.findtext("name/text") for q in root.findall("question") if q.get("type") != "category"}
+    if fmt == "gift":
+        return {q.name for q in read(data.decode("utf-8"))}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = fromstring(zf.read(f"{quiz.id}/{quiz.id}.xml"))
+    return {e.get("title") for e in root.iter() if e.tag.endswith("}item")}
+
+
+@pytest.mark.skipif(not QUIZZES, reason="no valid quiz in quizzes/ yet")
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("quiz_id", QUIZZES)
+def test_every_course_quiz_exports(quiz_id, fmt):
+    quiz = COURSE.quizzes[quiz_id]
+    warnings = []
+    data = render(quiz, fmt, warn=warnings.append)
+    names = _exported_names(quiz, fmt, data)
+    left_out = {w.message.split("(", 1)[1].split(")", 1)[0] for w in warnings if ": left out:" in w.message}
+    assert names == {q.id for q in quiz.all_questions} - left_out
