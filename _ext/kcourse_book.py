@@ -65,7 +65,9 @@ def stale_notebooks(root: Path, state_file: Path, notebooks: list[Path]) -> tupl
     new = {str(nb.relative_to(root)): digest(notebook_dependencies(nb, root), root) for nb in notebooks}
     if old is None:  # first build: everything executes anyway
         return [], new
-    return [nb for nb in notebooks if old.get(str(nb.relative_to(root))) not in (None, new[str(nb.relative_to(root))])], new
+    changed = [nb for nb in notebooks
+               if old.get(str(nb.relative_to(root))) not in (None, new[str(nb.relative_to(root))])]
+    return changed, new
 
 
 def _builder_inited(app) -> None:

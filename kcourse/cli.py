@@ -133,4 +133,8 @@ def main(argv: list[str] | None = None) -> None:
 # Commands defined in other modules register below, one import + add_command each. Those modules must
 # import only click (and the standard library) at top level; heavy imports go inside the command.
 from .export.cli import export as _export  # noqa: E402
+
 cli.add_command(_export)
+from .instructor.cli import register as _register_instructor  # noqa: E402
+
+_register_instructor(cli)

@@ -21,7 +21,7 @@ from . import model as m
 from .textnorm import normalise
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     CORRECT = "correct"
     PARTIAL = "partial"
     INCORRECT = "incorrect"

@@ -129,8 +129,9 @@ def load_many(paths: list[str | Path]) -> LoadReport:
                                            "give every quiz its own id"))
             continue
         if f.stem != quiz.id:
-            report.problems.append(Problem(str(f), 1, "id", f"the file is named '{f.name}' but its id is '{quiz.id}'",
-                                           f"rename the file to {quiz.id}{f.suffix} so 'kcourse.quiz(\"{quiz.id}\")' finds it"))
+            report.problems.append(Problem(
+                str(f), 1, "id", f"the file is named '{f.name}' but its id is '{quiz.id}'",
+                f"rename the file to {quiz.id}{f.suffix} so 'kcourse.quiz(\"{quiz.id}\")' finds it"))
             continue
         report.quizzes[quiz.id] = quiz
     return report

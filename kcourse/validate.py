@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from . import model as m
@@ -25,7 +25,7 @@ ResolveQuiz = Callable[[str], "m.Quiz | list[Problem]"]
 """Given a quiz id, the loaded quiz or the problems that kept it from loading (for ``from_quiz``)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str):
     import jsonschema
 
@@ -184,7 +184,8 @@ class _Checker:
             self.problem((), "missing required key 'schema_version'", "add 'schema_version: 1' as the first line")
             return False
         if isinstance(v, bool) or not isinstance(v, int):
-            self.problem(("schema_version",), f"expected a whole number, got {_describe(v)}", "write 'schema_version: 1'")
+            self.problem(("schema_version",), f"expected a whole number, got {_describe(v)}",
+                         "write 'schema_version: 1'")
             return False
         if v > SCHEMA_VERSION:
             self.problem(("schema_version",), f"this file is schema version {v}, but this kcourse reads up to "
@@ -201,7 +202,8 @@ class _Checker:
                 continue
             qid, path = q.id, q.path
             if qid in seen:
-                self.problem(path + ("id",), f"duplicate question id '{qid}' (first at line {self.loc.line(seen[qid])})",
+                first = self.loc.line(seen[qid])
+                self.problem(path + ("id",), f"duplicate question id '{qid}' (first at line {first})",
                              "give every question its own id")
             else:
                 seen[qid] = path + ("id",)
@@ -263,7 +265,8 @@ class _Checker:
         if n == 0:
             self.problem(path + ("options",), "no option is marked 'correct: true'", "mark the right option")
         elif n > 1:
-            self.problem(path + ("options",), f"{n} options are marked 'correct: true'; a single choice has exactly one",
+            self.problem(path + ("options",),
+                         f"{n} options are marked 'correct: true'; a single choice has exactly one",
                          "keep one, or use 'type: multiple'")
         return m.SingleChoice(**self.common(raw), options=options)
 
@@ -412,7 +415,7 @@ class _Checker:
                 first = got[0] if got else None
                 self.problem(path + ("from_quiz",), f"cannot use quiz '{target}': {len(got)} problem(s)"
                              + (f", first: {first}" if first else ""),
-                             f"fix it, then run 'kcourse validate' again")
+                             "fix it, then run 'kcourse validate' again")
                 return None
             if any(p.from_quiz for p in got.pools):
                 self.problem(path + ("from_quiz",), f"quiz '{target}' itself draws from other quizzes",

@@ -37,7 +37,9 @@ def ignore(_: KcourseWarning) -> None:
 
 
 def filtered(warn: WarnCallback, silenced: set[str] | frozenset[str]) -> WarnCallback:
-    """Wrap ``warn`` so that kinds named in ``silenced`` (``option-feedback`` or ``kcourse.option-feedback``) are dropped."""
+    """Wrap ``warn`` so that the kinds named in ``silenced`` are dropped.
+
+    Kinds may be named with or without the prefix: ``option-feedback`` or ``kcourse.option-feedback``."""
     names = {s.removeprefix("kcourse.") for s in silenced}
 
     def _warn(w: KcourseWarning) -> None:
