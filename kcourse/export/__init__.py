@@ -8,9 +8,11 @@ how to import each file and what is lost where.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+if TYPE_CHECKING:  # ``kcourse export --help`` imports this package: keep it to the standard library
+    from .. import model as m
+    from ..warnings_ import WarnCallback
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,14 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def render(quiz: m.Quiz, fmt: str, *, warn: WarnCallback = ignore) -> bytes:
-    """``quiz`` in format ``fmt`` (``moodle``, ``gift`` or ``qti``); the same quiz always gives the same bytes."""
+def render(quiz: m.Quiz, fmt: str, *, warn: WarnCallback | None = None) -> bytes:
+    """``quiz`` in format ``fmt`` (``moodle``, ``gift`` or ``qti``); the same quiz always gives the same bytes.
+
+    ``warn`` receives an ``export-unsupported`` warning for everything the format cannot hold.
+    """
+    from ..warnings_ import ignore
+
+    warn = warn or ignore
     if fmt == "moodle":
         from .moodle import to_moodle_xml
 

@@ -135,9 +135,9 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         lines += [f"\t= -> {escape(md_plain(d.text))}\n" for d in q.distractors]
         return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
     if isinstance(q, m.Ordering):
-        rep.warn(placed, "GIFT cannot express ordering; exported as a matching of each item to its position "
-                 "(1, 2, ...), which Moodle grades per item in the right place instead of per pair in the "
-                 "right order (Moodle XML keeps a real ordering question)")
+        rep.warn(placed, "GIFT has no ordering question: exported as a matching of each item to its position "
+                 "(1, 2, ...), graded per item in place instead of per pair in order; Moodle XML keeps a real "
+                 "ordering question")
         lines = [f"\t={_html(i.text, inline=True)} -> {n}\n" for n, i in enumerate(q.items, 1)]
         extra = "<p>Give each item its position in the order (1 = first).</p>"
         return _head(quiz, q, extra) + "{\n" + "".join(lines) + _general(q) + "}"

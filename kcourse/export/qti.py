@@ -138,9 +138,8 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
     if isinstance(q, m.ShortText) and not _short_ok(placed, rep):
         return
     if isinstance(q, m.Ordering):
-        rep.warn(placed, "Canvas classic quizzes have no ordering question; exported as a matching of each "
-                 "item to its position (1, 2, ...), which Canvas grades per item in the right place "
-                 "instead of per pair in the right order")
+        rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
+                 "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
         kind = "matching_question"
     qid = ident(quiz.id, q.id)
     item = _sub(parent, "item", ident=qid, title=q.id)
