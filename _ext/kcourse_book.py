@@ -23,7 +23,7 @@ STATE = "kcourse-deps.json"
 
 def notebook_dependencies(notebook: Path, root: Path) -> list[Path]:
     """The files whose content decides this notebook's outputs, besides the notebook itself."""
-    text = notebook.read_text(encoding="utf-8")
+    text = _code_of(notebook)
     package = root / "kcourse"
     deps = {p for p in package.rglob("*") if p.is_file() and p.suffix in CORE_SUFFIXES
             and "__pycache__" not in p.parts and p.parent.name != "labs"}
@@ -47,6 +47,15 @@ def notebook_dependencies(notebook: Path, root: Path) -> list[Path]:
             deps.add(path)
             todo += FROM_QUIZ.findall(path.read_text(encoding="utf-8"))
     return sorted(deps)
+
+
+def _code_of(notebook: Path) -> str:
+    """The source of the notebook's code cells (the raw file escapes quotes inside JSON strings)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except ValueError:
+        return ""
+    return "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
 
 
 def digest(paths: list[Path], root: Path) -> str:
