@@ -15,7 +15,7 @@ from pathlib import Path
 
 QUIZ_CALL = re.compile(r"""kcourse\.quiz\(\s*["']([\w-]+)["']""")
 LAB_NAME = re.compile(r"labs\.(\w+)")
-LAB_FROM = re.compile(r"from\s+kcourse\.labs\s+import\s+\(?([\w\s,]+)\)?")
+LAB_FROM = re.compile(r"from\s+kcourse\.labs\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))")
 FROM_QUIZ = re.compile(r"from_quiz:\s*['\"]?([\w-]+)")
 CORE_SUFFIXES = {".py", ".js", ".css", ".json", ".csv", ".yml", ".md", ".html"}
 STATE = "kcourse-deps.json"
@@ -28,8 +28,8 @@ def notebook_dependencies(notebook: Path, root: Path) -> list[Path]:
     deps = {p for p in package.rglob("*") if p.is_file() and p.suffix in CORE_SUFFIXES
             and "__pycache__" not in p.parts and p.parent.name != "labs"}
     labs = set(LAB_NAME.findall(text))
-    for group in LAB_FROM.findall(text):
-        labs.update(x.strip() for x in group.split(",") if x.strip())
+    for parenthesised, plain in LAB_FROM.findall(text):
+        labs.update(re.findall(r"\w+", parenthesised or plain))  # names that are no lab module are ignored
     deps.update(p for name in labs if (p := package / "labs" / f"{name}.py").is_file())
     quizzes = root / "quizzes"
     if "kcourse.progress(" in text:  # the progress page lists every quiz
