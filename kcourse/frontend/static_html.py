@@ -1,19 +1,119 @@
-"""STUB (being replaced by the static front end): a self-contained HTML quiz for the book and standalone pages."""
+"""A self-contained HTML quiz for the published book and for standalone assignment pages.
+
+``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
+inline CSS and inline JS (``static/quiz.js``, defined once per page however many quizzes it holds).
+Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
+What the data holds in practice and assessment mode is described in :mod:`kcourse.pagedata`.
+"""
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
+from importlib.resources import files
 
 from ..model import Quiz
+from ..pagedata import page_data, to_script_json
+
+
+@lru_cache(maxsize=2)
+def asset(name: str) -> str:
+    """``static/quiz.js`` or ``static/quiz.css`` as a page carries it: without comment lines and indentation."""
+    text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    return compact_js(text) if name.endswith(".js") else compact_css(text)
+
+
+def compact_js(js: str) -> str:
+    """The code without comments, blank lines, indentation and the spaces next to punctuation, outside strings.
+
+    Safe for quiz.js as written: it has no multi-line strings and no quote or space inside a regex literal (the
+    node and browser tests run the compacted code). ``</`` is kept out: an inline ``<script>`` ends at ``</script``.
+    """
+    out, in_comment = [], False
+    for line in js.splitlines():
+        s = line.strip()
+        if in_comment:
+            in_comment = "*/" not in s
+            continue
+        if s.startswith("/*"):
+            in_comment = "*/" not in s
+            continue
+        s = _squeeze(s)
+        if s:
+            out.append(s)
+    return "\n".join(out).replace("</", "<\\/")
+
+
+_PUNCT = set("{}()[],;:=?<>!&|")
+
+
+def _squeeze(line: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and line[j] != c:
+                j += 2 if line[j] == "\\" else 1
+            out.append(line[i:j + 1])
+            i = j + 1
+        elif line.startswith("//", i):
+            break
+        elif c in " \t":
+            j = i
+            while j < n and line[j] in " \t":
+                j += 1
+            before = out[-1][-1] if out else ""
+            after = line[j] if j < n else ""
+            if before and after and before not in _PUNCT and after not in _PUNCT and not line.startswith("//", j):
+                out.append(" ")
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def compact_css(css: str) -> str:
+    """Drop comments, indentation and line breaks."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return " ".join(s.strip() for s in css.splitlines() if s.strip()).replace("</", "<\\/")
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None) -> str:
-    """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output."""
-    return f"<div class='kcourse-quiz'><p>{html.escape(quiz.title)}</p></div>"
+    """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
+
+    ``seed`` (or ``student_id``, through :func:`kcourse.variants.seed_for`) fixes the variant; without
+    them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
+    """
+    data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
+    title = html.escape(quiz.title)
+    return (
+        f'<section class="kq" data-kq aria-label="Quiz: {title}">'
+        f'<p class="kq-title">{title}</p>'
+        '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
+        'or run the notebook in JupyterLab.</p></noscript>'
+        '<div class="kq-app"></div>'
+        f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
+        f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("quiz.js")}</script>'
+        '</section>'
+    )
 
 
 def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None) -> str:
-    """A whole standalone offline HTML page with the quiz."""
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(quiz.title)}</title></head>" \
-           f"<body>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode)}</body></html>"
+    """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
+    title = html.escape(quiz.title)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title>'
+        '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
+        'main{max-width:48rem;margin:0 auto;padding:1rem}'
+        '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
+        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode)}</main>'
+        '</body></html>\n'
+    )

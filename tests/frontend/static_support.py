@@ -1,0 +1,232 @@
+"""Helpers of the static-quiz tests: node, headless chromium, a local web server, a tiny Jupyter Book."""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+FILES = ROOT / "tests" / "files"
+ALL_TYPES = FILES / "quiz" / "valid-all-types.yml"
+QUIZ_JS = ROOT / "kcourse" / "frontend" / "static" / "quiz.js"
+VECTORS = FILES / "grading-vectors.json"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def need(tool: str, path: str | None) -> str:
+    """The path of a tool the test needs: skip without it, but fail in CI (env CI set), where it must exist."""
+    if path and Path(path).exists():
+        return path
+    why = f"{tool} is missing (Debian: apt-get install -y {tool}; CI installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+class Node:
+    """One long-running node process with quiz.js loaded (tests/frontend/node_harness.js)."""
+
+    def __init__(self, js: Path = QUIZ_JS) -> None:
+        exe = need("nodejs", shutil.which("node"))
+        self.proc = subprocess.Popen([exe, str(HERE / "node_harness.js"), str(js)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, encoding="utf-8")
+
+    def call(self, op: str, *args):
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps({"op": op, "args": list(args)}, allow_nan=False) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        if "error" in answer:
+            raise RuntimeError(f"quiz.js {op} failed: {answer['error']}")
+        return answer["ok"]
+
+    def close(self) -> None:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on 127.0.0.1 (a free port) from a thread; yields the base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def chromium():
+    """A headless Debian chromium through playwright (skipped without it, failed in CI)."""
+    exe = need("chromium", CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+BOOK_CONFIG = """\
+title: kcourse static quiz test
+author: kcourse tests
+only_build_toc_files: true
+execute:
+  execute_notebooks: force
+  timeout: 120
+  raise_on_error: true
+html:
+  use_repository_button: false
+sphinx:
+  config:
+    nb_mime_priority_overrides:
+      - ["html", "application/vnd.jupyter.widget-view+json", null]
+    nb_ipywidgets_js: {}
+    suppress_warnings: ["mystnb.unknown_mime_type"]
+"""
+
+
+def write_book(folder: Path, cells: list[str], title: str = "Quiz page") -> Path:
+    """A one-notebook Jupyter Book whose code cells are ``cells``."""
+    import nbformat
+
+    folder.mkdir(parents=True)
+    (folder / "_config.yml").write_text(BOOK_CONFIG, encoding="utf-8")
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: quiz\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nA page with quizzes.")]
+    nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "quiz.ipynb")
+    return folder
+
+
+def start_build(folder: Path, home: Path) -> subprocess.Popen:
+    """``jupyter-book build folder`` in the background (learner progress of the kernel goes to ``home``)."""
+    env = {**os.environ, "KCOURSE_HOME": str(home)}
+    log = open(folder / "build.log", "w", encoding="utf-8")  # noqa: SIM115 - closed by finish_build
+    proc = subprocess.Popen([sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build",
+                             str(folder)], stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=env)
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def finish_build(proc: subprocess.Popen, folder: Path) -> Path:
+    rc = proc.wait(timeout=600)
+    proc.log.close()  # type: ignore[attr-defined]
+    out = (folder / "build.log").read_text(encoding="utf-8")
+    if rc != 0 or "Traceback" in out:
+        pytest.fail(f"jupyter-book build of {folder} failed (rc {rc}):\n{out[-4000:]}")
+    return folder / "_build"
+
+
+# -- driving a quiz in a page -------------------------------------------------------------------------------------
+def num(x: float) -> str:
+    """A number as the page prints it (JavaScript's String(x) for the scores kcourse makes)."""
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def verdict(result) -> str:
+    """The first line of the feedback the page shows for a Python :class:`QuestionResult`."""
+    word = {"correct": "✓ Correct", "partial": "◐ Partly right", "incorrect": "✗ Not right"}[result.status.value]
+    unit = "point" if result.max_score == 1 else "points"
+    return f"{word}: {num(result.score)} of {num(result.max_score)} {unit}."
+
+
+def fieldset(root, qid: str):
+    return root.locator(f'fieldset[data-qid="{qid}"]')
+
+
+def set_response(root, q, response, *, keyboard: bool = False) -> None:
+    """Make the controls of question ``q`` show ``response`` (with the mouse, or the keyboard only)."""
+    from kcourse import model as m
+    from kcourse.markdown import render_plain
+
+    fs = fieldset(root, q.id)
+    page = root.page
+    if isinstance(q, (m.SingleChoice, m.TrueFalse)):
+        value = str(response).lower() if isinstance(q, m.TrueFalse) else response
+        box = fs.locator(f'input[value="{value}"]')
+        if keyboard:
+            box.focus()
+            page.keyboard.press("Space")
+        else:
+            box.click()
+    elif isinstance(q, m.MultipleSelect):
+        for o in q.options:
+            box = fs.locator(f'input[value="{o.id}"]')
+            if box.is_checked() != (o.id in response):
+                if keyboard:
+                    box.focus()
+                    page.keyboard.press("Space")
+                else:
+                    box.click()
+    elif isinstance(q, (m.Numeric, m.ShortText)):
+        box = fs.locator("input[type=text]")
+        box.fill("")
+        if keyboard:
+            box.focus()
+            page.keyboard.type(str(response))
+        else:
+            box.fill(str(response))
+    elif isinstance(q, m.Ordering):
+        for target, item_id in enumerate(response):
+            current = fs.locator("li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
+            for _ in range(current.index(item_id) - target):
+                up = fs.locator(f'li[data-id="{item_id}"] button').first
+                if keyboard:
+                    up.focus()
+                    page.keyboard.press("Enter")
+                else:
+                    up.click()
+    elif isinstance(q, m.Matching):
+        texts = {c.id: render_plain(c.text) for c in q.right_choices}
+        for k, p in enumerate(q.pairs):
+            sel = fs.locator("select").nth(k)
+            if p.id in response:
+                sel.select_option(label=texts[response[p.id]])
+            else:
+                sel.select_option(value="")
+    else:  # pragma: no cover
+        raise TypeError(type(q))
+
+
+def press(root, qid: str, name: str) -> None:
+    fieldset(root, qid).get_by_role("button", name=name, exact=True).click()
+
+
+def shown_order(root, qid: str) -> list[str]:
+    """The ids a question shows, top to bottom (options, items or right-hand choices)."""
+    fs = fieldset(root, qid)
+    return fs.evaluate("""(fs) => {
+        const inputs = [...fs.querySelectorAll('.kq-opts input')].map((i) => i.value);
+        const items = [...fs.querySelectorAll('.kq-order li')].map((li) => li.dataset.id);
+        const first = fs.querySelector('select');
+        const rights = first ? [...first.options].slice(1).map((o) => o.text) : [];
+        return inputs.length ? inputs : items.length ? items : rights;
+    }""")

@@ -1,0 +1,224 @@
+"""Standalone quiz pages (``render_document``) opened from file:// addresses in headless chromium."""
+import json
+from pathlib import Path
+
+import pytest
+
+from kcourse import model as m
+from kcourse.frontend.static_html import render_document, render_fragment
+from kcourse.grading import correct_response, grade, grade_responses
+from kcourse.loader import load_quiz
+from kcourse.markdown import render_plain
+from kcourse.submission import grade_submission, load_submission
+from kcourse.variants import make_variant, seed_for
+
+from .static_support import (
+    ALL_TYPES,
+    FILES,
+    HERE,
+    VECTORS,
+    chromium,
+    fieldset,
+    press,
+    set_response,
+    shown_order,
+    verdict,
+)
+
+pytestmark = pytest.mark.browser
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def quiz():
+    return load_quiz(ALL_TYPES)
+
+
+@pytest.fixture
+def open_page(browser, tmp_path):
+    """Open an HTML text from a file:// address; records every request and every dialog."""
+    pages = []
+
+    def go(text: str, name: str = "quiz.html", init_script: str | None = None, **context):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        ctx = browser.new_context(accept_downloads=True, **context)
+        page = ctx.new_page()
+        if init_script:
+            page.add_init_script(init_script)
+        page.requests, page.dialogs, page.errors = [], [], []
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_selector("[data-kq-state=ready]")
+        pages.append(ctx)
+        return page
+
+    yield go
+    for ctx in pages:
+        ctx.close()
+
+
+def axe_problems(page, selector: str = "section.kq") -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=selector)
+    return [f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def download(page, root, student_id: str | None, tmp_path: Path) -> Path:
+    box = root.get_by_label("Student id")
+    if student_id is not None:
+        box.fill(student_id)
+    with page.expect_download() as info:
+        root.get_by_role("button", name="Download my answers").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def test_assessment_page_saves_answers_without_any_feedback_and_downloads_a_gradable_file(open_page, quiz, tmp_path):
+    page = open_page(render_document(quiz, student_id="s-42", mode="assessment"))
+    root = page.locator("section.kq")
+    seed = seed_for(quiz.id, "s-42")
+    variant = make_variant(quiz, seed)
+    assert int(root.get_attribute("data-kq-seed")) == seed
+    assert root.get_by_role("button", name="Check").count() == 0
+    assert root.get_by_label("Student id").input_value() == "s-42"
+    assert [fs.get_attribute("data-qid") for fs in root.locator("fieldset").all()] == list(variant.question_ids)
+    responses = {}
+    for qid in variant.question_ids:
+        q = quiz.question(qid)
+        responses[qid] = correct_response(q)
+        set_response(root, q, responses[qid])
+        press(root, qid, "Save answer")
+        assert fieldset(root, qid).locator(".kq-fb").inner_text().startswith("Saved at")
+    text = root.inner_text()
+    for q in quiz.all_questions:
+        assert q.explanation not in text
+        assert "Correct" not in text and "Explanation" not in text
+    assert "Answered 9 of 9" in root.locator(".kq-score").inner_text()
+    sub = load_submission(download(page, root, None, tmp_path))
+    assert (sub.quiz_id, sub.student_id, sub.variant_seed) == (quiz.id, "s-42", seed)
+    assert sub.generator.endswith("(static page)") and sub.started_at and sub.submitted_at
+    result = grade_submission(quiz, sub)
+    assert result.total == result.max_score == grade_responses(quiz, variant.question_ids, responses).total
+    assert all(u.startswith("file://") or u.startswith("blob:") for u in page.requests), page.requests
+    assert page.errors == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize("mode", ["practice", "assessment"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_problems(open_page, quiz, mode, scheme):
+    page = open_page(render_document(quiz, seed=3, mode=mode), color_scheme=scheme)
+    root = page.locator("section.kq")
+    if mode == "practice":  # feedback of every kind on the page, and the summary
+        for qid in make_variant(quiz, 3).question_ids:
+            q = quiz.question(qid)
+            set_response(root, q, correct_response(q) if qid != "building-blocks" else ["ns", "hv"])
+            press(root, qid, "Check")
+        assert root.locator(".kq-summary li").count() == 9
+    bg = page.evaluate("getComputedStyle(document.querySelector('section.kq')).backgroundColor")
+    assert bg == ("rgb(22, 27, 34)" if scheme == "dark" else "rgb(255, 255, 255)")
+    assert axe_problems(page) == []
+
+
+def test_book_theme_switch_turns_the_quiz_dark(open_page, quiz):
+    page = open_page(render_document(quiz), color_scheme="light")
+    background = "getComputedStyle(document.querySelector('section.kq')).backgroundColor"
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    assert page.evaluate(background) == "rgb(22, 27, 34)"
+    assert axe_problems(page) == []
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(background) == "rgb(255, 255, 255)"
+
+
+@pytest.mark.parametrize("seed", [0, 77, 4_000_000_000])
+def test_practice_page_shows_the_python_variant_of_its_seed(open_page, quiz, seed):
+    page = open_page(render_document(quiz, seed=seed))
+    root = page.locator("section.kq")
+    variant = make_variant(quiz, seed)
+    assert [fs.get_attribute("data-qid") for fs in root.locator("fieldset").all()] == list(variant.question_ids)
+    for qid, order in variant.orders.items():
+        q = quiz.question(qid)
+        want = list(order)
+        if isinstance(q, m.Matching):  # the page shows right-hand texts; their ids are not in the markup
+            want = [render_plain({c.id: c for c in q.right_choices}[i].text) for i in order]
+        assert shown_order(root, qid) == want, qid
+
+
+def test_without_local_storage_the_page_says_so_and_still_works(open_page, quiz, tmp_path):
+    blocked = ("Object.defineProperty(window, 'localStorage', "
+               "{get() { throw new DOMException('no', 'SecurityError'); }});")
+    page = open_page(render_document(quiz, seed=11), init_script=blocked)
+    root = page.locator("section.kq")
+    note = root.get_by_role("note")
+    assert note.is_visible() and "does not let the page keep your answers" in note.inner_text()
+    q = quiz.question("kvm-in-tree")
+    set_response(root, q, True)
+    press(root, q.id, "Check")
+    assert fieldset(root, q.id).locator(".kq-verdict").inner_text() == verdict(grade(q, True))
+    sub = load_submission(download(page, root, "s-9", tmp_path))
+    assert sub.responses == {"kvm-in-tree": True}
+    assert page.errors == []
+
+
+def test_several_quizzes_on_one_page_work_apart(open_page, quiz):
+    other = load_quiz(FILES / "frontend" / "grading-edge-cases.yml")
+    body = "".join([render_fragment(quiz, seed=1), render_fragment(other, seed=2),
+                    render_fragment(quiz, seed=1, mode="assessment")])
+    page = open_page("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>t</title></head>"
+                     f"<body><main>{body}</main></body></html>")
+    roots = page.locator("section.kq")
+    assert roots.count() == 3
+    assert page.locator("[data-kq-state=ready]").count() == 3
+    ids = page.evaluate("[...document.querySelectorAll('input, select')].map((e) => e.id)")
+    assert len(ids) == len(set(ids)), "element ids must be unique on the page"
+    q = other.question("tf-false")
+    set_response(roots.nth(1), q, False)
+    press(roots.nth(1), q.id, "Check")
+    assert fieldset(roots.nth(1), q.id).locator(".kq-verdict").inner_text() == verdict(grade(q, False))
+    assert roots.nth(1).locator(".kq-score").inner_text().startswith("Score: 1 of ")
+    assert roots.nth(0).locator(".kq-score").inner_text().startswith("Score: 0 of ")
+    assert page.evaluate("typeof window.kcourseQuizV1.grade") == "function"
+    assert page.errors == []
+
+
+def test_vectors_agree_in_the_browser(open_page, quiz):
+    page = open_page(render_document(quiz))
+    page.add_script_tag(path=str(HERE / "vectors_check.js"))
+    vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
+    mismatches = page.evaluate("(v) => window.kqCheckVectors(window.kcourseQuizV1, v)", vectors)
+    assert mismatches == [], mismatches[:5]
+
+
+def test_markup_in_quiz_text_and_in_answers_shows_as_text(open_page, tmp_path):
+    unsafe = load_quiz(FILES / "frontend" / "unsafe-markup.yml")
+    page = open_page(render_document(unsafe, seed=5))
+    root = page.locator("section.kq")
+    assert "<script>alert(1)</script>" in root.inner_text()
+    assert "<img src=x onerror=alert(2)>" in root.inner_text()
+    assert root.locator(".kq-app script, .kq-app img, .kq-app iframe, .kq-app svg, .kq-app b, .kq-app i").count() == 0
+    assert root.locator(".kq-app a[href^='javascript']").count() == 0
+    assert root.locator(".kq-app a[href='https://example.org/']").count() == 1
+    for qid, response in [("xss-single", "b"), ("xss-text", "<img src=x onerror=alert(99)>"),
+                          ("xss-match", {"l1": "l2", "l2": "l1"}), ("xss-order", ["o2", "o1"])]:
+        set_response(root, unsafe.question(qid), response)
+        press(root, qid, "Check")
+    root.get_by_role("button", name="Show a hint (1 of 1)").click()
+    assert "<img src=x onerror=alert(5)> a hint" in root.inner_text()
+    assert "<iframe src=javascript:alert(8)>" in root.inner_text()
+    assert root.locator(".kq-app script, .kq-app img, .kq-app iframe, .kq-app svg").count() == 0
+    page.reload()
+    page.wait_for_selector("[data-kq-state=ready]")
+    assert root.get_by_label("Your answer").input_value() == "<img src=x onerror=alert(99)>"
+    assert page.dialogs == [] and page.errors == []
