@@ -7,6 +7,8 @@ sensitivity, open interval ends) is reported through ``warn``.
 """
 from __future__ import annotations
 
+import re
+
 from .. import model as m
 from ..warnings_ import WarnCallback, ignore
 from .common import (
@@ -27,6 +29,7 @@ from .common import (
 from .moodle import moodle_literal
 
 FORMAT = "GIFT"
+_FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 
 _SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
             "\n": "\\n", "\r": ""}
@@ -152,6 +155,9 @@ def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         if "->" in a:
             # An answer with "->" makes Moodle read the question as a matching; GIFT has no escape for it.
             rep.warn(placed, f"the accepted answer {a!r} contains '->', which GIFT cannot hold; it is left out")
+        elif _FORMAT_PREFIX.match(a):
+            rep.warn(placed, f"the accepted answer {a!r} starts like a GIFT text format, which Moodle would "
+                     "remove; it is left out")
         else:
             accept.append(a)
     if q.pattern is not None:
@@ -165,7 +171,8 @@ def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         return None
     if q.case_sensitive:
         rep.warn(placed, "GIFT cannot mark a short answer case-sensitive; Moodle will ignore case")
-    answers = " ".join(f"={escape(moodle_literal(a))}" for a in accept)
+    # "=%100%" as Moodle's exporter writes it: an answer that itself starts with "%50%" is not a weight.
+    answers = " ".join(f"=%100%{escape(moodle_literal(a))}" for a in accept)
     return _head(quiz, q) + "{" + answers + "\n" + _general(q) + "}"
 
 

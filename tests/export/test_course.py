@@ -12,8 +12,13 @@ from .giftreader import read
 from .xmlparse import fromstring
 
 ROOT = Path(__file__).resolve().parents[2]
-COURSE = load_many([ROOT / "quizzes"]) if (ROOT / "quizzes").is_dir() else None
-QUIZZES = sorted(COURSE.quizzes) if COURSE else []
+QUIZZES = sorted(p.stem for p in (ROOT / "quizzes").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def course():
+    """The course's quizzes that load without problems (``kcourse validate`` reports the others)."""
+    return load_many([ROOT / "quizzes"]).quizzes
 
 
 def _exported_names(quiz, fmt: str, data: bytes) -> set[str]:
@@ -28,11 +33,13 @@ def _exported_names(quiz, fmt: str, data: bytes) -> set[str]:
     return {e.get("title") for e in root.iter() if e.tag.endswith("}item")}
 
 
-@pytest.mark.skipif(not QUIZZES, reason="no valid quiz in quizzes/ yet")
+@pytest.mark.skipif(not QUIZZES, reason="no quiz in quizzes/ yet")
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("quiz_id", QUIZZES)
-def test_every_course_quiz_exports(quiz_id, fmt):
-    quiz = COURSE.quizzes[quiz_id]
+def test_every_course_quiz_exports(course, quiz_id, fmt):
+    if quiz_id not in course:
+        pytest.skip(f"quizzes/{quiz_id}.yml has problems; kcourse validate lists them")
+    quiz = course[quiz_id]
     warnings = []
     data = render(quiz, fmt, warn=warnings.append)
     names = _exported_names(quiz, fmt, data)

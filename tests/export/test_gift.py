@@ -108,7 +108,8 @@ def test_special_characters_survive(edge_quiz):
     assert specials.category == "$course$/Edge cases: specials ~ = # { } : \\ and a//slash"
 
     stars = qs["case-and-stars"]  # "*" is Moodle's wildcard: a literal one is written \*
-    assert stars.answers == ['glob("\\*")', "Glob \\ back"]
+    assert stars.answers == ['glob("\\*")', "Glob \\ back", "%50% off"]  # not a 50% weight
+    assert stars.fractions == [1, 1, 1]
 
     pairs = qs["two-pairs"]
     assert pairs.subquestions[0] == "<code>cgroups</code> v1 -&gt; v2"
@@ -130,6 +131,7 @@ WARNINGS = [
     ("yml:1:", "three-of-five (3), mixed-two (2)"),
     ("(case-and-stars)", "'a->b' contains '->'"),
     ("(case-and-stars)", "case-sensitive; Moodle will ignore case"),
+    ("(case-and-stars)", "'[html]x' starts like a GIFT text format"),
     ("(pattern-only)", "left out: the pattern"),
     ("(open-range)", "0 < x < 1 is exported as 0 <= x <= 1"),
     ("(two-pairs)", "at least 3 answers"),
@@ -178,3 +180,36 @@ def test_paragraphs_stay_inside_their_question():
     (q,) = read(to_gift(quiz).decode())
     assert q.text == md_block(quiz.question("long").prompt)
     assert "<li>two</li>" in q.text and q.general_feedback == "<p>Still one question.</p>"
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("~=#{}:\\\n[]%->*"),
+               min_size=1, max_size=40).filter(lambda t: any(c.isalnum() for c in t))
+
+
+@given(prompt=TEXT, right=TEXT, wrong=TEXT, feedback=TEXT, explanation=TEXT, left=TEXT, answer=TEXT)
+def test_any_text_reads_back_as_written(prompt, right, wrong, feedback, explanation, left, answer):
+    """Whatever the texts hold, Moodle's GIFT reading gives back exactly the HTML we rendered."""
+    from hypothesis import assume
+
+    from kcourse import model as m
+    from kcourse.export.common import md_plain
+    from kcourse.export.gift import _lead_safe
+
+    assume(md_inline(right) != md_inline(wrong) and md_plain(right) and md_plain(wrong))
+    assume(md_plain(right) != md_plain(wrong) and "->" not in answer)
+    single = m.SingleChoice(id="s", prompt=prompt, explanation=explanation, options=(
+        m.Choice(id="a", text=right, correct=True, feedback=feedback), m.Choice(id="b", text=wrong, correct=False)))
+    match = m.Matching(id="m", prompt=prompt, explanation=explanation, pairs=(
+        m.Pair(id="p", left=left, right=right), m.Pair(id="q", left=left + " 2", right=wrong)),
+        distractors=(m.Item(id="d", text="zz " + wrong),))
+    text = m.ShortText(id="t", prompt=prompt, explanation=explanation, accept=(answer.strip() or "x",))
+    quiz = m.Quiz(id="prop", title="Prop", chapter=1, questions=(single, match, text))
+    qs = _by_name(to_gift(quiz))
+    s = qs["s"]
+    assert s.text == md_block(prompt) and s.general_feedback == md_block(explanation)
+    assert s.answers == [_lead_safe(md_inline(right)), _lead_safe(md_inline(wrong))]
+    assert s.fractions == [1, 0] and s.feedback[0] == md_block(feedback)
+    mq = qs["m"]
+    assert mq.subquestions[:2] == [_lead_safe(md_inline(left)), _lead_safe(md_inline(left + " 2"))]
+    assert mq.subanswers == [md_plain(right), md_plain(wrong), md_plain("zz " + wrong)]
+    assert qs["t"].answers == [(answer.strip() or "x").replace("*", "\\*")]

@@ -146,7 +146,8 @@ def test_edge_cases(edge_quiz):
 
     _, stars = qs["case-and-stars"]
     assert stars.findtext("usecase") == "1"
-    assert [a.findtext("text") for a in stars.findall("answer")] == ['glob("\\*")', "a->b", "Glob \\ back"]
+    assert [a.findtext("text") for a in stars.findall("answer")] == [
+        'glob("\\*")', "a->b", "Glob \\ back", "%50% off", "[html]x"]
 
     _, rel = qs["relative"]
     assert (rel.findtext("answer/text"), float(rel.findtext("answer/tolerance"))) == ("4", pytest.approx(0.2))

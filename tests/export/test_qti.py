@@ -216,7 +216,8 @@ def test_edge_cases(edge_quiz):
     specials = items["specials"]
     labels = [lb.findtext("material/mattext") for lb in specials.iter("response_label")]
     assert labels[0] == md_inline("{a = b}") and labels[3] == "raw &lt;b&gt;html&lt;/b&gt; is escaped"
-    assert [v.text for v in items["case-and-stars"].iter("varequal")] == ['glob("*")', "a->b", "Glob \\ back"]
+    assert [v.text for v in items["case-and-stars"].iter("varequal")] == [
+        'glob("*")', "a->b", "Glob \\ back", "%50% off", "[html]x"]
     rel = items["relative"]
     assert float(rel.findtext(".//vargte")) == pytest.approx(3.8) and float(rel.findtext(".//varlte")) == 4.2
     assert "(Answer in ms.)" in rel.findtext("presentation/material/mattext")
