@@ -5,7 +5,6 @@ same bytes.
 """
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterator
@@ -39,32 +38,25 @@ def xml_safe(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-@lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    # The quiz format says raw HTML in Markdown is escaped: "html": False. markdown-it also refuses
-    # javascript:, vbscript:, file: and most data: links.
-    return MarkdownIt("commonmark", {"html": False})
-
-
 def md_block(text: str) -> str:
-    """Markdown (prompts, explanations, feedback, hints) as safe HTML paragraphs."""
-    # TODO(kcourse.markdown): switch to kcourse.markdown.render_block once the shared helper exists.
-    return xml_safe(_markdown().render(text.strip())).strip()
+    """Markdown (prompts, explanations, feedback, hints) as safe HTML, exactly as the course pages render it."""
+    from ..markdown import render_block
+
+    return xml_safe(render_block(text))
 
 
 def md_inline(text: str) -> str:
     """Markdown of one line (option texts, items, matching sides) as safe inline HTML."""
-    return xml_safe(_markdown().renderInline(text.strip())).strip()
+    from ..markdown import render_inline
 
-
-_TAG = re.compile(r"<[^>]*>")
+    return xml_safe(render_inline(text)).strip()
 
 
 def md_plain(text: str) -> str:
     """Markdown as plain text, for fields an LMS shows without formatting (e.g. matching answers)."""
-    return " ".join(html.unescape(_TAG.sub("", md_inline(text))).split())
+    from ..markdown import render_plain
+
+    return xml_safe(render_plain(text))
 
 
 # ----------------------------------------------------------------------------------------- numbers

@@ -83,8 +83,11 @@ def test_shares_of_right_options_use_moodle_grades(n, share, listed):
     ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
     ("`v<int>`", "<p><code>v&lt;int&gt;</code></p>"),
     ("bell\x07here", "<p>bellhere</p>"),
-], ids=["emphasis", "raw-html-escaped", "javascript-link-refused", "code-escaped", "control-char-dropped"])
+    ("# not a heading", "<p># not a heading</p>"),
+], ids=["emphasis", "raw-html-escaped", "javascript-link-refused", "code-escaped", "control-char-dropped",
+        "no-heading-as-on-the-pages"])
 def test_markdown_becomes_safe_html(md, html):
+    """The same renderer as the course pages (kcourse.markdown), plus XML-safe characters."""
     assert md_block(md) == html
 
 
