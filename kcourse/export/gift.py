@@ -29,6 +29,7 @@ from .common import (
 from .moodle import moodle_literal
 
 FORMAT = "GIFT"
+_FEW_ANSWERS = "Moodle wants at least 3 answers in a matching question and stops importing after one with fewer"
 _FORMAT_PREFIX = re.compile(r"\[(moodle|html|plain|markdown)\]")
 
 _SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
@@ -132,8 +133,7 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         return _short(quiz, placed, rep)
     if isinstance(q, m.Matching):
         if len(q.pairs) + len(q.distractors) < 3:
-            rep.warn(placed, "Moodle wants at least 3 answers in a matching question and stops importing "
-                     "after one with fewer; add a distractor")
+            rep.warn(placed, _FEW_ANSWERS + "; add a distractor")
         lines = [f"\t={_html(p.left, inline=True)} -> {escape(md_plain(p.right))}\n" for p in q.pairs]
         lines += [f"\t= -> {escape(md_plain(d.text))}\n" for d in q.distractors]
         return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
@@ -141,6 +141,8 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         rep.warn(placed, "GIFT has no ordering question: exported as a matching of each item to its position "
                  "(1, 2, ...), graded per item in place instead of per pair in order; Moodle XML keeps a real "
                  "ordering question")
+        if len(q.items) < 3:
+            rep.warn(placed, _FEW_ANSWERS + "; give it a third item or export Moodle XML")
         lines = [f"\t={_html(i.text, inline=True)} -> {n}\n" for n, i in enumerate(q.items, 1)]
         extra = "<p>Give each item its position in the order (1 = first).</p>"
         return _head(quiz, q, extra) + "{\n" + "".join(lines) + _general(q) + "}"

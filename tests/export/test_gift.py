@@ -135,6 +135,7 @@ WARNINGS = [
     ("(pattern-only)", "left out: the pattern"),
     ("(open-range)", "0 < x < 1 is exported as 0 <= x <= 1"),
     ("(two-pairs)", "at least 3 answers"),
+    ("(two-items)", "at least 3 answers"),
 ]
 
 
