@@ -1,7 +1,7 @@
 """Chapter 9 lab: how regular is the kernel's release rhythm?
 
 The talk says that since 2005 (about 2.6.13) a new mainline release comes "every 9 or 10 weeks".
-`kcourse/data/mainline-releases.csv` lists every mainline release from 2.6.12 to 7.1 with its day
+`kcourse/data/mainline-releases.csv` lists every mainline release from 2.6.12 to 7.2 with its day
 (sources in `kcourse/data/mainline-releases.md`). This module loads it, computes the intervals
 between releases and checks the claim. Pure standard library; `plot_intervals` and
 `plot_cumulative` import matplotlib when they are called.
@@ -9,7 +9,7 @@ between releases and checks the claim. Pure standard library; `plot_intervals` a
     >>> from kcourse.labs import releases
     >>> data = releases.load_releases()
     >>> data[0].version, data[-1].version
-    ('2.6.12', '7.1')
+    ('2.6.12', '7.2')
     >>> releases.intervals(data)[0].days
     72
 """
