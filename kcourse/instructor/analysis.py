@@ -1,0 +1,49 @@
+"""``kcourse stats``: item statistics of a quiz from the gradebook's counted attempts (one per student)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import model as m
+from ..errors import UsageError
+from . import gradebook as gb
+from .files import write_text_atomically
+from .report import html_report, terminal_table
+from .stats import Observation, QuizStats, quiz_statistics
+
+
+@dataclass(frozen=True)
+class Analysis:
+    stats: QuizStats
+    policy: str
+    table: str
+    """The terminal table."""
+
+
+def observations(conn, quiz_id: str, policy: str) -> tuple[list[dict[str, Observation]], list[float]]:
+    """Per counted attempt: ``question_id -> Observation`` (responses parsed), and the attempt's percentage."""
+    chosen, items = gb.counted_items(conn, quiz_id, policy)
+    out = []
+    for rows in items:
+        out.append({qid: Observation(r.score, r.max_score, json.loads(r.response) if r.response is not None else None)
+                    for qid, r in rows.items()})
+    return out, [a.percentage for a in chosen]
+
+
+def analyse(*, quiz: m.Quiz, gradebook: str | Path, policy: str | None = None,
+            html_out: str | Path | None = None, plots: bool = True) -> Analysis:
+    """Compute the statistics, render the terminal table and (with ``html_out``) write the HTML report."""
+    conn = gb.connect(gradebook, create=False)
+    try:
+        row = gb.quiz_row(conn, quiz.id)
+        if row is None:
+            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz.id}'")
+        policy = policy or row.policy
+        obs, percentages = observations(conn, quiz.id, policy)
+    finally:
+        conn.close()
+    stats = quiz_statistics(quiz, obs, percentages)
+    if html_out is not None:
+        write_text_atomically(html_out, html_report(stats, title=quiz.title, policy=policy, plots=plots))
+    return Analysis(stats, policy, terminal_table(stats, title=quiz.title, policy=policy))

@@ -1,0 +1,136 @@
+"""Responses and right answers as plain text a person reads ("2.6.39", "namespaces → what a process can see").
+
+Pure. The text is *not* escaped: callers escape it for their output (HTML, Markdown, a terminal).
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from .. import model as m
+from ..grading import is_blank, to_number
+from ..textnorm import normalise
+
+NO_ANSWER = "(no answer)"
+_TAG = re.compile(r"<[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@lru_cache(maxsize=1)
+def _md():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})  # raw HTML in quiz text is escaped, never passed on
+
+
+def render_inline(markdown: str) -> str:
+    """Author Markdown (one line) as safe HTML: the course's shared renderer when present."""
+    try:
+        from ..markdown import render_inline as shared
+    except ImportError:
+        return _md().renderInline(markdown)
+    return shared(markdown)
+
+
+def render_block(markdown: str) -> str:
+    """Author Markdown (paragraphs, lists, code) as safe HTML: the course's shared renderer when present."""
+    try:
+        from ..markdown import render_block as shared
+    except ImportError:
+        return _md().render(markdown)
+    return shared(markdown)
+
+
+@lru_cache(maxsize=4096)
+def plain(markdown: str) -> str:
+    """Author Markdown as one line of plain text (for labels and plots)."""
+    text = html.unescape(_TAG.sub("", render_inline(markdown)))
+    return " ".join(text.split())
+
+
+def terminal_safe(text: str, limit: int = 60) -> str:
+    """One line, control characters (terminal escapes, bidi overrides) shown as ``\\xNN``, at most ``limit``."""
+    text = _CONTROL.sub(lambda mt: f"\\x{ord(mt.group()):02x}", " ".join(str(text).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def md_escape(text: str) -> str:
+    """Plain text for the middle of a Markdown line: one line, ``<>&`` as entities, and the characters that
+    start inline markup (``\\ ` * _ { } [ ] | ~``) backslashed. (Not for the start of a line.)"""
+    text = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_{}\[\]|~])", r"\\\1", text)
+
+
+def _raw(r: Any) -> str:
+    return r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)
+
+
+def describe(q: m.Question, r: Any) -> str:
+    """A learner's response in words; an unreadable one as it was written."""
+    if is_blank(r):
+        return NO_ANSWER
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        by_id = {o.id: o for o in q.options}
+        ids = [r] if isinstance(q, m.SingleChoice) else r
+        if isinstance(ids, list) and all(isinstance(i, str) and i in by_id for i in ids):
+            return "; ".join(plain(by_id[i].text) for i in ids)
+        return _raw(r)
+    if isinstance(q, m.TrueFalse):
+        return ("true" if r else "false") if isinstance(r, bool) else _raw(r)
+    if isinstance(q, m.Numeric):
+        x = to_number(r)
+        return _raw(r) if x is None else (str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x))
+    if isinstance(q, m.Ordering):
+        by_id = {i.id: i for i in q.items}
+        if isinstance(r, list) and all(isinstance(i, str) and i in by_id for i in r):
+            return " → ".join(plain(by_id[i].text) for i in r)
+        return _raw(r)
+    if isinstance(q, m.Matching):
+        rights = {c.id: c.text for c in q.right_choices}
+        if isinstance(r, Mapping):
+            parts = []
+            for p in q.pairs:
+                if p.id in r:
+                    v = r[p.id]
+                    right = plain(rights[v]) if isinstance(v, str) and v in rights else _raw(v)
+                    parts.append(f"{plain(p.left)} → {right}")
+            extra = [k for k in r if k not in {p.id for p in q.pairs}]
+            return "; ".join(parts + [f"{_raw(k)} → {_raw(r[k])}" for k in extra]) or NO_ANSWER
+        return _raw(r)
+    return _raw(r)
+
+
+def right_answer(q: m.Question) -> str:
+    """What earns full points, in words."""
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        return "; ".join(plain(o.text) for o in q.options if o.correct)
+    if isinstance(q, m.TrueFalse):
+        return "true" if q.answer else "false"
+    if isinstance(q, m.Numeric):
+        return q.accepted.describe() + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, m.ShortText):
+        accepted = [f'"{a}"' for a in q.accept] + ([f"text matching /{q.pattern}/"] if q.pattern else [])
+        return " or ".join(accepted)
+    if isinstance(q, m.Ordering):
+        return " → ".join(plain(i.text) for i in q.items)
+    if isinstance(q, m.Matching):
+        return "; ".join(f"{plain(p.left)} → {plain(p.right)}" for p in q.pairs)
+    return ""
+
+
+def group_key(q: m.Question, r: Any) -> str:
+    """Responses that are the same answer get the same key (text normalised as grading does, numbers as
+    numbers, lists and mappings as canonical JSON)."""
+    if is_blank(r):
+        return ""
+    if isinstance(q, m.ShortText) and isinstance(r, str):
+        return "t:" + normalise(r, case_sensitive=q.case_sensitive)
+    if isinstance(q, m.Numeric):
+        x = to_number(r)
+        if x is not None:
+            return f"n:{x!r}"
+    return "j:" + json.dumps(r, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,285 @@
+"""``kcourse grade``: grade handed-in submission files into the gradebook, accounting for every file.
+
+Each file is either graded or rejected for one :class:`~.outcome.Reason`, checked in this order:
+unreadable or too large, a duplicate (the same bytes as an earlier file of this run), not JSON, not a valid
+submission, another quiz, a student not on the roster/manifest (when one is given), a variant seed that is
+not the one assigned to the student (only with ``--manifest``: the quiz was assigned, so every student's
+seed is known), answers to questions outside the student's variant. The score is always recomputed from the
+responses; a score written in the file is ignored.
+
+Then the whole run is written to the gradebook in one transaction (:func:`.gradebook.write_run`). A file
+already in the gradebook (same bytes, same quiz version) counts as graded and changes nothing, so running
+the same command twice leaves the gradebook as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem, SubmissionError, UsageError
+from ..grading import QuizResult, grade_responses, is_blank
+from ..model import Quiz
+from ..submission import Submission, now_iso, parse_submission
+from ..variants import variant_question_ids
+from . import gradebook as gb
+from .collect import Collector, Source
+from .manifest import Manifest, quiz_digest
+from .outcome import Reason, Rejection
+from .roster import Roster
+
+Progress = Callable[[Iterable[Source], int], Iterable[Source]]
+"""Wraps the sources being graded (e.g. in a tqdm bar); gets the iterable and its length."""
+
+
+@dataclass(frozen=True)
+class Graded:
+    source: str
+    sha256: str
+    submission: Submission
+    student_id: str
+    """The roster's spelling of the id when a roster or manifest was given, else the file's."""
+    result: QuizResult
+    state: str = "new"
+    """``new`` (added to the gradebook), ``unchanged`` (already there) or ``regraded`` (the quiz changed)."""
+
+
+@dataclass
+class RunReport:
+    quiz: Quiz
+    gradebook: Path
+    files_in: int = 0
+    graded: list[Graded] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """System files left out (``__MACOSX``, ``.DS_Store``, the gradebook itself, ...)."""
+    missing: list[str] = field(default_factory=list)
+    """Arguments that named no file."""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    write: gb.WriteResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Everything given was found and graded."""
+        return not self.rejected and not self.missing
+
+    def by_reason(self) -> dict[Reason, list[Rejection]]:
+        out: dict[Reason, list[Rejection]] = {}
+        for r in self.rejected:
+            out.setdefault(r.reason, []).append(r)
+        return {k: out[k] for k in Reason if k in out}
+
+    def count(self, state: str) -> int:
+        return sum(1 for g in self.graded if g.state == state)
+
+
+def sort_time(submitted_at: str | None) -> str:
+    """``submitted_at`` as a sortable UTC time (a time without a zone is taken as UTC); ``''`` when missing."""
+    if not submitted_at:
+        return ""
+    try:
+        t = datetime.fromisoformat(submitted_at.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _short(p: Problem) -> str:
+    where = (f"line {p.line}: " if p.line else "") + (f"{p.path}: " if p.path else "")
+    return where + p.message + (f" ({p.fix})" if p.fix else "")
+
+
+class Judge:
+    """Grades one file at a time against a quiz, remembering what it saw (for duplicates)."""
+
+    def __init__(self, quiz: Quiz, *, roster: Roster | None = None, seeds: dict[str, int] | None = None,
+                 warn: Callable[[str], None] | None = None):
+        self.quiz = quiz
+        self.roster = roster
+        self.seeds = seeds
+        self.warn = warn or (lambda _m: None)
+        self.seen: dict[str, str] = {}
+        self._variants: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def variant(self, seed: int) -> tuple[tuple[str, ...], frozenset[str]]:
+        v = self._variants.get(seed)
+        if v is None:
+            ids = variant_question_ids(self.quiz, seed)
+            v = self._variants[seed] = (ids, frozenset(ids))
+            if len(self._variants) > 100_000:
+                self._variants.clear()
+        return v
+
+    def __call__(self, name: str, data: bytes) -> Graded | Rejection:
+        sha = hashlib.sha256(data).hexdigest()
+        first = self.seen.get(sha)
+        if first is not None:
+            return Rejection(name, Reason.DUPLICATE, f"the same content as {first}; only the first is graded")
+        self.seen[sha] = name
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Rejection(name, Reason.NOT_JSON, "not UTF-8 text, so not a submission file")
+        try:
+            top = json.loads(text)
+        except json.JSONDecodeError as e:
+            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")
+        except RecursionError:
+            return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
+        if not isinstance(top, dict):
+            return Rejection(name, Reason.NOT_JSON, f"expected a JSON object at the top, got {type(top).__name__}")
+        try:
+            sub = parse_submission(text, name, warn=lambda w: self.warn(str(w)))
+        except SubmissionError as e:
+            return Rejection(name, Reason.NOT_SUBMISSION, "; ".join(_short(p) for p in e.problems))
+        quiz = self.quiz
+        if sub.quiz_id != quiz.id:
+            return Rejection(name, Reason.WRONG_QUIZ, f"this submission is for quiz '{sub.quiz_id}', not "
+                                                      f"'{quiz.id}' (grade it against quiz {sub.quiz_id})")
+        sid = sub.student_id
+        if self.roster is not None:
+            student = self.roster.find(sid)
+            if student is None:
+                return Rejection(name, Reason.UNKNOWN_STUDENT,
+                                 f"student id '{sid}' is not on the roster {self.roster.source} (check the id with "
+                                 "the student, or add them to the roster)")
+            sid = student.student_id
+        if self.seeds is not None:
+            expected = self.seeds.get(sid)
+            if expected is not None and sub.variant_seed != expected:
+                return Rejection(name, Reason.SEED_MISMATCH,
+                                 f"variant seed {sub.variant_seed} is not the seed assigned to '{sid}' ({expected}): "
+                                 "the file comes from another student's page or was edited")
+        ids, shown = self.variant(sub.variant_seed)
+        unknown = sorted(k for k in sub.responses if k not in shown)
+        if unknown:
+            listed = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+            return Rejection(name, Reason.UNKNOWN_QUESTIONS,
+                             f"answers {len(unknown)} question(s) not in this student's variant (seed "
+                             f"{sub.variant_seed}): {listed}")
+        return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses))
+
+
+def _response_json(r: Any) -> str | None:
+    return None if is_blank(r) else json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+
+
+def to_new_attempt(g: Graded, content: str) -> gb.NewAttempt:
+    res, responses = g.result, g.submission.responses
+    items = tuple((r.question_id, r.score, r.max_score, r.status.value, _response_json(responses.get(r.question_id)))
+                  for r in res.results)
+    return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
+                         submitted_at=g.submission.submitted_at, sort_time=sort_time(g.submission.submitted_at),
+                         source=g.source, content=content, total=res.total, max_score=res.max_score,
+                         percentage=res.percentage, passed=res.passed, items=items)
+
+
+def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
+              roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
+              progress: Progress | None = None) -> RunReport:
+    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
+    from ..keyless import is_keyless_file
+
+    if quiz.source and is_keyless_file(quiz.source):
+        raise UsageError(f"{quiz.source} is a student's key-less copy; grade against the quiz file itself")
+    if policy is not None and policy not in gb.POLICIES:
+        raise UsageError(f"unknown policy '{policy}'; one of {', '.join(gb.POLICIES)}")
+    report = RunReport(quiz, Path(gradebook))
+    digest = quiz_digest(quiz)
+    seeds = None
+    if manifest is not None:
+        if manifest.quiz_id != quiz.id:
+            raise UsageError(f"the manifest {manifest.source} is for quiz '{manifest.quiz_id}', not '{quiz.id}'")
+        if manifest.quiz_digest != digest:
+            report.notes.append(f"the quiz changed since it was assigned ({manifest.source} has {manifest.quiz_digest},"
+                                f" the quiz is now {digest}); grading against the quiz as it is now")
+        seeds = manifest.seeds()
+        if roster is None:
+            roster = manifest.roster
+    started = now_iso()
+    conn = gb.connect(report.gradebook, create=True)
+    try:
+        judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append)
+        contents: dict[str, str] = {}
+        book = report.gradebook
+        own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
+        with Collector(list(inputs), exclude=own) as found:
+            report.ignored, report.missing = found.ignored, found.missing
+            report.files_in = len(found.sources)
+            sources: Iterable[Source] = found.sources
+            if progress is not None:
+                sources = progress(found.sources, len(found.sources))
+            for src in sources:
+                data, problem = found.read(src)
+                if problem is not None:
+                    report.rejected.append(Rejection(src.name, *problem))
+                    continue
+                assert data is not None  # internal invariant: read() gives bytes or a problem
+                outcome = judge(src.name, data)
+                if isinstance(outcome, Rejection):
+                    report.rejected.append(outcome)
+                else:
+                    report.graded.append(outcome)
+                    contents[outcome.sha256] = data.decode("utf-8-sig")
+        known = gb.known_attempts(conn, quiz.id)
+        new, regrade = [], []
+        for k, g in enumerate(report.graded):
+            if g.sha256 in known:
+                aid, old_digest = known[g.sha256]
+                if old_digest == digest:
+                    report.graded[k] = _with_state(g, "unchanged")
+                    continue
+                report.graded[k] = _with_state(g, "regraded")
+                regrade.append((aid, to_new_attempt(g, contents[g.sha256])))
+            else:
+                new.append(to_new_attempt(g, contents[g.sha256]))
+        report.write = gb.write_run(
+            conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
+            started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
+            new=new, regrade=regrade, roster=roster or ())
+    finally:
+        conn.close()
+    return report
+
+
+def _with_state(g: Graded, state: str) -> Graded:
+    from dataclasses import replace
+
+    return replace(g, state=state)
+
+
+def summary(report: RunReport, *, examples: int = 20) -> str:
+    """The end-of-run summary: files in = graded + rejected, rejections grouped by reason."""
+    n_graded, n_rej = len(report.graded), len(report.rejected)
+    lines = [f"{report.quiz.id}: {report.files_in} file(s) in = {n_graded} graded + {n_rej} rejected"]
+    if n_graded:
+        parts = [f"{report.count('new')} new"]
+        if report.count("unchanged"):
+            parts.append(f"{report.count('unchanged')} already in the gradebook")
+        if report.count("regraded"):
+            parts.append(f"{report.count('regraded')} regraded (the quiz changed)")
+        lines.append(f"  graded: {', '.join(parts)}")
+    for reason, items in report.by_reason().items():
+        lines.append(f"  rejected, {reason.value} ({len(items)}):")
+        for r in items[:examples]:
+            lines.append(f"    {r}")
+        if len(items) > examples:
+            lines.append(f"    ... and {len(items) - examples} more")
+    for m in report.missing:
+        lines.append(f"  not found: {m}")
+    if report.ignored:
+        lines.append(f"  left out {len(report.ignored)} system file(s) (__MACOSX, .DS_Store, the gradebook, ...)")
+    w = report.write
+    if w is not None and w.run_id is not None:
+        lines.append(f"gradebook {report.gradebook}: run {w.run_id} added {w.added} attempt(s), "
+                     f"regraded {w.regraded}")
+    else:
+        lines.append(f"gradebook {report.gradebook}: unchanged")
+    return "\n".join(lines)

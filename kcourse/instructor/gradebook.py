@@ -1,0 +1,402 @@
+"""The gradebook: one SQLite file (stdlib ``sqlite3``) holding every graded attempt. All SQL lives here.
+
+- A grading run is written in ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a run that is
+  interrupted (Ctrl-C, ``kill -9``, power loss) leaves the gradebook exactly as it was; SQLite's
+  rollback journal undoes a half-written transaction the next time the file is opened.
+- Attempts are keyed by ``(quiz_id, sha256 of the file's bytes)``: grading the same file again adds
+  nothing. When the quiz changed (another digest), the same file is graded again and its row updated.
+- The schema carries its version in ``PRAGMA user_version``. A gradebook written by a newer kcourse gets a
+  clear error; an older one is upgraded step by step by :data:`MIGRATIONS` (none yet: version 1 is the
+  first).
+- Which attempt counts when a student handed in several is the quiz's *policy*, stored per quiz:
+  ``latest`` (default: the latest ``submitted_at``), ``first`` (the earliest) or ``best`` (the highest
+  total, then the latest). A missing ``submitted_at`` counts as earlier than any time; equal times are
+  ordered by the file's SHA-256, so the choice never depends on the order files were given in.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from .roster import Student
+
+SCHEMA_VERSION = 1
+POLICIES = ("latest", "best", "first")
+DEFAULT_PATH = "gradebook.sqlite"
+PAUSE_ENV = "KCOURSE_TEST_PAUSE_AFTER_INSERTS"
+"""Test hook: after this many attempt rows are inserted (inside the run's transaction), print a line to
+stderr and sleep, so a test can kill the process mid-run."""
+
+SCHEMA = """
+CREATE TABLE quizzes (
+    quiz_id   TEXT PRIMARY KEY,
+    title     TEXT NOT NULL,
+    digest    TEXT NOT NULL,              -- of the quiz as last graded (kcourse.instructor.manifest.quiz_digest)
+    policy    TEXT NOT NULL DEFAULT 'latest' CHECK (policy IN ('latest', 'best', 'first')),
+    source    TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE students (
+    student_id   TEXT PRIMARY KEY,
+    name         TEXT NOT NULL DEFAULT '',
+    email        TEXT NOT NULL DEFAULT '',
+    canvas_id    TEXT NOT NULL DEFAULT '',
+    sis_login_id TEXT NOT NULL DEFAULT '',
+    section      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE runs (
+    run_id     INTEGER PRIMARY KEY,
+    quiz_id    TEXT NOT NULL REFERENCES quizzes,
+    started_at TEXT NOT NULL,
+    files_in   INTEGER NOT NULL,
+    graded     INTEGER NOT NULL,
+    rejected   INTEGER NOT NULL,
+    added      INTEGER NOT NULL,
+    regraded   INTEGER NOT NULL
+);
+CREATE TABLE attempts (
+    attempt_id   INTEGER PRIMARY KEY,
+    quiz_id      TEXT NOT NULL REFERENCES quizzes,
+    sha256       TEXT NOT NULL,           -- of the file's bytes: the same file is never added twice
+    student_id   TEXT NOT NULL,
+    variant_seed INTEGER NOT NULL,
+    submitted_at TEXT,                    -- as written in the file
+    sort_time    TEXT NOT NULL,           -- submitted_at in UTC ('' when missing): the policy's order
+    source       TEXT NOT NULL,           -- where the file was read from when it was first graded
+    content      TEXT NOT NULL,           -- the submission file itself
+    total        REAL NOT NULL,
+    max_score    REAL NOT NULL,
+    percentage   REAL NOT NULL,
+    passed       INTEGER NOT NULL,
+    quiz_digest  TEXT NOT NULL,           -- the quiz it was graded against
+    run_id       INTEGER NOT NULL REFERENCES runs,
+    UNIQUE (quiz_id, sha256)
+);
+CREATE INDEX attempts_by_student ON attempts (quiz_id, student_id);
+CREATE TABLE item_scores (
+    attempt_id  INTEGER NOT NULL REFERENCES attempts ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    score       REAL NOT NULL,
+    max_score   REAL NOT NULL,
+    status      TEXT NOT NULL,            -- correct | partial | incorrect | unanswered
+    response    TEXT,                     -- JSON; NULL when unanswered
+    PRIMARY KEY (attempt_id, question_id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+"""``MIGRATIONS[n]`` upgrades a gradebook from schema version ``n`` to ``n + 1`` (inside a transaction).
+Version 1 is the first; when version 2 comes, its step goes here and :data:`SCHEMA` describes version 2."""
+
+
+class GradebookError(UsageError):
+    """The gradebook file cannot be used (missing, not a gradebook, too new)."""
+
+
+@dataclass(frozen=True)
+class NewAttempt:
+    """A graded submission to store."""
+
+    sha256: str
+    student_id: str
+    variant_seed: int
+    submitted_at: str | None
+    sort_time: str
+    source: str
+    content: str
+    total: float
+    max_score: float
+    percentage: float
+    passed: bool
+    items: tuple[tuple[str, float, float, str, str | None], ...]
+    """``(question_id, score, max_score, status, response as JSON or None)`` per question of the variant."""
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """A stored attempt."""
+
+    attempt_id: int
+    student_id: str
+    variant_seed: int
+    submitted_at: str | None
+    sort_time: str
+    sha256: str
+    source: str
+    total: float
+    max_score: float
+    percentage: float
+    passed: bool
+    quiz_digest: str
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    question_id: str
+    score: float
+    max_score: float
+    status: str
+    response: str | None
+    """JSON text."""
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    quiz_id: str
+    title: str
+    digest: str
+    policy: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    run_id: int | None
+    """``None`` when the run changed nothing (no run is recorded then)."""
+    added: int
+    regraded: int
+
+
+def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
+    """Open the gradebook at ``path`` (creating it when ``create``), checking and upgrading its schema."""
+    p = Path(path)
+    if not p.exists():
+        if not create:
+            raise GradebookError(f"no gradebook at {p}: grade some submissions first (kcourse grade QUIZ FILES "
+                                 f"--gradebook {p}), or give the right --gradebook")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    elif p.is_dir():
+        raise GradebookError(f"{p} is a folder; give the gradebook file (e.g. {p / DEFAULT_PATH})")
+    conn = sqlite3.connect(str(p), isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and not tables:
+            with transaction(conn):
+                for stmt in _statements(SCHEMA):
+                    conn.execute(stmt)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version == 0 or "attempts" not in tables:
+            raise GradebookError(f"{p} is a SQLite file but not a kcourse gradebook; give another --gradebook")
+        elif version > SCHEMA_VERSION:
+            raise GradebookError(f"{p} is a gradebook of schema version {version}, written by a newer kcourse; "
+                                 f"this kcourse reads up to version {SCHEMA_VERSION}: upgrade kcourse "
+                                 "(pip install -U -r requirements.txt)")
+        elif version < SCHEMA_VERSION:
+            _migrate(conn, version, p)
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise GradebookError(f"{p} is not a readable gradebook ({e}); give another --gradebook") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _statements(script: str) -> list[str]:
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line.split("--", 1)[0] + ("\n" if "--" in line else "")
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
+
+
+def _migrate(conn: sqlite3.Connection, version: int, p: Path) -> None:
+    with transaction(conn):
+        while version < SCHEMA_VERSION:
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise GradebookError(f"{p} is a gradebook of schema version {version}, which this kcourse cannot "
+                                     "upgrade; export its grades with the kcourse that wrote it")
+            step(conn)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+
+
+class transaction:
+    """``with transaction(conn):`` runs the block in ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rolls back."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def quiz_row(conn: sqlite3.Connection, quiz_id: str) -> QuizRow | None:
+    r = conn.execute("SELECT quiz_id, title, digest, policy, source FROM quizzes WHERE quiz_id = ?",
+                     (quiz_id,)).fetchone()
+    return QuizRow(*r) if r else None
+
+
+def known_attempts(conn: sqlite3.Connection, quiz_id: str) -> dict[str, tuple[int, str]]:
+    """``sha256 -> (attempt_id, quiz_digest)`` of the quiz's stored attempts."""
+    return {sha: (aid, digest) for aid, sha, digest in
+            conn.execute("SELECT attempt_id, sha256, quiz_digest FROM attempts WHERE quiz_id = ?", (quiz_id,))}
+
+
+_ATTEMPT_COLS = ("attempt_id, student_id, variant_seed, submitted_at, sort_time, sha256, source, total, max_score, "
+                 "percentage, passed, quiz_digest")
+
+
+def attempts(conn: sqlite3.Connection, quiz_id: str) -> list[AttemptRow]:
+    """Every stored attempt of the quiz, by student then time."""
+    return [AttemptRow(*r[:10], bool(r[10]), r[11]) for r in conn.execute(
+        f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
+        (quiz_id,))]
+
+
+def policy_key(policy: str) -> Callable[[AttemptRow], tuple]:
+    """The sort key whose maximum is the attempt that counts under ``policy``."""
+    if policy == "latest":
+        return lambda a: (a.sort_time, a.sha256)
+    if policy == "first":
+        return lambda a: (_invert(a.sort_time), _invert(a.sha256))
+    if policy == "best":
+        return lambda a: (a.total, a.sort_time, a.sha256)
+    raise ValueError(f"unknown policy {policy!r}; one of {', '.join(POLICIES)}")
+
+
+def _invert(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text) + (1,)
+
+
+def counted(rows: Iterable[AttemptRow], policy: str) -> dict[str, tuple[AttemptRow, int]]:
+    """Per student: the attempt that counts under ``policy`` and how many attempts they made."""
+    key = policy_key(policy)
+    best: dict[str, tuple[AttemptRow, int]] = {}
+    for a in rows:
+        if a.student_id in best:
+            cur, n = best[a.student_id]
+            best[a.student_id] = (a if key(a) > key(cur) else cur, n + 1)
+        else:
+            best[a.student_id] = (a, 1)
+    return dict(sorted(best.items()))
+
+
+def counted_attempts(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None
+                     ) -> dict[str, tuple[AttemptRow, int]]:
+    """Per student (sorted by id): the counted attempt under ``policy`` (default: the quiz's stored one)."""
+    if policy is None:
+        row = quiz_row(conn, quiz_id)
+        policy = row.policy if row else "latest"
+    return counted(attempts(conn, quiz_id), policy)
+
+
+def item_scores(conn: sqlite3.Connection, attempt_ids: Iterable[int]) -> dict[int, dict[str, ItemRow]]:
+    """``attempt_id -> question_id -> ItemRow`` for the given attempts."""
+    wanted = set(attempt_ids)
+    out: dict[int, dict[str, ItemRow]] = {a: {} for a in wanted}
+    cur = conn.execute("SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores i "
+                       "JOIN attempts a USING (attempt_id)"
+                       " WHERE a.attempt_id IN (SELECT value FROM json_each(?))",
+                       (_json_ints(wanted),))
+    for aid, qid, score, mx, status, response in cur:
+        out[aid][qid] = ItemRow(qid, score, mx, status, response)
+    return out
+
+
+def _json_ints(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def counted_items(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None
+                  ) -> tuple[list[AttemptRow], list[dict[str, ItemRow]]]:
+    """The counted attempts (one per student, by student id) and their item rows, in the same order."""
+    chosen = [a for a, _n in counted_attempts(conn, quiz_id, policy).values()]
+    items = item_scores(conn, (a.attempt_id for a in chosen))
+    return chosen, [items[a.attempt_id] for a in chosen]
+
+
+def content_of(conn: sqlite3.Connection, attempt_id: int) -> str:
+    r = conn.execute("SELECT content FROM attempts WHERE attempt_id = ?", (attempt_id,)).fetchone()
+    return r[0] if r else ""
+
+
+def students(conn: sqlite3.Connection) -> dict[str, Student]:
+    return {r[0]: Student(*r) for r in conn.execute(
+        "SELECT student_id, name, email, canvas_id, sis_login_id, section FROM students")}
+
+
+def snapshot(conn: sqlite3.Connection) -> list[str]:
+    """Every statement that would rebuild the gradebook (``iterdump``): equal snapshots, equal gradebooks."""
+    return list(conn.iterdump())
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def _paused(rows: Iterable[tuple], after: int) -> Iterator[tuple]:
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n == after:
+            print(f"kcourse-test: paused after {n} inserts", file=sys.stderr, flush=True)
+            time.sleep(600)
+
+
+def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str, source: str,
+              policy: str | None, started_at: str, files_in: int, graded: int, rejected: int,
+              new: list[NewAttempt], regrade: list[tuple[int, NewAttempt]], roster: Iterable[Student] = ()
+              ) -> WriteResult:
+    """Store one grading run in one transaction: the quiz, the roster's students, new attempts (with their
+    item scores) and regraded ones. Nothing is recorded when nothing changes, so a repeated run leaves the
+    gradebook byte-for-byte the same in content."""
+    pause = int(os.environ.get(PAUSE_ENV, "0") or 0)
+    with transaction(conn):
+        before = conn.total_changes
+        conn.execute(
+            "INSERT INTO quizzes (quiz_id, title, digest, policy, source) VALUES (?, ?, ?, coalesce(?, 'latest'), ?)"
+            " ON CONFLICT (quiz_id) DO UPDATE SET title = excluded.title, digest = excluded.digest,"
+            " policy = coalesce(?, policy), source = excluded.source"
+            " WHERE title != excluded.title OR digest != excluded.digest OR policy != coalesce(?, policy)"
+            " OR source != excluded.source",
+            (quiz_id, title, digest, policy, source, policy, policy))
+        conn.executemany(
+            "INSERT INTO students (student_id, name, email, canvas_id, sis_login_id, section)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (student_id) DO UPDATE SET name = excluded.name,"
+            " email = excluded.email, canvas_id = excluded.canvas_id, sis_login_id = excluded.sis_login_id,"
+            " section = excluded.section WHERE (name, email, canvas_id, sis_login_id, section) IS NOT"
+            " (excluded.name, excluded.email, excluded.canvas_id, excluded.sis_login_id, excluded.section)",
+            [(s.student_id, s.name, s.email, s.canvas_id, s.sis_login_id, s.section) for s in roster])
+        if not new and not regrade and conn.total_changes == before:
+            return WriteResult(None, 0, 0)
+        run_id = conn.execute(
+            "INSERT INTO runs (quiz_id, started_at, files_in, graded, rejected, added, regraded)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (quiz_id, started_at, files_in, graded, rejected, len(new), len(regrade))).lastrowid
+        first_id = conn.execute("SELECT coalesce(max(attempt_id), 0) + 1 FROM attempts").fetchone()[0]
+        rows = ((first_id + k, quiz_id, a.sha256, a.student_id, a.variant_seed, a.submitted_at, a.sort_time,
+                 a.source, a.content, a.total, a.max_score, a.percentage, int(a.passed), digest, run_id)
+                for k, a in enumerate(new))
+        conn.executemany(
+            "INSERT INTO attempts (attempt_id, quiz_id, sha256, student_id, variant_seed, submitted_at, sort_time,"
+            " source, content, total, max_score, percentage, passed, quiz_digest, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _paused(rows, pause) if pause else rows)
+        conn.executemany(
+            "INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ((first_id + k, *item) for k, a in enumerate(new) for item in a.items))
+        for aid, a in regrade:
+            conn.execute("UPDATE attempts SET student_id = ?, total = ?, max_score = ?, percentage = ?, passed = ?,"
+                         " quiz_digest = ?, run_id = ? WHERE attempt_id = ?",
+                         (a.student_id, a.total, a.max_score, a.percentage, int(a.passed), digest, run_id, aid))
+            conn.execute("DELETE FROM item_scores WHERE attempt_id = ?", (aid,))
+            conn.executemany("INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
+                             " VALUES (?, ?, ?, ?, ?, ?)", ((aid, *item) for item in a.items))
+        return WriteResult(run_id, len(new), len(regrade))

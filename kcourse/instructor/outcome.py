@@ -1,0 +1,40 @@
+"""What happened to each handed-in file: graded, or rejected for one :class:`Reason`."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Reason(enum.Enum):
+    """Why a file was not graded. The value is what the summary prints."""
+
+    UNREADABLE = "unreadable"
+    """The file or zip archive could not be read."""
+    TOO_LARGE = "too large"
+    """Larger than a submission can be (2,000,000 bytes)."""
+    NOT_JSON = "not JSON"
+    """Not UTF-8 JSON text with an object at the top."""
+    NOT_SUBMISSION = "not a valid submission"
+    """JSON, but a required key is missing or has the wrong kind of value."""
+    WRONG_QUIZ = "wrong quiz"
+    """Its ``quiz_id`` names another quiz."""
+    UNKNOWN_STUDENT = "unknown student"
+    """Its ``student_id`` is not on the roster or manifest given."""
+    SEED_MISMATCH = "variant seed does not match the student"
+    """With ``--manifest``: its ``variant_seed`` is not the seed assigned to the student."""
+    UNKNOWN_QUESTIONS = "answers to unknown questions"
+    """It answers questions that are not in the student's variant."""
+    DUPLICATE = "duplicate"
+    """The same bytes as another file of the same run."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    source: str
+    """The file as given (``subs.zip:alice/quiz.json`` for a member of a zip)."""
+    reason: Reason
+    message: str
+    """The details: what is wrong and, where it helps, how to fix it."""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"

@@ -1,0 +1,221 @@
+"""Class rosters: a CSV of students as an LMS exports it, read into :class:`Student` records.
+
+Column names are matched case-insensitively, ignoring ``_`` versus space, extra spaces and a byte-order
+mark. The delimiter is whichever of ``,`` ``;`` or tab the header line uses most. Accepted names:
+
+========================  =========================================================================
+student id (required)     ``student_id``, ``student id``, ``studentid``, ``SIS User ID`` (Canvas),
+                          ``ID number`` (Moodle), ``idnumber``, ``ID``, ``username``, ``SIS Login ID``;
+                          the first of these that the file has *and* that is filled in on some row
+name (required)           ``name``, ``full name``, ``student name``, ``Student`` (Canvas: "Last, First");
+                          or ``First name`` with ``Surname`` / ``Last name`` (Moodle)
+email (optional)          ``email``, ``Email address`` (Moodle), ``e-mail``, ``mail``
+Canvas (optional)         ``ID`` (the Canvas user id, when the student id comes from another column),
+                          ``SIS Login ID``, ``Section``: kept for the Canvas grade export
+========================  =========================================================================
+
+Rows that are entirely empty and Canvas's "Points Possible" row are skipped. Every problem is reported
+at once, located: ``roster.csv:7: student id is empty (fill it in or delete the row)``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, Problem
+
+MAX_BYTES = 20_000_000
+MAX_ID = 200
+
+ID_COLUMNS = ("student id", "studentid", "sis user id", "id number", "idnumber", "id", "username", "sis login id")
+NAME_COLUMNS = ("name", "full name", "fullname", "student name", "student")
+FIRST_COLUMNS = ("first name", "firstname", "given name")
+LAST_COLUMNS = ("surname", "last name", "lastname", "family name")
+EMAIL_COLUMNS = ("email", "email address", "e-mail", "e-mail address", "mail")
+
+
+@dataclass(frozen=True)
+class Student:
+    """One student of the class."""
+
+    student_id: str
+    """What the student types as their id, and what the variant seed is computed from."""
+    name: str = ""
+    email: str = ""
+    canvas_id: str = ""
+    """Canvas's own user id (the ``ID`` column of a Canvas export, which has ``SIS ...`` columns), when known."""
+    sis_login_id: str = ""
+    section: str = ""
+    line: int = 0
+    """The roster line it came from (0 when not from a file)."""
+
+    @property
+    def label(self) -> str:
+        """``Name (id)``, or the id alone."""
+        return f"{self.name} ({self.student_id})" if self.name else self.student_id
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The students of a class, in file order; ids are unique."""
+
+    students: tuple[Student, ...]
+    source: str = ""
+    id_column: str = ""
+    """The header of the column the ids were read from."""
+    _by_id: dict[str, Student] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_folded: dict[str, Student] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for s in self.students:
+            self._by_id.setdefault(s.student_id, s)
+            self._by_folded.setdefault(fold(s.student_id), s)
+
+    def __len__(self) -> int:
+        return len(self.students)
+
+    def __iter__(self):
+        return iter(self.students)
+
+    def find(self, student_id: str) -> Student | None:
+        """The student with this id: exactly, else ignoring case and inner spacing (``S 12`` finds ``s12``)."""
+        return self._by_id.get(student_id) or self._by_folded.get(fold(student_id))
+
+
+def fold(student_id: str) -> str:
+    """An id compared loosely: case-folded, whitespace removed."""
+    return "".join(student_id.split()).casefold()
+
+
+def _norm_header(h: str) -> str:
+    return " ".join(h.replace("\ufeff", "").replace("_", " ").split()).casefold()
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = None) -> Roster:
+    """Read roster CSV text; raise :class:`~kcourse.errors.InputError` listing every problem."""
+    text = text.removeprefix("\ufeff")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first:
+        raise InputError([Problem(file, None, "", "the roster is empty",
+                                  "export the class list from your LMS as CSV, with a header row")])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        prev = 0
+        for row in reader:
+            start, prev = prev + 1, reader.line_num
+            if not any(c.strip() for c in row):
+                continue
+            if header is None:
+                header, header_line = row, start
+            else:
+                rows.append((start, row))
+    except csv.Error as e:
+        raise InputError([Problem(file, reader.line_num, "", f"not readable as CSV: {e}",
+                                  "export the class list from your LMS again as CSV")]) from None
+    if header is None:  # a header line of only delimiters
+        raise InputError([Problem(file, None, "", "the roster has no header row",
+                                  "export the class list from your LMS as CSV, with a header row")])
+    names = [_norm_header(h) for h in header]
+    col = {n: k for k, n in reversed(list(enumerate(names)))}  # first occurrence wins
+
+    def cell(row: list[str], k: int | None) -> str:
+        return row[k].strip() if k is not None and k < len(row) else ""
+
+    problems: list[Problem] = []
+    found = ", ".join(h.strip() or "(blank)" for h in header)
+    # -- which column holds the ids
+    if id_column is not None:
+        k_id = col.get(_norm_header(id_column))
+        if k_id is None:
+            problems.append(Problem(file, header_line, "", f"no column '{id_column}' (the columns are: {found})",
+                                    "name one of these columns with --id-column"))
+    else:
+        present = [c for c in ID_COLUMNS if c in col]
+        filled = [c for c in present if any(cell(r, col[c]) for _, r in rows)]
+        chosen = (filled or present or [None])[0]
+        k_id = col[chosen] if chosen else None
+        if k_id is None:
+            problems.append(Problem(file, header_line, "", f"no student id column (the columns are: {found})",
+                                    "name a column student_id, or pick one with --id-column"))
+    # -- names
+    k_name = next((col[c] for c in NAME_COLUMNS if c in col), None)
+    k_first = next((col[c] for c in FIRST_COLUMNS if c in col), None)
+    k_last = next((col[c] for c in LAST_COLUMNS if c in col), None)
+    if k_name is None and k_first is None and k_last is None:
+        problems.append(Problem(file, header_line, "", f"no name column (the columns are: {found})",
+                                "add a column 'name', or 'First name' and 'Last name'"))
+    if problems:
+        raise InputError(problems)
+    k_email = next((col[c] for c in EMAIL_COLUMNS if c in col), None)
+    canvas = "sis user id" in col or "sis login id" in col
+    k_canvas = col.get("id") if canvas else None
+    k_login = col.get("sis login id")
+    k_section = col.get("section")
+
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        name = cell(row, k_name) if k_name is not None else " ".join(
+            p for p in (cell(row, k_first), cell(row, k_last)) if p)
+        sid = cell(row, k_id)
+        if not sid and "points possible" in " ".join(row).casefold():
+            continue  # Canvas puts the assignments' points in a second row
+        if not sid:
+            problems.append(Problem(file, line, header[k_id].strip(), "student id is empty",
+                                    "fill it in or delete the row"))
+            continue
+        if len(sid) > MAX_ID or re.search(r"[\r\n\x00]", sid):
+            problems.append(Problem(file, line, header[k_id].strip(),
+                                    f"student id '{sid[:40]}...' is longer than {MAX_ID} characters or has a "
+                                    "line break", "use the short id students type"))
+            continue
+        key = fold(sid)
+        if key in seen:
+            same = "is" if students[seen[key]].student_id == sid else f"matches '{students[seen[key]].student_id}'"
+            problems.append(Problem(file, line, header[k_id].strip(),
+                                    f"student id '{sid}' {same} also on line {students[seen[key]].line}",
+                                    "give every student one row"))
+            continue
+        seen[key] = len(students)
+        students.append(Student(student_id=sid, name=name, email=cell(row, k_email),
+                                canvas_id=cell(row, k_canvas), sis_login_id=cell(row, k_login),
+                                section=cell(row, k_section), line=line))
+    if problems:
+        raise InputError(problems)
+    if not students:
+        raise InputError([Problem(file, header_line, "", "the roster has a header but no students",
+                                  "export the class list with its students")])
+    return Roster(tuple(students), file, header[k_id].strip())
+
+
+def read_roster(path: str | Path, *, id_column: str | None = None) -> Roster:
+    """Read a roster CSV file (UTF-8, with or without a byte-order mark)."""
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError([Problem(str(p), None, "", f"larger than {MAX_BYTES:,} bytes",
+                                      "check that this is the class list")])
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(p), None, "", "no such file", "check the path")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(p), None, "", "is a folder, not a file", "name the roster CSV file")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError([Problem(str(p), line, "", "not UTF-8 text",
+                                  "save it from your spreadsheet as 'CSV UTF-8'")]) from None
+    return parse_roster(text, str(p), id_column=id_column)

@@ -1,0 +1,181 @@
+"""Item statistics of a quiz over the counted attempts (one per student). Pure: no I/O, no plotting.
+
+For each question, over the students whose variant asked it:
+
+- **facility** = mean score / maximum score (0: nobody got it, 1: everybody did);
+- **discrimination** = the corrected item-total correlation: Pearson's r between the question's score and
+  the *rest* of the test (the student's total minus this question), so a question does not correlate
+  with itself. ``None`` when it is undefined (fewer than 2 students, or no spread in either score);
+- how often each option was chosen (choice and true/false questions: every option, in file order), or the
+  most common answers (other types), each marked right or not;
+- flags, with these thresholds: *too easy* when facility > :data:`EASY` (0.9), *too hard* when facility
+  < :data:`HARD` (0.2), *negative discrimination* when discrimination < :data:`NEGATIVE` (0): students who
+  did well on the rest tended to get this one wrong, which usually means a wrong key or a misleading
+  wording.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import model as m
+from ..grading import Status, grade, is_blank
+from . import answers
+
+EASY = 0.9
+"""Facility above this: too easy."""
+HARD = 0.2
+"""Facility below this: too hard."""
+NEGATIVE = 0.0
+"""Discrimination below this: negatively discriminating."""
+TOP_ANSWERS = 5
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One student's result on one question."""
+
+    score: float
+    max_score: float
+    response: Any = None
+    """The response as parsed JSON (``None`` when unanswered)."""
+
+
+@dataclass(frozen=True)
+class ChoiceCount:
+    key: str
+    """An option id, ``true``/``false``, or a group of equal answers."""
+    label: str
+    """Plain text (not escaped)."""
+    count: int
+    correct: bool | None
+    """Whether choosing it is right (``None`` for "no answer")."""
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    question_id: str
+    type: str
+    prompt: str
+    """Plain text."""
+    n: int
+    """Students whose variant asked this question."""
+    answered: int
+    max_score: float
+    mean_score: float | None
+    facility: float | None
+    discrimination: float | None
+    choices: tuple[ChoiceCount, ...]
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuizStats:
+    quiz_id: str
+    students: int
+    percentages: tuple[float, ...]
+    """Each counted attempt's percentage."""
+    items: tuple[ItemStat, ...]
+
+    @property
+    def mean_percentage(self) -> float | None:
+        return math.fsum(self.percentages) / len(self.percentages) if self.percentages else None
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson's correlation coefficient; ``None`` when undefined (n < 2 or a constant sequence)."""
+    n = len(xs)
+    if n < 2 or n != len(ys):
+        return None
+    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
+    dx = [x - mx for x in xs]
+    dy = [y - my for y in ys]
+    sxx, syy = math.fsum(d * d for d in dx), math.fsum(d * d for d in dy)
+    if sxx <= 1e-12 * n or syy <= 1e-12 * n:
+        return None
+    r = math.fsum(a * b for a, b in zip(dx, dy)) / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))
+
+
+def flags_for(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
+    out = []
+    if facility is not None and facility > EASY:
+        out.append("too easy")
+    if facility is not None and facility < HARD:
+        out.append("too hard")
+    if discrimination is not None and discrimination < NEGATIVE:
+        out.append("negative discrimination")
+    return tuple(out)
+
+
+def _choices(q: m.Question, responses: list[Any]) -> tuple[ChoiceCount, ...]:
+    blank = sum(1 for r in responses if is_blank(r))
+    given = [r for r in responses if not is_blank(r)]
+    out: list[ChoiceCount] = []
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        counts: Counter[str] = Counter()
+        other = 0
+        for r in given:
+            ids = r if isinstance(r, list) else [r]
+            known = [i for i in ids if isinstance(i, str) and any(o.id == i for o in q.options)]
+            counts.update(set(known))
+            other += len(known) < len(ids)
+        out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
+        if other:
+            out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
+    elif isinstance(q, m.TrueFalse):
+        out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(1 for r in given if r is v), v == q.answer)
+               for v in (True, False)]
+        other = sum(1 for r in given if not isinstance(r, bool))
+        if other:
+            out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
+    else:
+        groups: Counter[str] = Counter()
+        example: dict[str, Any] = {}
+        for r in given:
+            k = answers.group_key(q, r)
+            groups[k] += 1
+            example.setdefault(k, r)
+        for k, c in sorted(groups.items(), key=lambda kc: (-kc[1], kc[0]))[:TOP_ANSWERS]:
+            r = example[k]
+            out.append(ChoiceCount(k, answers.describe(q, r), c, grade(q, r).status is Status.CORRECT))
+    out.append(ChoiceCount("", answers.NO_ANSWER, blank, None))
+    return tuple(out)
+
+
+def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
+                    percentages: Sequence[float] | None = None) -> QuizStats:
+    """Statistics over ``attempts`` (one mapping ``question_id -> Observation`` per student)."""
+    totals = [math.fsum(o.score for o in a.values()) for a in attempts]
+    asked: dict[str, list[tuple[int, Observation]]] = {}
+    for k, a in enumerate(attempts):
+        for qid, o in a.items():
+            asked.setdefault(qid, []).append((k, o))
+    order = [q.id for q in quiz.all_questions] + sorted(set(asked) - {q.id for q in quiz.all_questions})
+    items = []
+    for qid in order:
+        obs = asked.get(qid, [])
+        q = quiz.question(qid) if quiz.has_question(qid) else None
+        if q is None and not obs:
+            continue
+        n = len(obs)
+        mx = max((o.max_score for _, o in obs), default=q.points if q else 0.0)
+        mean = math.fsum(o.score for _, o in obs) / n if n else None
+        facility = (math.fsum(o.score / o.max_score for _, o in obs if o.max_score) / n) if n else None
+        disc = pearson([o.score for _, o in obs], [totals[k] - o.score for k, o in obs])
+        responses = [o.response for _, o in obs]
+        choices = _choices(q, responses) if q is not None else ()
+        items.append(ItemStat(
+            question_id=qid, type=q.type if q else "?", prompt=answers.plain(q.prompt) if q else "(no longer in "
+            "the quiz)", n=n, answered=sum(1 for r in responses if not is_blank(r)), max_score=mx,
+            mean_score=mean, facility=facility, discrimination=disc, choices=choices,
+            flags=flags_for(facility, disc)))
+    if percentages is None:
+        percentages = []
+        for a, t in zip(attempts, totals):
+            mx = math.fsum(o.max_score for o in a.values())
+            percentages.append(round(100 * t / mx, 2) if mx else 0.0)
+    return QuizStats(quiz.id, len(attempts), tuple(percentages), tuple(items))

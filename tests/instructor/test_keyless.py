@@ -1,0 +1,153 @@
+"""Key-less quiz files: a student's variant without anything that says or grades the answer."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from kcourse import model as m
+from kcourse.errors import QuizFileError
+from kcourse.grading import correct_response
+from kcourse.keyless import is_keyless_file, keyless_seed, load_keyless, load_keyless_text, pack, write_keyless
+from kcourse.loader import load_quiz
+from kcourse.variants import make_variant, seed_for
+
+from .conftest import ALL_TYPES
+
+STUDENTS = ["s1", "s2", "ann.doe@example.org", "Ünïcode 7"]
+FORBIDDEN_KEYS = {"correct", "answer", "tolerance", "range", "accept", "pattern", "case_sensitive", "feedback",
+                  "feedback_true", "feedback_false", "explanation", "hints", "tags", "right", "distractors"}
+
+
+def keys_of(data):
+    if isinstance(data, dict):
+        yield from data
+        for v in data.values():
+            yield from keys_of(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from keys_of(v)
+
+
+def key_strings(quiz: m.Quiz) -> list[str]:
+    out = []
+    for q in quiz.all_questions:
+        out += [q.explanation, *q.hints]
+        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+            out += [o.feedback for o in q.options]
+        if isinstance(q, m.TrueFalse):
+            out += [q.feedback_true, q.feedback_false]
+        if isinstance(q, m.ShortText):
+            out += list(q.accept) + ([q.pattern] if q.pattern else [])
+    return [s for s in out if s]
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_no_key_in_the_file(quiz, student):
+    text = write_keyless(quiz, student_id=student)
+    data = yaml.safe_load(text)
+    assert not FORBIDDEN_KEYS & set(keys_of(data))
+    for s in key_strings(quiz):
+        assert s not in text, s
+    variant = make_variant(quiz, seed_for(quiz.id, student))
+    assert [q["id"] for q in data["questions"]] == list(variant.question_ids)
+    for qd in data["questions"]:
+        q = quiz.question(qd["id"])
+        if isinstance(q, m.Ordering):
+            shown = [i["id"] for i in qd["items"]]
+            assert shown == list(variant.orders[q.id]) and shown != [i.id for i in q.items]
+        if isinstance(q, m.Matching):
+            assert all(isinstance(c, str) for c in qd["choices"])  # texts only: the ids are packed
+            assert sorted(qd["choices"]) == sorted(c.text for c in q.right_choices)
+        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+            assert [o["id"] for o in qd["options"]] == list(variant.orders[q.id])
+
+
+def test_loads_back_for_the_widget(quiz, tmp_path):
+    path = tmp_path / "valid-all-types.keyless.yml"
+    path.write_text(write_keyless(quiz, student_id="s1", quiz_digest="sha256:x"), encoding="utf-8")
+    assert is_keyless_file(path) and keyless_seed(path) == seed_for(quiz.id, "s1")
+    k = load_keyless(path)
+    variant = make_variant(quiz, seed_for(quiz.id, "s1"))
+    assert (k.id, k.title, k.chapter, k.pass_mark, k.mode) == (quiz.id, quiz.title, quiz.chapter, quiz.pass_mark,
+                                                               "assessment")
+    assert not k.shuffle_options and not k.shuffle_questions and not k.pools
+    assert [q.id for q in k.questions] == list(variant.question_ids)
+    for kq in k.questions:
+        q = quiz.question(kq.id)
+        assert (type(kq), kq.prompt, kq.points, kq.explanation) == (type(q), q.prompt, q.points, "")
+        if isinstance(kq, (m.SingleChoice, m.MultipleSelect)):
+            assert not any(o.correct for o in kq.options)
+            assert [o.id for o in kq.options] == list(variant.orders[q.id])
+        if isinstance(kq, m.Numeric):
+            assert math.isnan(kq.accepted.low) and kq.unit == q.unit
+        if isinstance(kq, m.Matching):
+            assert {c.id: c.text for c in kq.right_choices} == {c.id: c.text for c in q.right_choices}
+            assert [p.left for p in kq.pairs] == [p.left for p in q.pairs]
+    assert not is_keyless_file(tmp_path / "missing.yml")
+
+
+def test_refused_as_a_quiz(quiz, tmp_path):
+    path = tmp_path / "k.keyless.yml"
+    path.write_text(write_keyless(quiz, student_id="s1"), encoding="utf-8")
+    with pytest.raises(QuizFileError):
+        load_quiz(path)
+    assert not is_keyless_file(ALL_TYPES)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda t: t.replace("kcourse_keyless: 1", "kcourse_keyless: 9"),
+     "kcourse_keyless: this key-less file is version 9, but this kcourse reads up to 1"),
+    (lambda t: t.replace("choice_ids: ", "choice_ids: AAAA"),
+     "choice_ids: does not match the choices (the file was changed)"),
+    (lambda t: t.replace("type: ordering", "type: essay"), "type: unknown question type 'essay'"),
+    (lambda t: t.replace("title:", "titel:"), "missing 'title'"),
+], ids=["too-new", "tampered-choice-ids", "unknown-type", "missing-title"])
+def test_broken_files_are_located(quiz, change, message):
+    text = change(write_keyless(quiz, student_id="s1"))
+    with pytest.raises(QuizFileError) as err:
+        load_keyless_text(text, "k.yml")
+    assert message in str(err.value) and "k.yml:" in str(err.value)
+
+
+def test_pack_is_not_plain_text():
+    packed = pack("quiz", "q", ["ns", "cg"])
+    assert "ns" not in packed and "cg" not in packed
+
+
+def test_the_widget_on_a_keyless_file_makes_a_submission_that_grades(quiz, tmp_path):
+    """The notebook path end to end: key-less file -> JupyterLab widget -> saved submission -> graded."""
+    pytest.importorskip("ipywidgets")
+    from kcourse.frontend.widgets import QuizWidget
+    from kcourse.instructor.grade import grade_run
+    from kcourse.instructor.roster import parse_roster
+    from kcourse.progress_store import ProgressStore
+
+    path = tmp_path / "valid-all-types.keyless.yml"
+    path.write_text(write_keyless(quiz, student_id="s7"), encoding="utf-8")
+    w = QuizWidget(load_keyless(path), student_id="s7", mode="assessment",
+                   store=ProgressStore(tmp_path / "progress.json"))
+    assert w.assessment and w.seed == seed_for(quiz.id, "s7")
+    for qid, panel in w.panels.items():
+        panel.control.set_response(correct_response(quiz.question(qid)))
+    saved = w.save_submission(tmp_path / "handed-in")
+    assert saved is not None
+    report = grade_run(quiz=quiz, inputs=[str(saved)], gradebook=tmp_path / "gb.sqlite",
+                       roster=parse_roster("student_id,name\ns7,Sam\n", "r.csv"))
+    assert not report.rejected, report.rejected
+    [g] = report.graded
+    assert g.result.total == g.result.max_score == 10
+
+
+@pytest.mark.xfail(reason="kcourse/frontend/display.py does not load key-less files yet (see the instructor "
+                          "report): kcourse.quiz() must call kcourse.keyless.load_keyless for them", strict=False)
+def test_kcourse_quiz_shows_a_keyless_file(quiz, tmp_path, monkeypatch):
+    import kcourse
+
+    monkeypatch.setenv("KCOURSE_HOME", str(tmp_path / "home"))
+    path = tmp_path / "valid-all-types.keyless.yml"
+    path.write_text(write_keyless(quiz, student_id="s1"), encoding="utf-8")
+    shown = kcourse.quiz(str(path), student_id="s1", mode="assessment")
+    assert hasattr(shown, "widget") and shown.widget.assessment
+    assert list(shown.widget.ids) == list(make_variant(quiz, seed_for(quiz.id, "s1")).question_ids)
