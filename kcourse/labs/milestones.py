@@ -55,7 +55,7 @@ class Milestone:
     """One kernel release on the timeline."""
 
     released: date
-    """Day the x.y.0 release came out."""
+    """Day the x.y.0 release came out, as release tables usually give it (not always the UTC day)."""
     version: str
     """Version string as Linus tagged it, e.g. `"2.4"`."""
     note: str = ""
@@ -112,7 +112,11 @@ def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
     The header must be `version,released,note`. Dates are ISO (`YYYY-MM-DD`). The result is sorted
     by release day. Problems raise MilestoneDataError naming `source:line`.
     """
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not lines:
         raise MilestoneDataError(f"{source}: no header line (expected 'version,released,note')")
     header_no, header = lines[0]
@@ -126,7 +130,9 @@ def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
     for line_no, line in lines[1:]:
         row = next(csv.reader([line]))
         if len(row) != len(_COLUMNS):
-            raise MilestoneDataError(f"{source}:{line_no}: expected 3 fields, got {len(row)} (quote a note that holds a comma)")
+            raise MilestoneDataError(
+                f"{source}:{line_no}: expected 3 fields, got {len(row)} (quote a note that holds a comma)"
+            )
         version, released, note = (field.strip() for field in row)
         try:
             parse_version(version)
@@ -135,7 +141,9 @@ def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
         try:
             day = date.fromisoformat(released)
         except ValueError:
-            raise MilestoneDataError(f"{source}:{line_no}: released: {released!r} is not an ISO date (write YYYY-MM-DD)") from None
+            raise MilestoneDataError(
+                f"{source}:{line_no}: released: {released!r} is not an ISO date (write YYYY-MM-DD)"
+            ) from None
         if version in seen:
             raise MilestoneDataError(f"{source}:{line_no}: version {version} already given on line {seen[version]}")
         seen[version] = line_no

@@ -148,7 +148,10 @@ GOOD = "# comment\nversion,released,note\n2.0,1996-06-09,SMP\n"
         ("version,released,note\n2.0,1996-06-09\n", r"t\.csv:2: expected 3 fields, got 2"),
         ("version,released,note\n2.0,09.06.1996,SMP\n", r"t\.csv:2: released: '09.06.1996' is not an ISO date"),
         ("version,released,note\nv2.0,1996-06-09,SMP\n", r"t\.csv:2: version: not a kernel version"),
-        ("version,released,note\n2.0,1996-06-09,a\n\n2.0,1996-06-10,b\n", r"t\.csv:4: version 2\.0 already given on line 2"),
+        (
+            "version,released,note\n2.0,1996-06-09,a\n\n2.0,1996-06-10,b\n",
+            r"t\.csv:4: version 2\.0 already given on line 2",
+        ),
     ],
     ids=["no-header", "wrong-header", "missing-field", "german-date", "bad-version", "duplicate"],
 )
