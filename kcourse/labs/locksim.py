@@ -138,7 +138,9 @@ def make_jobs(
     return jobs
 
 
-def simulate_jobs(jobs: Sequence[Job], n_cpus: int, n_locks: int | None = None, *, lock_share: float = float("nan")) -> SimResult:
+def simulate_jobs(
+    jobs: Sequence[Job], n_cpus: int, n_locks: int | None = None, *, lock_share: float = float("nan")
+) -> SimResult:
     """Run `jobs` on `n_cpus` CPUs and measure. Deterministic: ties go to the lower CPU number."""
     if n_cpus < 1:
         raise ValueError(f"n_cpus must be at least 1, got {n_cpus}")
@@ -271,7 +273,8 @@ def gil_status() -> str:
                 "so this interpreter always runs with the GIL: one thread runs Python code at a time.")
     enabled = check()
     build = "a free-threaded build" if free_threaded_build else "a default (GIL) build"
-    state = "enabled: one thread runs Python code at a time" if enabled else "disabled: threads run Python code in parallel"
+    state = ("enabled: one thread runs Python code at a time" if enabled
+             else "disabled: threads run Python code in parallel")
     return f"Python {version}, {build}: the GIL is {state}."
 
 
