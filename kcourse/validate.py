@@ -25,9 +25,26 @@ ResolveQuiz = Callable[[str], "m.Quiz | list[Problem]"]
 """Given a quiz id, the loaded quiz or the problems that kept it from loading (for ``from_quiz``)."""
 
 
+def _import_jsonschema():
+    """Import jsonschema without ``rfc3987_syntax``, which it loads at import time only to check the ``iri``
+    format (a 1.7 s grammar build here) and which our schema never uses. Other importers are unaffected."""
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # its import then fails, which jsonschema allows
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
 @cache
 def _validator(kind: str):
-    import jsonschema
+    jsonschema = _import_jsonschema()
 
     schema = QUIZ if kind == "quiz" else QUESTION_SCHEMAS[kind]
     return jsonschema.Draft202012Validator(schema)
@@ -222,7 +239,22 @@ class _Checker:
         if len(self.problems) > before:
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
         built = getattr(self, "q_" + raw["type"])(raw, path)
+        self.markdown_traps(raw, path)
         return _Checked(raw["id"], path, built)
+
+    def markdown_traps(self, value: Any, path: PathKey) -> None:
+        """Warn where Markdown text starts like a numbered list: '2001.' renders as a list item, not a year."""
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("id", "type", "accept", "pattern", "tags", "unit"):
+                    self.markdown_traps(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self.markdown_traps(v, path + (i,))
+        elif isinstance(value, str) and (m := _LIST_START.match(value)):
+            self.warning(WarningKind.MARKDOWN_LIST, path,
+                         f"starts with '{m.group(1)}', which Markdown shows as a numbered list; "
+                         f"write '{m.group(1)[:-1]}\\{m.group(1)[-1]}' or reword")
 
     # -- per type ----------------------------------------------------------------------------------
     def common(self, raw: dict) -> dict:
@@ -454,6 +486,8 @@ def _prefixed(q: m.Question, quiz_id: str) -> m.Question:
 
     return dataclasses.replace(q, id=f"{quiz_id}/{q.id}")
 
+
+_LIST_START = re.compile(r"^ {0,3}(\d{1,9}[.)])(?:\s|$)")
 
 _NON_PORTABLE_REGEX = [
     (r"\(\?P[<=]", "a Python named group (?P<...>)"),

@@ -106,6 +106,18 @@ def test_warnings_are_typed_and_located():
     assert str(got[0]).endswith("[kcourse.option-feedback]")
 
 
+@pytest.mark.parametrize("text, warned", [
+    ("2001.", True), ("2001. The year", True), ("1) first", True), ("   3. third", True),
+    ("2.6.39", False), ("In 2001.", False), ("2001", False), ("    4. code block", False),
+], ids=["year-dot", "year-dot-sentence", "paren", "indented", "version", "inside-sentence", "bare-year",
+        "code-indent"])
+def test_markdown_list_trap_warning(text, warned):
+    got = []
+    load_quiz_text(BASE + f"- {{id: q, type: true_false, prompt: P, explanation: {text!r}, answer: true}}\n",
+                   "t.yml", warn=got.append)
+    assert [w.kind.value for w in got] == (["markdown-list"] if warned else [])
+
+
 def test_from_quiz_pool_prefixes_ids(tmp_path):
     (tmp_path / "a.yml").write_text(BASE.replace("id: t", "id: a") +
                                     "- {id: q1, type: true_false, prompt: P, explanation: E, answer: true}\n"
