@@ -59,3 +59,11 @@ def test_chapter_notebook_is_clean_and_shows_its_quiz(report, notebook):
     assert quiz_id in report.quizzes, f"no quiz {quiz_id}"
     assert any(f'kcourse.quiz("{quiz_id}")' in "".join(c["source"]) for c in code)
     assert report.quizzes[quiz_id].chapter == int(number)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_quiz_tags_name_objectives_of_the_chapter(report, notebook):
+    quiz_id = f"ch{notebook.name[:2]}-{notebook.stem[3:]}"
+    text = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"])
+    missing = sorted({t for q in report.quizzes[quiz_id].all_questions for t in q.tags if t not in text})
+    assert not missing, f"{quiz_id}: tags that name no objective in {notebook.name}: {missing}"
