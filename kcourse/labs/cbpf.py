@@ -24,7 +24,9 @@ at run time): as in Linux, such a load ends the program with return value 0, whi
 packet.
 
 Linux-only extra: `kernel_verdict` hands a program to the real kernel verifier by attaching it
-to a UDP socket with `SO_ATTACH_FILTER` (no root needed). Elsewhere it reports that it cannot.
+to a UDP socket with `SO_ATTACH_FILTER` (no root needed). Elsewhere (another OS, a sandbox that
+blocks the socket or the option, an emulated kernel that does not check filters) it reports that
+it cannot, and `kernel_verdicts` falls back to verdicts recorded on Linux. Neither ever raises.
 Plot helpers import matplotlib when they are called.
 """
 from __future__ import annotations
@@ -58,6 +60,7 @@ __all__ = [
     "ipv4_packet",
     "ipv6_packet",
     "kernel_verdict",
+    "kernel_verdicts",
     "plot_accepted",
     "plot_steps",
     "port_matches",
@@ -810,19 +813,22 @@ def kernel_verdict(prog: Sequence[Insn]) -> str:
     Attaches the program to a fresh UDP socket with `setsockopt(SO_ATTACH_FILTER)` (no root
     needed) and returns 'accepted' or 'rejected' (the kernel said EINVAL). Offsets are encoded as
     the kernel sees them: a negative `jt` of -2 becomes the byte 254. Returns 'unavailable: <why>'
-    when the platform or the sandbox does not allow it.
+    when the platform or the sandbox does not allow it; it never raises.
     """
     if not sys.platform.startswith("linux"):
         return f"unavailable: SO_ATTACH_FILTER is Linux-only (this is {sys.platform})"
-    import ctypes
-    import errno
-    import socket
+    try:
+        import ctypes
+        import errno
+        import socket
 
-    raw = b"".join(
-        struct.pack("=HBBI", i.code & 0xFFFF, i.jt & 0xFF, i.jf & 0xFF, i.k & 0xFFFFFFFF) for i in prog
-    )
-    buf = ctypes.create_string_buffer(raw, max(len(raw), 1))
-    fprog = struct.pack("HP", len(prog), ctypes.addressof(buf))
+        raw = b"".join(
+            struct.pack("=HBBI", i.code & 0xFFFF, i.jt & 0xFF, i.jf & 0xFF, i.k & 0xFFFFFFFF) for i in prog
+        )
+        buf = ctypes.create_string_buffer(raw, max(len(raw), 1))
+        fprog = struct.pack("HP", len(prog), ctypes.addressof(buf))
+    except (ImportError, struct.error, OverflowError, TypeError, ValueError) as e:
+        return f"unavailable: cannot build the filter for the kernel here ({e})"
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     except OSError as e:
@@ -836,6 +842,50 @@ def kernel_verdict(prog: Sequence[Insn]) -> str:
         return f"unavailable: setsockopt failed ({e})"
     finally:
         sock.close()
+
+
+_CANARIES = ("ret #65535 (fine)", "no ret at the end")
+"""A program every Linux kernel accepts and one it always rejects: asked first, they show whether
+the kernel we talk to really checks classic BPF filters (a sandbox that emulates the Linux system
+calls may not)."""
+
+
+def kernel_verdicts(cases: dict[str, Sequence[Insn]] | None = None) -> tuple[dict[str, str], str]:
+    """Verdicts of the running kernel for each program in `cases` (default `VERIFIER_CASES`), and
+    where they come from.
+
+    Returns `(verdicts, source)`. `source` starts with 'live' when the running Linux kernel was
+    asked about every program, and with 'recorded' when the answers come from
+    `RECORDED_KERNEL_VERDICTS` (any other OS, a sandbox that blocks `SO_ATTACH_FILTER`, or a kernel
+    that does not accept a known-good program and reject a known-bad one); the rest of `source`
+    says why. Live and recorded answers are never mixed, and this function never raises. Names
+    without a recorded verdict get 'unknown' when the kernel cannot be asked.
+    """
+    cases = VERIFIER_CASES if cases is None else cases
+
+    def recorded(why: str) -> tuple[dict[str, str], str]:
+        verdicts = {name: RECORDED_KERNEL_VERDICTS.get(name, "unknown") for name in cases}
+        return verdicts, f"recorded on Linux 6.18, because the running kernel cannot be asked: {why}"
+
+    for name, expected in zip(_CANARIES, ("accepted", "rejected")):
+        got = kernel_verdict(VERIFIER_CASES[name])
+        if got.startswith("unavailable"):
+            return recorded(got.removeprefix("unavailable: "))
+        if got != expected:
+            return recorded(f"it {got} the program '{name}', so it does not check classic BPF filters as Linux does")
+    verdicts = {}
+    for name, prog in cases.items():
+        got = kernel_verdict(prog)
+        if got.startswith("unavailable"):
+            return recorded(got.removeprefix("unavailable: "))
+        verdicts[name] = got
+    return verdicts, f"live: asked the running Linux kernel ({_kernel_release()})"
+
+
+def _kernel_release() -> str:
+    import platform
+
+    return f"{platform.system()} {platform.release()}"
 
 
 # --- plots ---------------------------------------------------------------------------------

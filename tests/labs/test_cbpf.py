@@ -1,6 +1,9 @@
 """Tests of the chapter 5 lab (kcourse.labs.cbpf): assembler, verifier, interpreter, packets."""
 from __future__ import annotations
 
+import errno
+import os
+import re
 import sys
 
 import pytest
@@ -321,6 +324,86 @@ def test_live_kernel_agrees(name):
 def test_kernel_verdict_off_linux(monkeypatch):
     monkeypatch.setattr(c.sys, "platform", "darwin")
     assert c.kernel_verdict(PORT22) == "unavailable: SO_ATTACH_FILTER is Linux-only (this is darwin)"
+
+
+def _blocked_socket(*args):
+    raise PermissionError(errno.EACCES, "denied")
+
+
+class _Sock:
+    """A stand-in UDP socket whose setsockopt fails with a chosen errno."""
+
+    def __init__(self, err):
+        self.err, self.closed = err, False
+
+    def setsockopt(self, *args):
+        raise OSError(self.err, os.strerror(self.err))
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize(
+    ("make_socket", "expected"),
+    [
+        (_blocked_socket, r"^unavailable: cannot open a UDP socket"),
+        (lambda *a: _Sock(errno.EPERM), r"^unavailable: setsockopt failed"),
+        (lambda *a: _Sock(errno.ENOPROTOOPT), r"^unavailable: setsockopt failed"),
+        (lambda *a: _Sock(errno.EINVAL), r"^rejected$"),
+    ],
+    ids=["socket-blocked", "setsockopt-eperm", "option-unknown", "einval-is-a-verdict"],
+)
+def test_kernel_verdict_in_restricted_sandboxes(monkeypatch, make_socket, expected):
+    import socket
+
+    monkeypatch.setattr(c.sys, "platform", "linux")
+    monkeypatch.setattr(socket, "socket", make_socket)
+    assert re.match(expected, c.kernel_verdict(PORT22))
+
+
+def test_kernel_verdicts_fall_back_to_recorded_off_linux(monkeypatch):
+    monkeypatch.setattr(c.sys, "platform", "win32")
+    verdicts, source = c.kernel_verdicts()
+    assert verdicts == c.RECORDED_KERNEL_VERDICTS
+    assert source.startswith("recorded on Linux 6.18") and "Linux-only (this is win32)" in source
+    verdicts, _ = c.kernel_verdicts({"my own": PORT22})
+    assert verdicts == {"my own": "unknown"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "why"),
+    [
+        ({"no ret at the end": "accepted"}, r"it accepted the program 'no ret at the end'"),
+        ({"ret #65535 (fine)": "rejected"}, r"it rejected the program 'ret #65535 \(fine\)'"),
+        # port 22 gets a wrong live answer before the kernel stops answering: none of it may leak through
+        ({"port 22 (kernel docs)": "rejected", "M[3] read before written": "unavailable: setsockopt failed (EPERM)"},
+         r"setsockopt failed \(EPERM\)$"),
+    ],
+    ids=["accepts-a-bad-program", "rejects-a-good-program", "blocked-half-way"],
+)
+def test_kernel_verdicts_never_trust_or_mix_a_strange_kernel(monkeypatch, answers, why):
+    """Unlisted programs get the verdict a real Linux gives; the listed ones misbehave."""
+    by_prog = {prog: answers.get(name, c.RECORDED_KERNEL_VERDICTS[name]) for name, prog in c.VERIFIER_CASES.items()}
+    monkeypatch.setattr(c, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
+    verdicts, source = c.kernel_verdicts()
+    assert verdicts == c.RECORDED_KERNEL_VERDICTS, "all recorded, never a live/recorded mix"
+    assert source.startswith("recorded") and re.search(why, source), source
+
+
+def test_kernel_verdicts_trust_a_kernel_that_behaves(monkeypatch):
+    by_prog = {prog: c.RECORDED_KERNEL_VERDICTS[name] for name, prog in c.VERIFIER_CASES.items()}
+    monkeypatch.setattr(c, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
+    verdicts, source = c.kernel_verdicts()
+    assert verdicts == c.RECORDED_KERNEL_VERDICTS
+    assert source.startswith("live: asked the running Linux kernel")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_ATTACH_FILTER is Linux-only")
+def test_kernel_verdicts_live_agree_with_the_recording():
+    verdicts, source = c.kernel_verdicts()
+    if not source.startswith("live"):
+        pytest.skip(source)
+    assert verdicts == c.RECORDED_KERNEL_VERDICTS
 
 
 def test_plots_draw(tmp_path):
