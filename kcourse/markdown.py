@@ -39,8 +39,30 @@ def _md():
 
 @lru_cache(maxsize=4096)
 def render_block(text: str) -> str:
-    """Markdown (paragraphs, lists, code) to HTML; raw HTML in ``text`` is escaped."""
-    return _md().render(text).strip()
+    """Markdown (paragraphs, lists, code) to HTML; raw HTML in ``text`` is escaped.
+
+    A line that starts with a number other than 1 and a period (``2001.``, ``1996. SMP arrived``) stays
+    text: CommonMark would make it a numbered list starting there, which a quiz author never means.
+    """
+    return _md().render(_keep_numbers(text)).strip()
+
+
+_MARKER = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]\s+)?\d{1,9})([.)])")
+
+
+def _keep_numbers(text: str) -> str:
+    for _ in range(100):
+        bad = next((t for t in _md().parse(text) if t.type == "ordered_list_open" and t.attrGet("start") not in
+                    (None, 1)), None)
+        if bad is None or not bad.map:
+            break
+        lines = text.split("\n")
+        fixed = _MARKER.sub(r"\1\\\2", lines[bad.map[0]], count=1)
+        if fixed == lines[bad.map[0]]:
+            break
+        lines[bad.map[0]] = fixed
+        text = "\n".join(lines)
+    return text
 
 
 @lru_cache(maxsize=4096)

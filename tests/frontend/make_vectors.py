@@ -17,7 +17,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 OUT = ROOT / "tests" / "files" / "grading-vectors.json"
-QUIZZES = ["tests/files/quiz/valid-all-types.yml", "tests/files/frontend/grading-edge-cases.yml",
+QUIZZES = ["tests/files/frontend/vectors-all-types.yml", "tests/files/frontend/grading-edge-cases.yml",
            "tests/files/frontend/variants-shuffled-pools.yml", "tests/files/frontend/unsafe-markup.yml"]
 
 if str(ROOT) not in sys.path:  # pragma: no cover - run as a script from anywhere

@@ -147,15 +147,19 @@ def finish_build(proc: subprocess.Popen, folder: Path) -> Path:
 
 # -- driving a quiz in a page -------------------------------------------------------------------------------------
 def num(x: float) -> str:
-    """A number as the page prints it (JavaScript's String(x) for the scores kcourse makes)."""
+    """A number as the page prints it: rounded to 2 decimals, then JavaScript's String(x)."""
+    x = round(x, 2)
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def points(x: float) -> str:
+    return f"{num(x)} point{'' if x == 1 else 's'}"
 
 
 def verdict(result) -> str:
     """The first line of the feedback the page shows for a Python :class:`QuestionResult`."""
     word = {"correct": "✓ Correct", "partial": "◐ Partly right", "incorrect": "✗ Not right"}[result.status.value]
-    unit = "point" if result.max_score == 1 else "points"
-    return f"{word}: {num(result.score)} of {num(result.max_score)} {unit}."
+    return f"{word}: {num(result.score)} of {points(result.max_score)}."
 
 
 def fieldset(root, qid: str):

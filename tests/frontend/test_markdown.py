@@ -43,6 +43,11 @@ BLOCK = [
     ("html-block-escaped", "<div onclick=x>\nhi\n</div>", "<p>&lt;div onclick=x&gt;\nhi\n&lt;/div&gt;</p>"),
     ("heading-is-text", "# Big", "<p># Big</p>"),
     ("setext-heading-is-text", "Big\n===", "<p>Big\n===</p>"),
+    ("year-is-not-a-list", "2001.", "<p>2001.</p>"),
+    ("years-are-not-lists", "1996. SMP\n\n2003. 2.6.0", "<p>1996. SMP</p>\n<p>2003. 2.6.0</p>"),
+    ("quoted-year", "> 1999) x", "<blockquote>\n<p>1999) x</p>\n</blockquote>"),
+    ("numbered-list-from-1", "1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>"),
+    ("loose-numbered-list", "1. a\n\n2. b", "<ol>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ol>"),
 ]
 
 

@@ -103,7 +103,7 @@ NUMBER_TEXT = st.text(st.sampled_from(NUMBER_CHARS), max_size=12)
 @SETTINGS
 @given(r=NUMBER_TEXT | st.floats(allow_nan=False, allow_infinity=False) | st.integers(-2**53, 2**53))
 def test_numeric_reading_agrees(node, r):
-    q = QUIZZES["tests/files/quiz/valid-all-types.yml"].question("commits")
+    q = QUIZZES["tests/files/frontend/vectors-all-types.yml"].question("commits")
     want = expected(q, grade(q, r))
     got = node.call("grade", grading_form(q), r)
     assert {k: got[k] for k in want} == want
@@ -192,7 +192,7 @@ def test_seed_for_agrees(node, quiz_id, student):
 def test_grade_all_agrees_with_grade_responses(node):
     from kcourse.grading import correct_response, grade_responses
 
-    quiz = QUIZZES["tests/files/quiz/valid-all-types.yml"]
+    quiz = QUIZZES["tests/files/frontend/vectors-all-types.yml"]
     v = make_variant(quiz, 5)
     responses = {qid: correct_response(quiz.question(qid)) for qid in v.question_ids[::2]}
     responses["building-blocks"] = ["ns", "hv"]

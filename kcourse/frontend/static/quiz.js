@@ -301,7 +301,8 @@
   }
   const isSeed = (x) => Number.isInteger(x) && x >= 0 && x <= 4294967295;
   const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+  const show = (x) => String(pyRound(x, 2));  // scores as people read them; files and grading keep 6 decimals
+  const plural = (n, word) => show(n) + " " + word + (n === 1 ? "" : "s");
   const btn = (text, onclick, cls, more) => h("button", Object.assign({ type: "button", cls: "kq-btn " + (cls || ""), text, onclick }, more));
   const VERDICT = { correct: "✓ Correct", partial: "◐ Partly right", incorrect: "✗ Not right", unanswered: "No answer yet" };
 
@@ -365,13 +366,13 @@
         return;
       }
       const done = qids.filter((id) => st.checked[id]).length, g = gradeAll(variantForms(), responses(true), quiz.pass_mark);
-      scoreLine.textContent = "Score: " + g.total + " of " + g.max_score + " points, " + done + " of " + qids.length + " questions checked.";
+      scoreLine.textContent = "Score: " + show(g.total) + " of " + plural(g.max_score, "point") + ", " + done + " of " + qids.length + " questions checked.";
       summary.textContent = "";
       if (done < qids.length) return;
       summary.append(h("h3", { cls: "kq-h", text: "Summary" }), h("p", {
-        text: "All questions checked: " + g.total + " of " + g.max_score + " points (" + g.percentage + " %). " +
+        text: "All questions checked: " + show(g.total) + " of " + plural(g.max_score, "point") + " (" + g.percentage + " %). " +
           (g.passed ? "Passed" : "Not passed yet") + ": the pass mark is " + quiz.pass_mark + " %."
-      }), h("ol", null, g.results.map((r) => h("li", { cls: "kq-st-" + r.status, text: VERDICT[r.status] + ": " + r.score + " of " + plural(r.max_score, "point") }))));
+      }), h("ol", null, g.results.map((r) => h("li", { cls: "kq-st-" + r.status, text: VERDICT[r.status] + ": " + show(r.score) + " of " + plural(r.max_score, "point") }))));
     }
 
     function questionView(qid, n) {
@@ -415,7 +416,7 @@
       function showResult(r) {
         fb.textContent = "";
         fb.className = "kq-fb kq-st-" + r.status;
-        fb.appendChild(h("p", { cls: "kq-verdict", text: VERDICT[r.status] + ": " + r.score + " of " + plural(r.max_score, "point") + "." }));
+        fb.appendChild(h("p", { cls: "kq-verdict", text: VERDICT[r.status] + ": " + show(r.score) + " of " + plural(r.max_score, "point") + "." }));
         if (r.feedback.length) fb.appendChild(h("ul", { cls: "kq-fblist" }, r.feedback.map((f) => h("li", f.html ? { html: f.html } : { text: f.text }))));
         if (r.explanation_html) fb.appendChild(h("div", { cls: "kq-expl" }, [h("strong", { text: "Explanation" }), h("div", { html: r.explanation_html })]));
       }
@@ -473,7 +474,7 @@
         let text = "Saved " + file + " with " + plural(Object.keys(resp).length, "answer") + " of " + qids.length + ".";
         if (practice) {
           const g = gradeAll(variantForms(), resp, quiz.pass_mark);
-          text += " It scores " + g.total + " of " + g.max_score + " points (" + g.percentage + " %).";
+          text += " It scores " + show(g.total) + " of " + plural(g.max_score, "point") + " (" + g.percentage + " %).";
         }
         msg.textContent = text; say(text);
       }

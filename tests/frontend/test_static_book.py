@@ -1,0 +1,329 @@
+"""The static quiz in a real Jupyter Book: built with ``jupyter-book build``, served from 127.0.0.1, used in
+headless chromium with mouse and keyboard; and an assessment-mode book whose build output reveals no key.
+
+Two tiny books are built in parallel (about half a minute): a practice page with two quizzes (every question
+type, and one whose text is full of markup) and an assessment page.
+"""
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from kcourse import model as m
+from kcourse.grading import correct_response, grade, grade_responses
+from kcourse.loader import load_quiz
+from kcourse.markdown import render_inline, render_plain
+from kcourse.submission import grade_submission, load_submission
+from kcourse.variants import make_variant
+
+from .static_support import (
+    ALL_TYPES,
+    FILES,
+    chromium,
+    fieldset,
+    finish_build,
+    num,
+    points,
+    press,
+    serve,
+    set_response,
+    start_build,
+    verdict,
+    write_book,
+)
+
+UNSAFE = FILES / "frontend" / "unsafe-markup.yml"
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def quiz():
+    return load_quiz(ALL_TYPES)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Start both book builds at once; each fixture below waits for its own."""
+    base = tmp_path_factory.mktemp("books")
+    home = base / "kcourse-home"
+    home.mkdir()
+    practice = write_book(base / "practice", [f"import kcourse\nkcourse.quiz({str(ALL_TYPES)!r})",
+                                              f"kcourse.quiz({str(UNSAFE)!r})"])
+    assessment = write_book(base / "assessment",
+                            [f"import kcourse\nkcourse.quiz({str(ALL_TYPES)!r}, mode='assessment')"])
+    procs = {"practice": (start_build(practice, home), practice),
+             "assessment": (start_build(assessment, home), assessment)}
+    done: dict = {}
+
+    def get(name: str):
+        if name not in done:
+            proc, folder = procs[name]
+            done[name] = finish_build(proc, folder)
+        return done[name]
+
+    yield get
+    for name in procs:
+        get(name) if procs[name][0].poll() is not None else (procs[name][0].kill(), procs[name][0].wait())
+        procs[name][0].log.close()
+
+
+@pytest.fixture(scope="module")
+def site(builds):
+    with serve(builds("practice") / "html") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def open_book(browser, site):
+    contexts = []
+
+    def go(context=None, **options):
+        ctx = context or browser.new_context(accept_downloads=True, **options)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.requests, page.dialogs, page.errors = [], [], []
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.goto(site + "quiz.html")
+        page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 2")
+        return page
+
+    yield go
+    for ctx in contexts:
+        ctx.close()
+
+
+def errors(page) -> list[str]:
+    """Script errors on the page, except the book theme's own: jupyter-book 1.0 adds sphinx-thebe's settings twice
+    ("Identifier 'THEBE_JS_URL' has already been declared"), which has nothing to do with the quiz."""
+    return [e for e in page.errors if "THEBE_JS_URL" not in e]
+
+
+def outside(page, site: str) -> list[str]:
+    return [u for u in page.requests if not (u.startswith(site) or u.startswith("blob:") or u.startswith("data:"))]
+
+
+def score_line(quiz, variant, checked: dict) -> str:
+    r = grade_responses(quiz, variant.question_ids, checked)
+    return f"Score: {num(r.total)} of {points(r.max_score)}, {len(checked)} of {len(variant.question_ids)} " \
+           "questions checked."
+
+
+@pytest.mark.browser
+def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructor_grades_alike(
+        open_book, site, quiz, tmp_path):
+    page = open_book()
+    root = page.locator("section.kq").first
+    seed = int(root.get_attribute("data-kq-seed"))
+    variant = make_variant(quiz, seed)
+    assert [fs.get_attribute("data-qid") for fs in root.locator("fieldset").all()] == list(variant.question_ids)
+    pool_q = next(q for q in variant.question_ids if q.startswith("first-fosdem"))
+
+    # a hint, on request, one at a time
+    root.get_by_role("button", name="Show a hint (1 of 1)").click()
+    assert " ".join(fieldset(root, "bkl-removed").locator(".kq-hint").inner_text().split()) == "Hint 1: It was 2011."
+    assert fieldset(root, "bkl-removed").get_by_role("button", name=re.compile("hint")).count() == 0
+
+    # a wrong answer, its feedback and the explanation; then try again
+    q = quiz.question("bkl-removed")
+    set_response(root, q, "b")
+    press(root, q.id, "Check")
+    fb = fieldset(root, q.id).locator(".kq-fb")
+    assert fb.locator(".kq-verdict").inner_text() == verdict(grade(q, "b"))
+    assert fb.locator("li code").inner_text() == "lock_kernel()"
+    assert "2.6.39, May 2011" in fb.locator(".kq-expl").inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "Try again"
+    page.keyboard.press("Enter")
+    assert fb.inner_text() == ""
+    assert fieldset(root, q.id).locator("input").first.is_enabled()
+
+    plan = [  # (question, response, keyboard only?)
+        ("bkl-removed", "a", True), ("building-blocks", ["ns", "cg"], True), ("kvm-in-tree", True, True),
+        ("commits", 14000, True), ("weeks", 12, False), ("async-io", "  IO   URING ", False),
+        ("timeline", correct_response(quiz.question("timeline")), True),
+        ("match-blocks", {"ns": "ns", "cg": "sc", "sc": "cg"}, False),
+        (pool_q, correct_response(quiz.question(pool_q)), False),
+    ]
+    checked: dict = {}
+    for qid, response, keyboard in plan:
+        q = quiz.question(qid)
+        set_response(root, q, response, keyboard=keyboard)
+        if keyboard:
+            fieldset(root, qid).get_by_role("button", name="Check").focus()
+            page.keyboard.press("Enter")
+        else:
+            press(root, qid, "Check")
+        result = grade(q, response)
+        fs = fieldset(root, qid)
+        assert fs.locator(".kq-verdict").inner_text() == verdict(result), qid
+        shown = fs.locator(".kq-fblist li").all_inner_texts()
+        assert len(shown) == len(result.feedback), (qid, shown)
+        assert " ".join(fs.locator(".kq-expl").inner_text().split()) == "Explanation " + render_plain(q.explanation)
+        checked[qid] = response
+        assert root.locator(".kq-score").inner_text() == score_line(quiz, variant, checked)
+    assert fieldset(root, "building-blocks").locator(".kq-fblist").inner_text().endswith("You missed 1 right option.")
+    assert fieldset(root, "weeks").locator(".kq-fblist").inner_text() == "12 is too high."
+    last = variant.question_ids.index(pool_q) + 1  # the live region announced the last check and the score
+    expect(root.locator(".kq-live")).to_have_text(
+        re.compile(rf"^Question {last}: ✓ Correct: 1 of 1 point\. All questions checked"))
+
+    total = grade_responses(quiz, variant.question_ids, checked)
+    summary = root.locator(".kq-summary").inner_text()
+    assert f"All questions checked: {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %). " \
+           f"{'Passed' if total.passed else 'Not passed yet'}" in summary
+    before = root.locator(".kq-score").inner_text()
+
+    # a reload keeps the variant, the answers, the feedback and the score
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 2")
+    assert int(root.get_attribute("data-kq-seed")) == seed
+    assert root.locator(".kq-score").inner_text() == before
+    assert fieldset(root, "bkl-removed").locator('input[value="a"]').is_checked()
+    assert fieldset(root, "async-io").locator("input").input_value() == "  IO   URING "
+    assert fieldset(root, "timeline").locator("li").evaluate_all("(l) => l.map((li) => li.dataset.id)") == \
+        correct_response(quiz.question("timeline"))
+    assert fieldset(root, "match-blocks").locator(".kq-verdict").inner_text() == \
+        verdict(grade(quiz.question("match-blocks"), plan[7][1]))
+    assert fieldset(root, "commits").locator("input").is_disabled()
+
+    # download, then grade the file as the instructor does
+    root.get_by_label("Student id").fill("s-1001")
+    with page.expect_download() as info:
+        root.get_by_role("button", name="Download my answers").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "valid-all-types-s-1001.json"
+    message = root.locator(".kq-savemsg").inner_text()
+    assert f"It scores {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %)." in message
+    sub = load_submission(path)
+    assert sub.variant_seed == seed and sub.student_id == "s-1001"
+    assert grade_submission(quiz, sub).total == total.total
+    cli = subprocess.run([sys.executable, "-c", "from kcourse.cli import main; main()", "grade-one", str(ALL_TYPES),
+                          str(path), "--json"], capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["total"] == total.total
+
+    assert outside(page, site) == [] and errors(page) == [] and page.dialogs == []
+
+
+@pytest.mark.browser
+def test_every_control_is_reachable_with_the_tab_key(open_book):
+    page = open_book()
+    root = page.locator("section.kq").first
+    want = root.evaluate("""(root) => {
+        const els = [...root.querySelectorAll('input, select, button')].filter((e) => !e.disabled && !e.hidden);
+        els.forEach((e, i) => { e.dataset.kqt = i; });
+        const groups = new Set();  // Tab reaches one radio of a group
+        return els.filter((e) => e.type !== 'radio' || (!groups.has(e.name) && groups.add(e.name)))
+                  .map((e) => e.dataset.kqt);
+    }""")
+    root.locator("input").first.focus()
+    seen = set()
+    for _ in range(len(want) + 20):
+        seen.add(page.evaluate("document.activeElement.dataset.kqt"))
+        page.keyboard.press("Tab")
+    assert set(want) <= seen
+    select = root.locator("select").first
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    assert select.input_value() != ""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_book_page_quizzes_have_no_serious_accessibility_problems(open_book, quiz, theme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_book(color_scheme=theme)
+    page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+    root = page.locator("section.kq").first
+    for qid in ("bkl-removed", "building-blocks", "weeks"):
+        set_response(root, quiz.question(qid), {"bkl-removed": "b", "building-blocks": ["ns", "hv"], "weeks": 9}[qid])
+        press(root, qid, "Check")
+    root.get_by_role("button", name="Show a hint (1 of 1)").click()
+    results = Axe().run(page, context="section.kq")
+    assert [(v["id"], v["impact"], v["help"]) for v in results.response["violations"] if v["impact"] in SERIOUS] == []
+
+
+@pytest.mark.browser
+def test_markup_in_a_book_quiz_runs_nothing(open_book, site):
+    page = open_book()
+    unsafe = page.locator("section.kq").nth(1)
+    assert "<script>alert(1)</script>" in unsafe.inner_text()
+    assert unsafe.locator(".kq-app script, .kq-app img, .kq-app iframe, .kq-app svg").count() == 0
+    page.mouse.move(10, 10)
+    unsafe.locator(".kq-opt label").first.hover()
+    assert page.dialogs == [] and errors(page) == [] and outside(page, site) == []
+
+
+@pytest.mark.browser
+def test_practice_page_html_has_no_readable_key(builds, quiz):
+    text = (builds("practice") / "html" / "quiz.html").read_text(encoding="utf-8")
+    assert '"correct": true' not in text and '"correct":true' not in text
+    for q in quiz.all_questions:
+        for s in secrets(q):
+            assert s not in text, (q.id, s)
+
+
+def secrets(q: m.Question) -> list[str]:
+    """Texts that tell or grade an answer, as written and as rendered (only distinctive ones: 8+ characters)."""
+    raw = [q.explanation]
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        raw += [o.feedback for o in q.options]
+    if isinstance(q, m.TrueFalse):
+        raw += [q.feedback_true, q.feedback_false]
+    if isinstance(q, m.ShortText):
+        raw += list(q.accept) + [q.pattern or ""]
+    out = set()
+    for s in raw:
+        out |= {s, render_inline(s), json.dumps(s)[1:-1]}
+    return sorted(s for s in out if len(s) >= 8)
+
+
+def leaks(out, quiz) -> list[tuple[str, str]]:
+    """(file, text) for every file under ``out`` holding a text that tells or grades an answer of ``quiz``."""
+    forbidden = {s.encode("utf-8") for q in quiz.all_questions for s in secrets(q)}
+    forbidden |= {b'"correct": true', b'"correct":true', b"correct: true", b'"accept"', b'"explanation_html"'}
+    return [(str(p.relative_to(out)), s.decode()) for p in out.rglob("*") if p.is_file() for s in forbidden
+            if s in p.read_bytes()]
+
+
+def test_the_leak_scan_finds_a_planted_answer(tmp_path, quiz):
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "x.pickle").write_bytes(b"\x80\x04" + quiz.question("async-io").accept[0].encode())
+    (tmp_path / "page.html").write_text(json.dumps({"correct": True}), encoding="utf-8")
+    assert sorted(leaks(tmp_path, quiz)) == [("deep/er/x.pickle", quiz.question("async-io").accept[0]),
+                                             ("page.html", '"correct": true')]
+
+
+@pytest.mark.slow
+def test_assessment_book_build_reveals_no_answer_anywhere(builds, quiz):
+    out = builds("assessment")
+    files = [p for p in out.rglob("*") if p.is_file()]
+    kinds = {p.suffix for p in files}
+    assert {".html", ".ipynb", ".js"} <= kinds, kinds
+    assert any("jupyter_execute" in p.parts for p in files) and any("_sources" in p.parts for p in files)
+    assert leaks(out, quiz) == []
+    # the page data holds only the variant's questions, with nothing but what a learner must see
+    page = (out / "html" / "quiz.html").read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" class="kq-data">(.*?)</script>', page).group(1)
+    data = json.loads(blob)
+    assert data["quiz"]["mode"] == "assessment"
+    variant = make_variant(quiz, data["seed"])
+    assert [q["id"] for q in data["questions"]] == list(variant.question_ids)
+    allowed = {"id", "type", "points", "prompt_html", "prompt_inline", "hints_html", "options", "unit", "items",
+               "pairs", "rights", "key"}
+    for pub in data["questions"]:
+        assert set(pub) <= allowed and ("key" not in pub or pub["type"] == "matching")
+        assert all(set(o) == {"id", "html"} for o in pub.get("options", []))
+        assert all(set(r) == {"text"} for r in pub.get("rights", []))

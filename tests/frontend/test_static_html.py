@@ -1,0 +1,85 @@
+"""The HTML fragment and document: self-contained, lean, no readable key, quiz text only as escaped data."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kcourse.frontend.static_html import asset, compact_css, compact_js, render_document, render_fragment
+from kcourse.loader import load_quiz
+
+FILES = Path(__file__).resolve().parents[1] / "files"
+STATIC = Path(__file__).resolve().parents[2] / "kcourse" / "frontend" / "static"
+BUDGET = 30_000
+
+
+@pytest.fixture(scope="module")
+def quiz():
+    return load_quiz(FILES / "quiz" / "valid-all-types.yml")
+
+
+def data_of(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" class="kq-data">(.*?)</script>', html).group(1))
+
+
+def test_a_page_carries_at_most_30_kb_of_quiz_code_and_style():
+    size = len(asset("quiz.js").encode("utf-8")) + len(asset("quiz.css").encode("utf-8"))
+    assert size <= BUDGET, f"quiz JS+CSS is {size:,} bytes, the budget is {BUDGET:,}"
+
+
+@pytest.mark.parametrize("mode", ["practice", "assessment"])
+def test_fragment_is_self_contained(quiz, mode):
+    html = render_fragment(quiz, mode=mode)
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">', "<script>"]
+    assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
+        "no external or relative resource may be referenced"
+    assert "//cdn" not in html and "http://" not in html
+    assert html.count("</script>") == 2 and html.count("<style>") == 1
+    assert data_of(html)["quiz"]["mode"] == mode
+
+
+def test_practice_html_has_no_readable_key(quiz):
+    html = render_document(quiz)
+    assert '"correct": true' not in html and '"correct":true' not in html
+    for q in quiz.all_questions:
+        assert q.explanation not in html
+        for o in getattr(q, "options", ()):
+            assert not o.feedback or o.feedback not in html
+    assert "io_uring" not in html and "13500" not in data_of(html).__repr__()
+
+
+def test_quiz_text_is_data_never_markup():
+    unsafe = load_quiz(FILES / "frontend" / "unsafe-markup.yml")
+    html = render_document(unsafe)
+    assert "<script>alert" not in html and "<img" not in html and "<svg" not in html and "<iframe" not in html
+    assert "<title>Unsafe &lt;b&gt;markup&lt;/b&gt; &amp; friends</title>" in html
+    data = data_of(html)
+    assert data["quiz"]["title"] == "Unsafe <b>markup</b> & friends"  # shown with textContent
+    assert data["questions"][0]["prompt_html"].startswith("Is this safe? &lt;script&gt;alert(1)&lt;/script&gt;")
+
+
+def test_quiz_js_puts_no_learner_text_into_html():
+    js = (STATIC / "quiz.js").read_text(encoding="utf-8")
+    assert js.count("innerHTML") == 1, "only h() may set innerHTML, and only from the page data"
+    for bad in ("insertAdjacentHTML", "outerHTML", "document.write", "eval(", "new Function", "setTimeout(\""):
+        assert bad not in js
+    # every HTML source, reviewed: page data rendered by kcourse/markdown.py (or a grading form made of it) or a
+    # fixed string. A new one must be added here after checking that no learner input can reach it.
+    sources = {s.strip() for s in re.findall(r"\bhtml: ([^,}]+)", js)}
+    assert sources == {'"False"', '"True"', "byId.get(id).html", "f.html", "html.get(id)", "o.feedback_html", "o.html",
+                       "p.hints_html[i]", "p.prompt_html", "pair.html", "r.explanation_html",
+                       "r ? q.feedback_true_html : q.feedback_false_html"}
+
+
+def test_document_is_a_whole_offline_page(quiz):
+    html = render_document(quiz, student_id="s1", mode="assessment")
+    assert html.startswith("<!doctype html>\n<html lang=\"en\">") and html.rstrip().endswith("</html>")
+    assert html.count("<main>") == 1 and '<meta charset="utf-8">' in html
+    assert data_of(html)["student_id"] == "s1"
+
+
+def test_compaction_keeps_strings_and_drops_comments():
+    js = '/* head\n * more */\nconst a = "x  //  y", b = \'{ }\';  // note\n  if (a === b) { f(a, b); }\n// gone\n'
+    assert compact_js(js) == 'const a="x  //  y",b=\'{ }\';\nif(a===b){f(a,b);}'
+    assert compact_js('const s = "</script>";') == 'const s="<\\/script>";'
+    assert compact_css("/* c */\n.a {\n  color: red;\n}\n") == ".a { color: red; }"
