@@ -13,7 +13,7 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..submission import MAX_BYTES
 from .outcome import Reason
@@ -26,10 +26,9 @@ SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
 def is_system_file(name: str) -> bool:
     """Operating-system clutter that nobody handed in on purpose."""
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    if not parts:
-        return False
-    return "__MACOSX" in parts or parts[-1].casefold() in SYSTEM_NAMES or parts[-1].startswith("._")
+    parts = name.replace("\\", "/").split("/")
+    last = parts[-1]
+    return last.startswith("._") or last.casefold() in SYSTEM_NAMES or "__MACOSX" in parts
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Source:
     name: str
     """As shown to the user."""
     size: int
-    path: Path | None = None
+    path: str | None = None
     archive: zipfile.ZipFile | None = field(default=None, compare=False, repr=False)
     member: zipfile.ZipInfo | None = field(default=None, compare=False, repr=False)
     problem: tuple[Reason, str] | None = None
@@ -55,6 +54,7 @@ class Collector:
 
     def __init__(self, args: list[str] | tuple[str, ...], *, exclude: tuple[Path, ...] = ()):
         self.exclude = {p.resolve() for p in exclude}
+        self._exclude_names = {p.name for p in exclude}
         """Files that are never sources (the gradebook itself, when it sits among the submissions)."""
         self.sources: list[Source] = []
         self.ignored: list[str] = []
@@ -81,37 +81,38 @@ class Collector:
         p = Path(arg)
         if p.is_dir():
             before = len(self.sources) + len(self.ignored)
-            for root, dirs, names in os.walk(p):
+            for root, dirs, names in os.walk(arg):
                 dirs.sort()
                 for n in sorted(names):
-                    self._add_file(Path(root) / n)
+                    self._add_file(os.path.join(root, n))
             if len(self.sources) + len(self.ignored) == before:
                 self.missing.append(f"'{arg}': the folder has no files")
         elif p.exists():
-            self._add_file(p)
+            self._add_file(arg)
         elif _glob_chars(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 self.missing.append(f"'{arg}': no file matches this pattern")
             for match in matches:
-                if Path(match).is_dir():
+                if os.path.isdir(match):
                     self._add_arg(match)
                 else:
-                    self._add_file(Path(match))
+                    self._add_file(match)
         else:
             self.missing.append(f"'{arg}': no such file or folder")
 
-    def _add_file(self, path: Path) -> None:
-        name = str(path)
-        if is_system_file(name) or (self.exclude and path.resolve() in self.exclude):
+    def _add_file(self, path: str) -> None:
+        name = path
+        if is_system_file(name) or (os.path.basename(path) in self._exclude_names
+                                    and Path(path).resolve() in self.exclude):
             self.ignored.append(name)
             return
         try:
-            size = path.stat().st_size
+            size = os.stat(path).st_size
         except OSError as e:
             self.sources.append(Source(name, 0, path, problem=(Reason.UNREADABLE, f"cannot read: {e.strerror}")))
             return
-        if path.suffix.casefold() == ".zip":
+        if path.casefold().endswith(".zip"):
             try:
                 z = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError) as e:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +47,8 @@ class Graded:
     result: QuizResult
     state: str = "new"
     """``new`` (added to the gradebook), ``unchanged`` (already there) or ``regraded`` (the quiz changed)."""
+    content: str = field(default="", repr=False, compare=False)
+    """The file's text (what the gradebook keeps)."""
 
 
 @dataclass
@@ -108,6 +111,22 @@ class Judge:
         self.seen: dict[str, str] = {}
         self._variants: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
 
+    def _warn(self, w) -> None:
+        self.warn(str(w))
+
+    @staticmethod
+    def _not_a_submission(name: str, text: str, e: SubmissionError) -> Rejection:
+        """NOT_JSON when the text is not a JSON object at all, else NOT_SUBMISSION with the problems."""
+        try:
+            top = json.loads(text)
+        except json.JSONDecodeError as je:
+            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {je.msg} (line {je.lineno}, column {je.colno})")
+        except RecursionError:
+            return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
+        if not isinstance(top, dict):
+            return Rejection(name, Reason.NOT_JSON, f"expected a JSON object at the top, got {type(top).__name__}")
+        return Rejection(name, Reason.NOT_SUBMISSION, "; ".join(_short(p) for p in e.problems))
+
     def variant(self, seed: int) -> tuple[tuple[str, ...], frozenset[str]]:
         v = self._variants.get(seed)
         if v is None:
@@ -128,17 +147,9 @@ class Judge:
         except UnicodeDecodeError:
             return Rejection(name, Reason.NOT_JSON, "not UTF-8 text, so not a submission file")
         try:
-            top = json.loads(text)
-        except json.JSONDecodeError as e:
-            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")
-        except RecursionError:
-            return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
-        if not isinstance(top, dict):
-            return Rejection(name, Reason.NOT_JSON, f"expected a JSON object at the top, got {type(top).__name__}")
-        try:
-            sub = parse_submission(text, name, warn=lambda w: self.warn(str(w)))
+            sub = parse_submission(text, name, warn=self._warn)
         except SubmissionError as e:
-            return Rejection(name, Reason.NOT_SUBMISSION, "; ".join(_short(p) for p in e.problems))
+            return self._not_a_submission(name, text, e)
         quiz = self.quiz
         if sub.quiz_id != quiz.id:
             return Rejection(name, Reason.WRONG_QUIZ, f"this submission is for quiz '{sub.quiz_id}', not "
@@ -164,21 +175,37 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses))
+        return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
 
 def _response_json(r: Any) -> str | None:
-    return None if is_blank(r) else json.dumps(r, ensure_ascii=False, separators=(",", ":"))
+    """The response as compact JSON (``None`` when blank); the common scalars without the encoder's cost."""
+    if is_blank(r):
+        return None
+    t = type(r)
+    if t is str and not _NEEDS_ESCAPE.search(r):
+        return f'"{r}"'
+    if t is bool:
+        return "true" if r else "false"
+    if t is int:
+        return str(r)
+    return _encode(r)
 
 
-def to_new_attempt(g: Graded, content: str) -> gb.NewAttempt:
+def to_new_attempt(g: Graded, content: str | None = None) -> gb.NewAttempt:
     res, responses = g.result, g.submission.responses
     items = tuple((r.question_id, r.score, r.max_score, r.status.value, _response_json(responses.get(r.question_id)))
                   for r in res.results)
+    total, max_score = res.total, res.max_score  # the properties add up the results on every call
+    percentage = round(100 * total / max_score, 2) if max_score else 0.0  # as QuizResult.percentage
     return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
                          submitted_at=g.submission.submitted_at, sort_time=sort_time(g.submission.submitted_at),
-                         source=g.source, content=content, total=res.total, max_score=res.max_score,
-                         percentage=res.percentage, passed=res.passed, items=items)
+                         source=g.source, content=g.content if content is None else content, total=total,
+                         max_score=max_score, percentage=percentage, passed=percentage >= res.pass_mark, items=items)
 
 
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
@@ -207,7 +234,6 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
     conn = gb.connect(report.gradebook, create=True)
     try:
         judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append)
-        contents: dict[str, str] = {}
         book = report.gradebook
         own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
         with Collector(list(inputs), exclude=own) as found:
@@ -227,7 +253,6 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
                     report.rejected.append(outcome)
                 else:
                     report.graded.append(outcome)
-                    contents[outcome.sha256] = data.decode("utf-8-sig")
         known = gb.known_attempts(conn, quiz.id)
         new, regrade = [], []
         for k, g in enumerate(report.graded):
@@ -237,9 +262,9 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
                     report.graded[k] = _with_state(g, "unchanged")
                     continue
                 report.graded[k] = _with_state(g, "regraded")
-                regrade.append((aid, to_new_attempt(g, contents[g.sha256])))
+                regrade.append((aid, to_new_attempt(g, g.content)))
             else:
-                new.append(to_new_attempt(g, contents[g.sha256]))
+                new.append(to_new_attempt(g, g.content))
         report.write = gb.write_run(
             conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),

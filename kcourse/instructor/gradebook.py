@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import UsageError
 from .roster import Student
@@ -135,8 +136,9 @@ class AttemptRow:
     quiz_digest: str
 
 
-@dataclass(frozen=True)
-class ItemRow:
+class ItemRow(NamedTuple):
+    """One question's result in a stored attempt (a named tuple: there are many)."""
+
     question_id: str
     score: float
     max_score: float
@@ -317,11 +319,24 @@ def _json_ints(ids: Iterable[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
+def quiz_item_scores(conn: sqlite3.Connection, quiz_id: str, attempt_ids: Iterable[int]
+                     ) -> dict[int, dict[str, ItemRow]]:
+    """:func:`item_scores` for many attempts of one quiz: one pass over the quiz's rows."""
+    out: dict[int, dict[str, ItemRow]] = {a: {} for a in attempt_ids}
+    cur = conn.execute("SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores i"
+                       " JOIN attempts a USING (attempt_id) WHERE a.quiz_id = ? ORDER BY i.attempt_id", (quiz_id,))
+    for aid, qid, score, mx, status, response in cur:
+        row = out.get(aid)
+        if row is not None:
+            row[qid] = ItemRow(qid, score, mx, status, response)
+    return out
+
+
 def counted_items(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None
                   ) -> tuple[list[AttemptRow], list[dict[str, ItemRow]]]:
     """The counted attempts (one per student, by student id) and their item rows, in the same order."""
     chosen = [a for a, _n in counted_attempts(conn, quiz_id, policy).values()]
-    items = item_scores(conn, (a.attempt_id for a in chosen))
+    items = quiz_item_scores(conn, quiz_id, (a.attempt_id for a in chosen))
     return chosen, [items[a.attempt_id] for a in chosen]
 
 

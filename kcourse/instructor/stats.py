@@ -19,7 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import model as m
 from ..grading import Status, grade, is_blank
@@ -34,14 +34,15 @@ NEGATIVE = 0.0
 TOP_ANSWERS = 5
 
 
-@dataclass(frozen=True)
-class Observation:
-    """One student's result on one question."""
+class Observation(NamedTuple):
+    """One student's result on one question (a named tuple: there are many)."""
 
     score: float
     max_score: float
     response: Any = None
     """The response as parsed JSON (``None`` when unanswered)."""
+    raw: str | None = None
+    """The response's JSON text, when known: equal texts are grouped without looking inside."""
 
 
 @dataclass(frozen=True)
@@ -111,16 +112,18 @@ def flags_for(facility: float | None, discrimination: float | None) -> tuple[str
     return tuple(out)
 
 
-def _choices(q: m.Question, responses: list[Any]) -> tuple[ChoiceCount, ...]:
+def _choices(q: m.Question, obs: list[Observation]) -> tuple[ChoiceCount, ...]:
+    responses = [o.response for o in obs]
     blank = sum(1 for r in responses if is_blank(r))
     given = [r for r in responses if not is_blank(r)]
     out: list[ChoiceCount] = []
     if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
         counts: Counter[str] = Counter()
         other = 0
+        option_ids = {o.id for o in q.options}
         for r in given:
             ids = r if isinstance(r, list) else [r]
-            known = [i for i in ids if isinstance(i, str) and any(o.id == i for o in q.options)]
+            known = [i for i in ids if isinstance(i, str) and i in option_ids]
             counts.update(set(known))
             other += len(known) < len(ids)
         out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
@@ -133,12 +136,18 @@ def _choices(q: m.Question, responses: list[Any]) -> tuple[ChoiceCount, ...]:
         if other:
             out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
     else:
-        groups: Counter[str] = Counter()
+        raw: Counter[str] = Counter()
         example: dict[str, Any] = {}
-        for r in given:
-            k = answers.group_key(q, r)
-            groups[k] += 1
-            example.setdefault(k, r)
+        for o in obs:
+            if not is_blank(o.response):
+                text = o.raw if o.raw is not None else answers.group_key(q, o.response)
+                raw[text] += 1
+                example.setdefault(text, o.response)
+        groups: Counter[str] = Counter()
+        for text, c in raw.items():
+            k = answers.group_key(q, example[text])
+            groups[k] += c
+            example.setdefault(k, example[text])
         for k, c in sorted(groups.items(), key=lambda kc: (-kc[1], kc[0]))[:TOP_ANSWERS]:
             r = example[k]
             out.append(ChoiceCount(k, answers.describe(q, r), c, grade(q, r).status is Status.CORRECT))
@@ -149,7 +158,7 @@ def _choices(q: m.Question, responses: list[Any]) -> tuple[ChoiceCount, ...]:
 def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
                     percentages: Sequence[float] | None = None) -> QuizStats:
     """Statistics over ``attempts`` (one mapping ``question_id -> Observation`` per student)."""
-    totals = [math.fsum(o.score for o in a.values()) for a in attempts]
+    totals = [sum([o.score for o in a.values()]) for a in attempts]
     asked: dict[str, list[tuple[int, Observation]]] = {}
     for k, a in enumerate(attempts):
         for qid, o in a.items():
@@ -166,11 +175,10 @@ def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
         mean = math.fsum(o.score for _, o in obs) / n if n else None
         facility = (math.fsum(o.score / o.max_score for _, o in obs if o.max_score) / n) if n else None
         disc = pearson([o.score for _, o in obs], [totals[k] - o.score for k, o in obs])
-        responses = [o.response for _, o in obs]
-        choices = _choices(q, responses) if q is not None else ()
+        choices = _choices(q, [o for _, o in obs]) if q is not None else ()
         items.append(ItemStat(
             question_id=qid, type=q.type if q else "?", prompt=answers.plain(q.prompt) if q else "(no longer in "
-            "the quiz)", n=n, answered=sum(1 for r in responses if not is_blank(r)), max_score=mx,
+            "the quiz)", n=n, answered=sum(1 for _, o in obs if not is_blank(o.response)), max_score=mx,
             mean_score=mean, facility=facility, discrimination=disc, choices=choices,
             flags=flags_for(facility, disc)))
     if percentages is None:

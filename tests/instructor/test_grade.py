@@ -8,10 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kcourse.instructor import gradebook as gb
 from kcourse.instructor.assign import assign
-from kcourse.instructor.grade import grade_run, sort_time, summary
+from kcourse.instructor.grade import _response_json, grade_run, sort_time, summary
 from kcourse.instructor.manifest import read_manifest
 from kcourse.instructor.outcome import Reason
 from kcourse.instructor.roster import parse_roster, read_roster
@@ -223,3 +225,25 @@ def test_a_keyless_copy_is_refused_as_the_quiz(klass, capsys):
 ], ids=["utc", "offset", "naive-is-utc", "fraction", "missing"])
 def test_sort_time(value, expected):
     assert sort_time(value) == expected
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                           | st.text(), lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+
+
+@given(json_values)
+def test_stored_responses_are_the_json_of_the_response(value):
+    text = _response_json(value)
+    if value is None or value == "" or value == [] or value == {}:
+        assert text is None
+    else:
+        assert text == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_the_gradebook_among_the_submissions_is_left_out(quiz, tmp_path):
+    (tmp_path / "s1.json").write_text(submission_json(quiz, "s1"))
+    for _ in range(2):  # the second time the gradebook exists before the folder is read
+        report = grade_run(quiz=quiz, inputs=[str(tmp_path)], gradebook=tmp_path / "gradebook.sqlite")
+        assert report.ok and report.files_in == 1
+        assert report.ignored == [str(tmp_path / "gradebook.sqlite")]
