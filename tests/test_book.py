@@ -46,8 +46,9 @@ def test_every_chapter_page_has_its_quiz_and_nothing_external(project):
     html = dest / "_build" / "html"
     for nb in sorted((dest / "chapters").glob("*.ipynb")):
         page = (html / "chapters" / f"{nb.stem}.html").read_text()
-        assert "kcourse-quiz" in page, nb.stem
+        assert "data-kq" in page, f"{nb.stem}: no static quiz"
         assert "application/vnd.jupyter.widget-view+json" not in page, f"{nb.stem}: empty widget box"
+        assert "application/vnd.jupyter.widget-state+json" not in page, f"{nb.stem}: dead widget state"
         assert "require.min.js" not in page and "html-manager" not in page, f"{nb.stem}: widget JS from a CDN"
     for page in html.rglob("*.html"):
         bad = EXTERNAL.findall(page.read_text())
