@@ -222,3 +222,19 @@ def test_markup_in_quiz_text_and_in_answers_shows_as_text(open_page, tmp_path):
     page.wait_for_selector("[data-kq-state=ready]")
     assert root.get_by_label("Your answer").input_value() == "<img src=x onerror=alert(99)>"
     assert page.dialogs == [] and page.errors == []
+
+
+@pytest.mark.parametrize("mode", ["practice", "assessment"])
+def test_an_ordering_left_as_shown_is_an_answer_when_checked_or_saved(open_page, quiz, mode, tmp_path):
+    page = open_page(render_document(quiz, seed=8, mode=mode))
+    root = page.locator("section.kq")
+    q = quiz.question("timeline")
+    shown = list(make_variant(quiz, 8).orders[q.id])
+    assert shown_order(root, q.id) == shown
+    press(root, q.id, "Check" if mode == "practice" else "Save answer")
+    fb = fieldset(root, q.id).locator(".kq-fb")
+    if mode == "practice":
+        assert fb.locator(".kq-verdict").inner_text() == verdict(grade(q, shown))
+    else:
+        assert fb.inner_text().startswith("Saved at")
+    assert load_submission(download(page, root, "s-3", tmp_path)).responses == {q.id: shown}

@@ -425,8 +425,11 @@
         checkBtn.hidden = on;
         againBtn.hidden = !on;
       }
+      function takeOrder() {  // checking or saving an ordering answers it as shown, moved or not
+        if (p.type === "ordering" && !(qid in st.answers)) { ctl.touched = true; onChange(); }
+      }
       function check() {
-        if (p.type === "ordering" && !qid in st.answers) { ctl.touched = true; onChange(); }
+        takeOrder();
         const res = grade(q, qid in st.answers ? st.answers[qid] : null);
         if (res.status === "unanswered") {
           fb.className = "kq-fb"; fb.textContent = "Answer first, then check."; say(name + ": answer first, then check."); return;
@@ -443,6 +446,7 @@
       }
       function saveAnswer() {
         onChange();
+        takeOrder();
         fb.textContent = qid in st.answers ? "Saved at " + new Date().toLocaleTimeString() + (store.ok ? "." : " (until you leave this page).")
           : "Nothing to save yet: answer first.";
         say(name + ": " + fb.textContent);
