@@ -150,10 +150,9 @@ class TextControl(Control):
 
 
 class OrderingControl(Control):
-    """Rows of items with Up/Down buttons. The response is the order shown once the learner has moved an item
-    (the shuffled start is not an answer: it would earn partial points for doing nothing)."""
-
-    blank_message = "Put the items in order with Up and Down first, then press Check."
+    """Rows of items with Up/Down buttons. The response is the order shown once the learner moved an item or
+    pressed Check (:meth:`take_shown_order`): checking an ordering that was never moved answers it as shown,
+    exactly as the static page does. Until then it is unanswered, so it is not in a saved submission."""
 
     def __init__(self, q: m.Ordering, order: tuple[str, ...]):
         self.text = {i.id: i.text for i in q.items}
@@ -195,6 +194,10 @@ class OrderingControl(Control):
 
     def response(self) -> Any:
         return list(self.order) if self.touched else None
+
+    def take_shown_order(self) -> None:
+        """The learner pressed Check: the order on the screen is their answer."""
+        self.touched = True
 
     def set_response(self, response: Any) -> None:
         ok = isinstance(response, list) and sorted(map(str, response)) == sorted(self.text)

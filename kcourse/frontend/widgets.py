@@ -98,6 +98,8 @@ class QuestionPanel:
 
     def check(self) -> QuestionResult | None:
         """Grade the current answer and show the result; ``None`` (with a prompt to answer) when blank."""
+        if hasattr(self.control, "take_shown_order"):
+            self.control.take_shown_order()
         response = self.control.response()
         result = None if is_blank(response) else grade(self.q, response)
         if result is None or result.status is Status.UNANSWERED:

@@ -137,16 +137,17 @@ def test_checking_a_blank_answer_asks_for_one(qw):
     assert qw.store.record(qw.quiz.id) is None, "nothing is written before the learner answers"
 
 
-def test_an_untouched_ordering_is_not_an_answer(qw):
+def test_an_untouched_ordering_is_graded_as_shown_like_the_static_page(qw, quiz):
+    from kcourse.grading import grade
+
     panel = qw.panels["timeline"]
-    assert panel.control.response() is None and "timeline" not in qw.responses()
+    shown = list(panel.control.start)
+    assert shown != [i.id for i in quiz.question("timeline").items]  # never shown already solved
+    assert panel.control.response() is None and "timeline" not in qw.responses()  # not in a saved submission
     panel.check_button.click()
-    assert panel.result is None and "Put the items in order" in panel.feedback.value
-    panel.control.downs[0].click()
-    panel.control.ups[1].click()  # moved and moved back: the learner chose this order
-    assert panel.control.response() == list(panel.control.start)
-    panel.check_button.click()
-    assert panel.result is not None and panel.result.score < 1
+    assert qw.responses()["timeline"] == shown
+    assert panel.result == grade(quiz.question("timeline"), shown)
+    assert panel.result.score < 1
 
 
 def test_try_again_resets_one_question(qw):
