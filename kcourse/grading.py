@@ -148,7 +148,10 @@ def to_number(r: Any) -> float | None:
     if isinstance(r, bool):
         return None
     if isinstance(r, (int, float)):
-        x = float(r)
+        try:
+            x = float(r)
+        except OverflowError:  # an integer beyond any float, e.g. 10**400 in a submission file
+            return None
     elif isinstance(r, str) and len(r) < 100:
         try:
             x = float(r.strip().replace("_", "x"))  # "1_000" is Python syntax, not a learner's number

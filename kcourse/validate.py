@@ -239,22 +239,7 @@ class _Checker:
         if len(self.problems) > before:
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
         built = getattr(self, "q_" + raw["type"])(raw, path)
-        self.markdown_traps(raw, path)
         return _Checked(raw["id"], path, built)
-
-    def markdown_traps(self, value: Any, path: PathKey) -> None:
-        """Warn where Markdown text starts like a numbered list: '2001.' renders as a list item, not a year."""
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if k not in ("id", "type", "accept", "pattern", "tags", "unit"):
-                    self.markdown_traps(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                self.markdown_traps(v, path + (i,))
-        elif isinstance(value, str) and (m := _LIST_START.match(value)):
-            self.warning(WarningKind.MARKDOWN_LIST, path,
-                         f"starts with '{m.group(1)}', which Markdown shows as a numbered list; "
-                         f"write '{m.group(1)[:-1]}\\{m.group(1)[-1]}' or reword")
 
     # -- per type ----------------------------------------------------------------------------------
     def common(self, raw: dict) -> dict:
@@ -487,13 +472,15 @@ def _prefixed(q: m.Question, quiz_id: str) -> m.Question:
     return dataclasses.replace(q, id=f"{quiz_id}/{q.id}")
 
 
-_LIST_START = re.compile(r"^ {0,3}(\d{1,9}[.)])(?:\s|$)")
-
 _NON_PORTABLE_REGEX = [
     (r"\(\?P[<=]", "a Python named group (?P<...>)"),
     (r"\(\?[aiLmsux]+[):]", "an inline flag such as (?i)"),
     (r"\\[AZ]", "\\A or \\Z"),
     (r"\(\?#", "a (?#...) comment"),
+    (r"\(\?>", "an atomic group (?>...)"),
+    (r"(?<!\\)[*+?}]\+", "a possessive quantifier such as *+"),
+    (r"\\N\{", "a named character \\N{...}"),
+    (r"\\a", "the bell escape \\a"),
 ]
 
 _REQUIRED_FIX = {

@@ -15,8 +15,6 @@ class WarningKind(enum.Enum):
     """Every option of a multiple-select question is correct."""
     SUBMISSION_UNKNOWN_KEY = "submission-unknown-key"
     """A submission file has a key this version does not know; it is ignored (e.g. a score)."""
-    MARKDOWN_LIST = "markdown-list"
-    """Markdown text starts like a numbered list ("2001. ...") and would render as an empty list item."""
     EXPORT_UNSUPPORTED = "export-unsupported"
     """An export format cannot express a question type; the question was changed or left out."""
 

@@ -38,6 +38,8 @@ CASES = [
     ("commits", True, 0, "incorrect", "expected a number"),
     ("commits", float("nan"), 0, "incorrect", "expected a number"),
     ("commits", "1_3500", 0, "incorrect", "expected a number"),
+    ("commits", 10**400, 0, "incorrect", "expected a number"),
+    ("commits", "1e400", 0, "incorrect", "expected a number"),
     ("weeks", 9, 1, "correct", None),
     ("weeks", 10, 1, "correct", None),
     ("weeks", 8.99, 0, "incorrect", "too low"),

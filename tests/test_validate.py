@@ -69,6 +69,8 @@ questions:
         ("- {id: q, type: text, prompt: P, explanation: E, accept: [A, ' a ']}", "is the same answer as entry 0"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(unclosed'}", "not a valid regular expression"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?i)x'}", "an inline flag"),
+        ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?>ab)c'}", "an atomic group"),
+        ("- {id: q, type: text, prompt: P, explanation: E, pattern: 'a++b'}", "a possessive quantifier"),
         ("- {id: q, type: ordering, prompt: P, explanation: E, items: [{id: a, text: A}]}", "needs at least 2"),
         ("- {id: q, type: single, prompt: '', explanation: E, options: [{id: a, text: A, correct: true}, "
          "{id: b, text: B, correct: false}]}", "must not be empty"),
@@ -84,7 +86,7 @@ questions:
     ],
     ids=["multiple-no-correct", "numeric-no-tolerance", "numeric-two-tolerances", "numeric-nan",
          "numeric-answer-with-range", "text-nothing-accepted", "text-duplicate-accept", "text-bad-regex",
-         "text-inline-flag", "ordering-one-item", "empty-prompt", "bad-id", "points-as-text",
+         "text-inline-flag", "text-atomic-group", "text-possessive", "ordering-one-item", "empty-prompt", "bad-id", "points-as-text",
          "duplicate-option-id", "matching-duplicate-left", "pool-without-questions", "no-questions"],
 )
 def test_question_rules(question, message):
@@ -104,18 +106,6 @@ def test_warnings_are_typed_and_located():
     assert [w.kind.value for w in got] == ["option-feedback"]
     assert str(got[0]).startswith("t.yml:6: questions[0].options[1]: wrong option without feedback")
     assert str(got[0]).endswith("[kcourse.option-feedback]")
-
-
-@pytest.mark.parametrize("text, warned", [
-    ("2001.", True), ("2001. The year", True), ("1) first", True), ("   3. third", True),
-    ("2.6.39", False), ("In 2001.", False), ("2001", False), ("    4. code block", False),
-], ids=["year-dot", "year-dot-sentence", "paren", "indented", "version", "inside-sentence", "bare-year",
-        "code-indent"])
-def test_markdown_list_trap_warning(text, warned):
-    got = []
-    load_quiz_text(BASE + f"- {{id: q, type: true_false, prompt: P, explanation: {text!r}, answer: true}}\n",
-                   "t.yml", warn=got.append)
-    assert [w.kind.value for w in got] == (["markdown-list"] if warned else [])
 
 
 def test_from_quiz_pool_prefixes_ids(tmp_path):
