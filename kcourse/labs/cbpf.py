@@ -366,7 +366,8 @@ def verify(prog: Sequence[Insn]) -> None:
                 _check_target(pc, off, name, n, text)
     if prog[-1].code & 0x07 != BPF_RET:
         raise VerifierError(
-            f"the last instruction ({_squeeze(prog[-1].mnemonic(n - 1))}) is not a ret; every path must end in ret", n - 1
+            f"the last instruction ({_squeeze(prog[-1].mnemonic(n - 1))}) is not a ret; "
+            "every path must end in ret", n - 1
         )
     _check_load_and_stores(prog)
 
@@ -485,7 +486,8 @@ def run(
             raise CbpfError(f"pc={pc}: the program ran off its end (it has {len(prog)} instructions)")
         if max_steps is not None and len(path) >= max_steps:
             raise StepBudgetExceeded(
-                f"stopped after {max_steps} steps at pc={pc}: an unverified program that jumps backwards can loop forever"
+                f"stopped after {max_steps} steps at pc={pc}: "
+                "an unverified program that jumps backwards can loop forever"
             )
         insn = prog[pc]
         path.append(pc)
@@ -702,7 +704,8 @@ def sample_traffic(n: int = 300, seed: int = SEED) -> list[Packet]:
             out.append(ipv4_packet("tcp", *port(tcp_ports), options=rng.randint(1, 3)))
         elif r < 0.96:
             # A later fragment whose payload happens to hold 22 where ports would be.
-            out.append(ipv4_packet("tcp", frag_offset=rng.randint(1, 100), payload=struct.pack("!HH", 22, 22) + b"x" * 8))
+            payload = struct.pack("!HH", 22, 22) + b"x" * 8
+            out.append(ipv4_packet("tcp", frag_offset=rng.randint(1, 100), payload=payload))
         else:
             out.append(ipv4_packet("tcp", *port(tcp_ports), cut_to=rng.randint(14, 33)))
     return out
