@@ -9,6 +9,7 @@ from .. import model as m
 from ..errors import UsageError
 from . import gradebook as gb
 from .files import write_text_atomically
+from .perf import paused_gc
 from .report import html_report, terminal_table
 from .stats import Observation, QuizStats, quiz_statistics
 
@@ -48,10 +49,11 @@ def analyse(*, quiz: m.Quiz, gradebook: str | Path, policy: str | None = None,
         if row is None:
             raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz.id}'")
         policy = policy or row.policy
-        obs, percentages = observations(conn, quiz.id, policy)
+        with paused_gc():
+            obs, percentages = observations(conn, quiz.id, policy)
+            stats = quiz_statistics(quiz, obs, percentages)
     finally:
         conn.close()
-    stats = quiz_statistics(quiz, obs, percentages)
     if html_out is not None:
         write_text_atomically(html_out, html_report(stats, title=quiz.title, policy=policy, plots=plots))
     return Analysis(stats, policy, terminal_table(stats, title=quiz.title, policy=policy))

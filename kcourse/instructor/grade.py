@@ -31,6 +31,7 @@ from . import gradebook as gb
 from .collect import Collector, Source
 from .manifest import Manifest, quiz_digest
 from .outcome import Reason, Rejection
+from .perf import paused_gc
 from .roster import Roster
 
 Progress = Callable[[Iterable[Source], int], Iterable[Source]]
@@ -120,7 +121,8 @@ class Judge:
         try:
             top = json.loads(text)
         except json.JSONDecodeError as je:
-            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {je.msg} (line {je.lineno}, column {je.colno})")
+            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {je.msg} (line {je.lineno}, column {je.colno}); "
+                                                    "ask for the .json file the quiz page or notebook saved")
         except RecursionError:
             return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
         if not isinstance(top, dict):
@@ -145,7 +147,8 @@ class Judge:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return Rejection(name, Reason.NOT_JSON, "not UTF-8 text, so not a submission file")
+            return Rejection(name, Reason.NOT_JSON, "not UTF-8 text, so not a submission file; ask for the .json file "
+                                                    "the quiz page or notebook saved")
         try:
             sub = parse_submission(text, name, warn=self._warn)
         except SubmissionError as e:
@@ -233,45 +236,54 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
     started = now_iso()
     conn = gb.connect(report.gradebook, create=True)
     try:
-        judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append)
-        book = report.gradebook
-        own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
-        with Collector(list(inputs), exclude=own) as found:
-            report.ignored, report.missing = found.ignored, found.missing
-            report.files_in = len(found.sources)
-            sources: Iterable[Source] = found.sources
-            if progress is not None:
-                sources = progress(found.sources, len(found.sources))
-            for src in sources:
-                data, problem = found.read(src)
-                if problem is not None:
-                    report.rejected.append(Rejection(src.name, *problem))
-                    continue
-                assert data is not None  # internal invariant: read() gives bytes or a problem
-                outcome = judge(src.name, data)
-                if isinstance(outcome, Rejection):
-                    report.rejected.append(outcome)
-                else:
-                    report.graded.append(outcome)
-        known = gb.known_attempts(conn, quiz.id)
-        new, regrade = [], []
-        for k, g in enumerate(report.graded):
-            if g.sha256 in known:
-                aid, old_digest = known[g.sha256]
-                if old_digest == digest:
-                    report.graded[k] = _with_state(g, "unchanged")
-                    continue
-                report.graded[k] = _with_state(g, "regraded")
-                regrade.append((aid, to_new_attempt(g, g.content)))
-            else:
-                new.append(to_new_attempt(g, g.content))
-        report.write = gb.write_run(
-            conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
-            started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
-            new=new, regrade=regrade, roster=roster or ())
+        with paused_gc():
+            _grade_into(conn, report, quiz=quiz, inputs=inputs, roster=roster, seeds=seeds, digest=digest,
+                        policy=policy, started=started, progress=progress)
     finally:
         conn.close()
     return report
+
+
+def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tuple[str, ...],
+                roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
+                progress: Progress | None) -> None:
+    """Grade every source into ``report``, then write the run (one transaction)."""
+    judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append)
+    book = report.gradebook
+    own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
+    with Collector(list(inputs), exclude=own) as found:
+        report.ignored, report.missing = found.ignored, found.missing
+        report.files_in = len(found.sources)
+        sources: Iterable[Source] = found.sources
+        if progress is not None:
+            sources = progress(found.sources, len(found.sources))
+        for src in sources:
+            data, problem = found.read(src)
+            if problem is not None:
+                report.rejected.append(Rejection(src.name, *problem))
+                continue
+            assert data is not None  # internal invariant: read() gives bytes or a problem
+            outcome = judge(src.name, data)
+            if isinstance(outcome, Rejection):
+                report.rejected.append(outcome)
+            else:
+                report.graded.append(outcome)
+    known = gb.known_attempts(conn, quiz.id)
+    new, regrade = [], []
+    for k, g in enumerate(report.graded):
+        if g.sha256 in known:
+            aid, old_digest = known[g.sha256]
+            if old_digest == digest:
+                report.graded[k] = _with_state(g, "unchanged")
+                continue
+            report.graded[k] = _with_state(g, "regraded")
+            regrade.append((aid, to_new_attempt(g)))
+        else:
+            new.append(to_new_attempt(g))
+    report.write = gb.write_run(
+        conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
+        started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
+        new=new, regrade=regrade, roster=roster or ())
 
 
 def _with_state(g: Graded, state: str) -> Graded:
@@ -300,7 +312,8 @@ def summary(report: RunReport, *, examples: int = 20) -> str:
     for m in report.missing:
         lines.append(f"  not found: {m}")
     if report.ignored:
-        lines.append(f"  left out {len(report.ignored)} system file(s) (__MACOSX, .DS_Store, the gradebook, ...)")
+        shown = ", ".join(report.ignored[:3]) + (", ..." if len(report.ignored) > 3 else "")
+        lines.append(f"  left out {len(report.ignored)} system file(s) (__MACOSX, .DS_Store, the gradebook): {shown}")
     w = report.write
     if w is not None and w.run_id is not None:
         lines.append(f"gradebook {report.gradebook}: run {w.run_id} added {w.added} attempt(s), "

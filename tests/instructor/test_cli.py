@@ -1,0 +1,55 @@
+"""The instructor commands as an instructor meets them: the whole workflow, errors without tracebacks."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import ALL_TYPES, FILES, run_cli, submission_json
+
+
+def test_help_stays_light():
+    code = ("import sys, kcourse.cli; heavy = {'sqlite3', 'matplotlib', 'yaml', 'tqdm', 'jsonschema', "
+            "'kcourse.instructor.gradebook'}; print(sorted(heavy & set(sys.modules)))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_the_whole_workflow(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    roster = FILES / "instructor" / "roster-generic.csv"
+    code, out, err = run_cli(capsys, "assign", str(ALL_TYPES), "--roster", str(roster), "--out", "out")
+    assert code == 0, err
+    assert out == "valid-all-types: wrote 8 file(s) for 2 student(s) in out (manifest: out/manifest.json)\n"
+    from kcourse.loader import load_quiz
+
+    quiz = load_quiz(ALL_TYPES)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "s1.json").write_text(submission_json(quiz, "s1"))
+    (tmp_path / "in" / "s2.json").write_text(submission_json(quiz, "s2", right=False))
+    code, out, err = run_cli(capsys, "grade", str(ALL_TYPES), "in", "--manifest", "out/manifest.json")
+    assert code == 0, out + err
+    assert "2 file(s) in = 2 graded + 0 rejected" in out and (tmp_path / "gradebook.sqlite").is_file()
+    code, out, err = run_cli(capsys, "grades", "export", "valid-all-types", "--format", "moodle", "--out", "m.csv",
+                             "--roster", str(roster))
+    assert code == 0 and (tmp_path / "m.csv").read_text().splitlines()[1:] == ["s1,ann@example.org,Ann Doe,10",
+                                                                                "s2,bob@example.org,Bob Roe,0"]
+    code, out, err = run_cli(capsys, "feedback", str(ALL_TYPES), "--out", "fb")
+    assert code == 0 and sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["s1.html", "s2.html"]
+    code, out, err = run_cli(capsys, "stats", str(ALL_TYPES), "--html", "report.html")
+    assert code == 0 and "bkl-removed" in out and out.rstrip().endswith("wrote report.html")
+    assert (tmp_path / "report.html").read_text().startswith("<!doctype html>")
+
+
+def test_bad_input_is_reported_without_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roster.csv").write_text("student_id,name\ns1,Ann\ns1,Ann again\n")
+    code, out, err = run_cli(capsys, "assign", str(ALL_TYPES), "--roster", "roster.csv", "--out", "out")
+    assert code == 1 and err == ("roster.csv:3: student_id: student id 's1' is also on line 2 (give every student "
+                                 "one row)\n")
+    code, out, err = run_cli(capsys, "stats", str(ALL_TYPES))
+    assert code == 2 and "no gradebook at gradebook.sqlite" in err
+    (tmp_path / "manifest.json").write_text(json.dumps({"hello": 1}))
+    code, out, err = run_cli(capsys, "grade", str(ALL_TYPES), "roster.csv", "--manifest", "manifest.json")
+    assert code == 1 and "manifest.json:1: not an assignment manifest" in err
+    assert "Traceback" not in out + err
