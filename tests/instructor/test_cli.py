@@ -53,3 +53,36 @@ def test_bad_input_is_reported_without_traceback(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(capsys, "grade", str(ALL_TYPES), "roster.csv", "--manifest", "manifest.json")
     assert code == 1 and "manifest.json:1: not an assignment manifest" in err
     assert "Traceback" not in out + err
+
+
+class _Terminal:
+    """A stand-in for standard error on a terminal."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch):
+    from kcourse.instructor.cli import _bar
+
+    fake = _Terminal()
+    monkeypatch.setattr(sys, "stderr", fake)
+
+    def disabled(quiet: bool) -> bool:
+        bar = _bar(quiet, "grading")([], 0)
+        off = bar.disable
+        bar.close()
+        return off
+
+    assert (disabled(False), disabled(True)) == (False, True)
+    monkeypatch.setattr(fake, "isatty", lambda: False)
+    assert disabled(False) is True
