@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -280,10 +281,14 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             regrade.append((aid, to_new_attempt(g)))
         else:
             new.append(to_new_attempt(g))
-    report.write = gb.write_run(
-        conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
-        started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
-        new=new, regrade=regrade, roster=roster or ())
+    try:
+        report.write = gb.write_run(
+            conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
+            started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
+            new=new, regrade=regrade, roster=roster or ())
+    except sqlite3.Error as e:
+        raise gb.GradebookError(f"could not write the gradebook {book} ({e}); nothing of this run was stored, the "
+                                "gradebook is as it was") from None
 
 
 def _with_state(g: Graded, state: str) -> Graded:

@@ -30,6 +30,8 @@ from .roster import Student
 SCHEMA_VERSION = 1
 POLICIES = ("latest", "best", "first")
 DEFAULT_PATH = "gradebook.sqlite"
+LOCK_TIMEOUT = 10.0
+"""Seconds to wait for another run that is writing the same gradebook."""
 PAUSE_ENV = "KCOURSE_TEST_PAUSE_AFTER_INSERTS"
 """Test hook: after this many attempt rows are inserted (inside the run's transaction), print a line to
 stderr and sleep, so a test can kill the process mid-run."""
@@ -174,7 +176,7 @@ def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
         p.parent.mkdir(parents=True, exist_ok=True)
     elif p.is_dir():
         raise GradebookError(f"{p} is a folder; give the gradebook file (e.g. {p / DEFAULT_PATH})")
-    conn = sqlite3.connect(str(p), isolation_level=None)
+    conn = sqlite3.connect(str(p), isolation_level=None, timeout=LOCK_TIMEOUT)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -230,7 +232,11 @@ class transaction:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise GradebookError(f"the gradebook is busy ({e}): another kcourse command is writing it; run this "
+                                 "again when it has finished") from None
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -127,3 +127,21 @@ def test_nothing_is_written_when_nothing_changes(tmp_path):
         assert gb.write_run(conn, **args).run_id is None  # no --policy keeps the stored one
     finally:
         conn.close()
+
+
+def test_a_busy_gradebook_is_reported_and_left_alone(quiz, tmp_path, monkeypatch):
+    book = tmp_path / "g.sqlite"
+    folder = write_class(quiz, tmp_path / "in", ["s1"])
+    grade_run(quiz=quiz, inputs=[str(folder)], gradebook=book)
+    before = snapshot(book)
+    (folder / "s2.json").write_text(submission_json(quiz, "s2"), encoding="utf-8")
+    monkeypatch.setattr(gb, "LOCK_TIMEOUT", 0.05)
+    other = sqlite3.connect(book, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run is writing
+    try:
+        with pytest.raises(gb.GradebookError, match="the gradebook is busy .* another kcourse command is writing"):
+            grade_run(quiz=quiz, inputs=[str(folder)], gradebook=book)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert snapshot(book) == before
