@@ -93,9 +93,24 @@ def write_keyless(quiz: m.Quiz, seed: int | None = None, *, student_id: str | No
     head = (f"# Key-less copy of quiz '{quiz.id}' for one student (variant seed {seed}): the questions as shown,\n"
             "# without answers, feedback or explanations. Open it with kcourse.quiz(...) in the notebook next\n"
             "# to it. It cannot be graded: the instructor grades submissions against the full quiz file.\n")
-    body = yaml.safe_dump(keyless_data(quiz, seed, student_id=student_id, quiz_digest=quiz_digest),
-                          sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(keyless_data(quiz, seed, student_id=student_id, quiz_digest=quiz_digest), Dumper=_dumper(),
+                     sort_keys=False, allow_unicode=True, width=100)
     return head + body
+
+
+def _dumper():
+    """A safe YAML dumper that writes text with line breaks as ``|`` blocks, as quiz files do."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
 
 
 def is_keyless_text(text: str) -> bool:

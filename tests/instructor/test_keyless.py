@@ -5,6 +5,8 @@ import math
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kcourse import model as m
 from kcourse.errors import QuizFileError
@@ -151,3 +153,13 @@ def test_kcourse_quiz_shows_a_keyless_file(quiz, tmp_path, monkeypatch):
     shown = kcourse.quiz(str(path), student_id="s1", mode="assessment")
     assert hasattr(shown, "widget") and shown.widget.assessment
     assert list(shown.widget.ids) == list(make_variant(quiz, seed_for(quiz.id, "s1")).question_ids)
+
+
+@given(st.text(max_size=80))
+def test_any_text_round_trips_through_the_keyless_yaml(text):
+    from kcourse.keyless import _dumper
+    from kcourse.yamlsource import load_yaml
+
+    dumped = yaml.dump({"prompt": text, "items": [text]}, Dumper=_dumper(), allow_unicode=True, width=100)
+    loc, problems = load_yaml(dumped, "k.yml")
+    assert not problems and loc.data == {"prompt": text, "items": [text]}
