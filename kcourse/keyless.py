@@ -106,7 +106,10 @@ def _dumper():
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-        style = "|" if "\n" in value else None
+        if any(c in value for c in "\r\x85\u2028\u2029"):  # other YAML line breaks: only "..." keeps them
+            style: str | None = '"'
+        else:
+            style = "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
