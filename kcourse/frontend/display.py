@@ -101,8 +101,15 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
     wrong = _check_options(seed, student_id, mode)
     if wrong:
         return QuizProblem(ref, UsageError(wrong))
+    from ..keyless import is_keyless_file, keyless_seed, load_keyless
+
     try:
-        loaded = load_quiz(find_quiz_file(ref))
+        path = find_quiz_file(ref)
+        if is_keyless_file(path):  # a student's assigned copy (kcourse assign): their variant, no key inside
+            loaded = load_keyless(path)
+            seed = seed if seed is not None else keyless_seed(path)
+        else:
+            loaded = load_quiz(path)
     except KcourseError as e:
         return QuizProblem(ref, e)
     return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode)

@@ -142,8 +142,6 @@ def test_the_widget_on_a_keyless_file_makes_a_submission_that_grades(quiz, tmp_p
     assert g.result.total == g.result.max_score == 10
 
 
-@pytest.mark.xfail(reason="kcourse/frontend/display.py does not load key-less files yet (see the instructor "
-                          "report): kcourse.quiz() must call kcourse.keyless.load_keyless for them", strict=False)
 def test_kcourse_quiz_shows_a_keyless_file(quiz, tmp_path, monkeypatch):
     import kcourse
 
