@@ -205,8 +205,8 @@ def _matching(q: m.Matching, r: Any) -> QuestionResult:
     rights = {c.id for c in q.right_choices}
     if not isinstance(r, Mapping) or not all(k in lefts and isinstance(v, str) and v in rights
                                              for k, v in r.items()):
-        return _malformed(q, "a mapping from pair ids (" + ", ".join(sorted(lefts)) + ") to right-hand ids")
-    right = sum(1 for k, v in r.items() if k == v)
+        return _malformed(q, "a mapping from pair ids (" + ", ".join(sorted(lefts)) + ") to right-hand choice ids")
+    right = sum(1 for k, v in r.items() if q.answer_of[k] == v)
     return _result(q, right / len(q.pairs))
 
 
@@ -239,7 +239,7 @@ def correct_response(q: m.Question) -> Any:
     if isinstance(q, m.Ordering):
         return [i.id for i in q.items]
     if isinstance(q, m.Matching):
-        return {p.id: p.id for p in q.pairs}
+        return dict(q.answer_of)
     raise TypeError(type(q))
 
 

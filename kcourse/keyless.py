@@ -12,24 +12,21 @@ folder holds no key. What *key-less* means, exactly:
   ``range``, ``accept``, ``pattern``, ``case_sensitive``, option ``feedback``, ``feedback_true`` and
   ``feedback_false``, ``explanation``, ``hints`` and ``tags``. The questions not drawn from a pool are not
   there either.
-- Known limit of the submission format: a matching response names right-hand choices by *pair id*, so the
-  pair whose id a right-hand choice carries is its match. The file lists the right-hand texts without
-  ids and packs their ids (``choice_ids``: JSON XOR-ed with a keystream, base64, as the static page does):
-  that keeps the matches from being read at a glance, but anyone who unpacks it learns them. Ordering item
-  ids are listed in the shuffled order, but ids chosen to be telling (``step1``, ``step2``) still tell.
+- A matching question lists its right-hand choices in the order shown, each with its choice id; a choice id
+  is a hash of the choice's own text (:func:`kcourse.ids.choice_id`), so it tells nothing about its pair.
+  Ordering item ids are listed in the shuffled order, but ids chosen to be telling (``step1``, ``step2``)
+  still tell: authors should not number them.
 
 The file is YAML marked by its first key ``kcourse_keyless: 1``. It is deliberately *not* a valid quiz
 file: ``kcourse validate`` and every grading command refuse it, so nobody grades against a file without a
 key. :func:`load_keyless` turns it into a :class:`~kcourse.model.Quiz` for the widget: mode
 ``assessment`` (no Check button, no feedback), no shuffling (the file is already in the shown order), and
 placeholder keys that are never used (every option ``correct: false``, true/false answer ``false``, an
-empty numeric interval, no accepted text). Grading such a quiz would give 0 everywhere, which is why only
-the front end loads it.
+empty numeric interval, no accepted text, matching pairs given the choices in the order shown). Grading
+such a quiz would give 0 everywhere, which is why only the front end loads it.
 """
 from __future__ import annotations
 
-import base64
-import json
 import math
 import re
 from pathlib import Path
@@ -37,7 +34,8 @@ from typing import Any
 
 from . import model as m
 from .errors import Problem, QuizFileError
-from .variants import Mulberry32, fnv1a32, make_variant, seed_for
+from .ids import choice_id
+from .variants import make_variant, seed_for
 from .yamlsource import Located, format_path, load_yaml, read_text
 
 KEYLESS_VERSION = 1
@@ -68,8 +66,7 @@ def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
         elif isinstance(q, m.Matching):
             rights = {c.id: c.text for c in q.right_choices}
             d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
-            d["choices"] = [rights[rid] for rid in order]
-            d["choice_ids"] = pack(quiz.id, q.id, list(order))
+            d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
         questions.append(d)
     doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": quiz.id, "title": quiz.title, "chapter": quiz.chapter,
                            "pass_mark": quiz.pass_mark, "seed": seed}
@@ -129,34 +126,6 @@ def is_keyless_file(path: str | Path) -> bool:
     except OSError:
         return False
     return is_keyless_text(head.decode("utf-8", "replace"))
-
-
-def _keystream(quiz_id: str, question_id: str, n: int) -> bytes:
-    rng = Mulberry32(fnv1a32(f"kcourse-keyless\n{quiz_id}\n{question_id}"))
-    out = bytearray()
-    while len(out) < n:
-        out += rng.next_u32().to_bytes(4, "little")
-    return bytes(out[:n])
-
-
-def pack(quiz_id: str, question_id: str, value: Any) -> str:
-    """``value`` as compact JSON, XOR-ed with a keystream of the quiz and question ids, base64."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(bytes(a ^ b for a, b in zip(raw, _keystream(quiz_id, question_id, len(raw))))).decode()
-
-
-def unpack(quiz_id: str, question_id: str, packed: str) -> Any:
-    """The inverse of :func:`pack`; raises ``ValueError`` on anything else."""
-    raw = base64.b64decode(packed, validate=True)
-    return json.loads(bytes(a ^ b for a, b in zip(raw, _keystream(quiz_id, question_id, len(raw)))).decode("utf-8"))
-
-
-def _unpack_ids(quiz_id: str | None, question_id: str, packed: str) -> list[str] | None:
-    try:
-        ids = unpack(quiz_id or "", question_id, packed)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
 
 
 class _Reader:
@@ -220,19 +189,15 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
     if qtype == "ordering":
         return m.Ordering(**base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text"))))
     if qtype == "matching":
-        texts = r.get(d, path, "choices", list) or []
-        packed = r.get(d, path, "choice_ids", str)
-        ids = _unpack_ids(r.quiz_id, qid, packed) if packed is not None else None
-        if packed is not None and (ids is None or len(ids) != len(texts)
-                                   or not all(isinstance(t, str) for t in texts)):
-            r.bad(path + ("choice_ids",), "does not match the choices (the file was changed)")
-            return None
-        choices = dict(zip(ids or [], texts))
+        choices = r.entries(d, path, "choices", ("id", "text"))
         pairs = r.entries(d, path, "pairs", ("id", "left"))
-        pair_ids = {p["id"] for p in pairs}
-        return m.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=choices.get(p["id"], ""))
-                                              for p in pairs),
-                          distractors=tuple(m.Item(id=c, text=t) for c, t in choices.items() if c not in pair_ids))
+        if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
+            r.bad(path + ("choices",), "does not match its texts (the file was changed)")
+            return None
+        # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
+        return m.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
+                                              for p, c in zip(pairs, choices)),
+                          distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
     r.bad(path + ("type",), f"unknown question type '{qtype}'")
     return None
 

@@ -36,7 +36,8 @@ class Item:
 
 @dataclass(frozen=True, kw_only=True)
 class Pair:
-    """A left/right pair of a matching question. The right-hand side is chosen by naming the pair id."""
+    """A left/right pair of a matching question. A response names the right-hand side by its choice id
+    (:func:`kcourse.ids.choice_id` of its text), never by the pair id."""
 
     id: str
     left: str
@@ -183,12 +184,22 @@ class Matching(Question):
     TYPE: ClassVar[str] = "matching"
     pairs: tuple[Pair, ...]
     distractors: tuple[Item, ...] = ()
-    """Extra right-hand choices that match nothing."""
+    """Extra right-hand choices that match nothing (their ``id`` names them in the file and in exports)."""
 
     @property
     def right_choices(self) -> tuple[Item, ...]:
-        """All right-hand choices, pairs first then distractors, with their ids."""
-        return tuple(Item(id=p.id, text=p.right) for p in self.pairs) + self.distractors
+        """All right-hand choices, pairs first then distractors, each with its choice id (derived from its text)."""
+        from .ids import choice_id
+
+        texts = [p.right for p in self.pairs] + [d.text for d in self.distractors]
+        return _cached(self, "_rights", lambda: tuple(Item(id=choice_id(t), text=t) for t in texts))
+
+    @property
+    def answer_of(self) -> dict[str, str]:
+        """The key: pair id -> the choice id of its right-hand side."""
+        from .ids import choice_id
+
+        return _cached(self, "_answer", lambda: {p.id: choice_id(p.right) for p in self.pairs})
 
 
 QUESTION_CLASSES: dict[str, type[Question]] = {

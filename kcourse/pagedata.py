@@ -13,9 +13,8 @@ Two modes:
   source, not secrecy: the page must grade, so it can always unpack its key.
 - **assessment**: only the questions of one variant, already in display order, with none of the above.
   The variant seed is ``seed``, else ``seed_for(quiz.id, student_id)``, else ``seed_for(quiz.id, "")``
-  (the variant ``kcourse show`` prints). One thing cannot be left out: a matching response names the
-  right-hand ids, and a right-hand id *is* its pair id, so those ids are packed like a key. A learner who
-  unpacks them learns the matches; fixing that needs a change to the response format.
+  (the variant ``kcourse show`` prints). A matching question's right-hand choices keep their ids: a choice id
+  is a hash of the choice's own text (:func:`kcourse.ids.choice_id`), so it tells nothing about its pair.
 
 :func:`grading_form` is the unpacked form the JavaScript grader works on; ``tests/files/grading-vectors.json``
 holds cases that Python and JavaScript must grade alike.
@@ -93,6 +92,7 @@ def grading_form(q: m.Question) -> dict[str, Any]:
     elif isinstance(q, m.Matching):
         d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
         d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in q.right_choices]
+        d["answer"] = dict(q.answer_of)
     else:  # pragma: no cover - every model class is handled above
         raise TypeError(type(q))
     return d
@@ -130,10 +130,10 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
     elif isinstance(q, m.Matching):
         d["pairs"] = full["pairs"]
         text = {c["id"]: c["text"] for c in full["rights"]}
-        public = _hashed(q.id, list(text))
-        d["rights"] = [{"text": text[i]} for i in public]
-        key["ids"] = public
+        public = _hashed(q.id, list(text))  # the natural order would pair each choice with its left item
+        d["rights"] = [{"id": i, "text": text[i]} for i in public]
         key["natural"] = [public.index(c["id"]) for c in full["rights"]]
+        key["answer"] = full["answer"]
     d["key"] = pack(quiz_id, q.id, key)
     return d
 
@@ -151,8 +151,7 @@ def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) ->
     elif isinstance(q, m.Matching):
         by_id = {c.id: c for c in q.right_choices}
         d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
-        d["rights"] = [{"text": render_plain(by_id[i].text)} for i in order]
-        d["key"] = pack(quiz_id, q.id, {"ids": list(order)})
+        d["rights"] = [{"id": i, "text": render_plain(by_id[i].text)} for i in order]  # ids tell nothing
     return d
 
 

@@ -52,7 +52,7 @@ def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
         elif isinstance(q, m.Matching):
             rights = {c.id: c for c in q.right_choices}
             for p in q.pairs:
-                out.append(f"   {p.id}) {p.left}" + (f"   <- {p.right}" if key else ""))
+                out.append(f"   {p.id}) {p.left}" + (f"   <- {q.answer_of[p.id]}) {p.right}" if key else ""))
             out.append("   with one of:")
             for rid in order:
                 out.append(f"     * {rid}) {rights[rid].text}")

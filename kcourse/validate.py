@@ -16,6 +16,7 @@ from typing import Any
 
 from . import model as m
 from .errors import Problem
+from .ids import choice_id
 from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
 from .textnorm import normalise
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
@@ -396,8 +397,8 @@ class _Checker:
         rights = [{"id": p["id"], "text": p["right"]} for p in pairs] + distractors
         self.unique(pairs, "left", path + ("pairs",), "left side", norm=normalise)
         ids_ok = self.unique(rights, "id", path + ("pairs",), "pair or distractor id")
-        if ids_ok:
-            self.unique(rights, "text", path + ("pairs",), "right-hand text", norm=normalise)
+        if ids_ok and self.unique(rights, "text", path + ("pairs",), "right-hand text", norm=normalise):
+            self.unique(rights, "text", path + ("pairs",), "right-hand choice id (a hash of the text)", norm=choice_id)
         return m.Matching(**self.common(raw), pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=p["right"])
                                                            for p in pairs),
                           distractors=tuple(m.Item(id=d["id"], text=d["text"]) for d in distractors))

@@ -11,18 +11,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from . import model as m
+from .ids import fnv1a32
+
+__all__ = ["fnv1a32", "seed_for", "Mulberry32", "shuffled", "Variant", "make_variant", "variant_question_ids"]
 
 T = TypeVar("T")
 MASK32 = 0xFFFFFFFF
-
-
-def fnv1a32(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes of ``text``."""
-    h = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        h ^= byte
-        h = (h * 0x01000193) & MASK32
-    return h
 
 
 def seed_for(quiz_id: str, student_id: str) -> int:

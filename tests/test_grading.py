@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcourse.grading import Status, correct_response, grade, grade_responses
+from kcourse.ids import choice_id
+from kcourse.model import Matching
 
 CASES = [
     # question id, response, score, status, feedback fragment (or None)
@@ -65,14 +67,31 @@ CASES = [
     ("match-blocks", {"xx": "ns"}, 0, "incorrect", "a mapping from pair ids"),
     ("match-blocks", {}, 0, "unanswered", None),
     ("match-blocks", ["ns"], 0, "incorrect", "could not be read"),
+    ("match-blocks", {"ns": "cns"}, 0, "incorrect", "to right-hand choice ids"),
 ]
+
+
+def test_matching_responses_name_choices_by_a_hash_of_their_text_never_by_pair(all_types_quiz):
+    q = all_types_quiz.question("match-blocks")
+    assert q.answer_of == {p.id: choice_id(p.right) for p in q.pairs}
+    assert choice_id("  What a process CAN see ") == choice_id("what a process can see")  # normalised text
+    assert not {p.id for p in q.pairs} & {c.id for c in q.right_choices}
+    assert grade(q, {p.id: p.id for p in q.pairs}).status is Status.INCORRECT  # pair ids are not choices
+
+
+def choices(q, response):
+    """Matching rows name a right-hand side by its pair (or distractor) id; responses use choice ids."""
+    if not isinstance(q, Matching) or not isinstance(response, dict):
+        return response
+    ids = dict(q.answer_of) | {d.id: choice_id(d.text) for d in q.distractors}
+    return {k: ids.get(v, v) for k, v in response.items()}
 
 
 @pytest.mark.parametrize("qid, response, fraction, status, feedback", CASES,
                          ids=[f"{c[0]}-{i}-{c[3]}" for i, c in enumerate(CASES)])
 def test_grade_table(all_types_quiz, qid, response, fraction, status, feedback):
     q = all_types_quiz.question(qid)
-    r = grade(q, response)
+    r = grade(q, choices(q, response))
     expected = round(fraction * q.points, 6) if qid != "bkl-removed" else fraction
     assert math.isclose(r.score, expected, abs_tol=1e-6)
     assert r.status == Status(status)

@@ -176,7 +176,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
         _sub(cond, "setvar", "100", action="Set", varname="SCORE")
     elif isinstance(q, m.Matching):
         rights = [(ident(qid, c.id), md_plain(c.text)) for c in q.right_choices]
-        lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, p.id)) for p in q.pairs]
+        lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, q.answer_of[p.id])) for p in q.pairs]
         _matching(lefts, rights, pres, proc)
     elif isinstance(q, m.Ordering):
         n = len(q.items)

@@ -86,11 +86,13 @@ def responses(q: m.Question) -> list[Any]:
                 ids[:-1], ids + ids[:1], ids[:-1] + ids[:1], [*ids[:-1], "zz"], " ".join(ids), [1] * len(ids)]
     elif isinstance(q, m.Matching):
         pids = [p.id for p in q.pairs]
+        cids = [q.answer_of[p] for p in pids]  # each pair's right-hand choice id
         rights = [c.id for c in q.right_choices]
-        rot = pids[1:] + pids[:1]
-        out += [{p: r for p, r in zip(pids, rot)}, {pids[0]: pids[0]}, {pids[0]: rights[-1]},
-                {p: pids[0] for p in pids}, {pids[0]: pids[0], pids[1]: pids[0]}, {"zz": pids[0]},
-                {pids[0]: 1}, {pids[0]: None}, [[p, p] for p in pids], dict(zip(pids, rights[len(pids):] * 9))]
+        rot = cids[1:] + cids[:1]
+        out += [{p: r for p, r in zip(pids, rot)}, {pids[0]: cids[0]}, {pids[0]: rights[-1]},
+                {p: cids[0] for p in pids}, {pids[0]: cids[0], pids[1]: cids[0]}, {"zz": cids[0]},
+                {pids[0]: 1}, {pids[0]: None}, [[p, p] for p in pids], dict(zip(pids, rights[len(pids):] * 9)),
+                {p: p for p in pids}]  # pair ids are not choice ids: malformed
     out += GENERIC
     unique: list[Any] = []
     for r in out:

@@ -56,9 +56,12 @@ def answer(panel, response) -> None:
             for pos in range(k, target, -1):
                 ctl.ups[pos].click()
         assert ctl.order == list(response)
-    elif isinstance(ctl, c.MatchingControl):
+    elif isinstance(ctl, c.MatchingControl):  # rows name a right-hand side by its pair or distractor id
+        from kcourse.ids import choice_id
+
+        choice = dict(panel.q.answer_of) | {d.id: choice_id(d.text) for d in panel.q.distractors}
         for pid, drop in ctl.drops.items():
-            drop.value = response.get(pid)
+            drop.value = choice.get(response.get(pid), response.get(pid))  # choice ids pass as they are
     else:
         raise TypeError(ctl)
 

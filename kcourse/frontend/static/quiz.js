@@ -181,8 +181,8 @@
     matching(q, r) {
       const lefts = new Set(ids(q.pairs)), rights = new Set(ids(q.rights));
       if (!isObj(r) || !Object.keys(r).every((k) => lefts.has(k) && isStr(r[k]) && rights.has(r[k])))
-        return malformed(q, "a mapping from pair ids (" + [...lefts].sort().join(", ") + ") to right-hand ids");
-      return result(q, Object.keys(r).filter((k) => r[k] === k).length / q.pairs.length);
+        return malformed(q, "a mapping from pair ids (" + [...lefts].sort().join(", ") + ") to right-hand choice ids");
+      return result(q, Object.keys(r).filter((k) => r[k] === q.answer[k]).length / q.pairs.length);
     }
   };
   /** grading.grade: one response to one question in grading form (kcourse.pagedata.grading_form). */
@@ -267,7 +267,8 @@
       f.items = (k.order || ids(p.items)).map((id) => ({ id, html: html.get(id) }));
     } else if (p.type === "matching") {
       f.pairs = p.pairs;  // `ref`: the right-hand choice's index in the page data, used as the <option> value
-      f.rights = (k.natural || k.ids.map((_, i) => i)).map((i) => ({ id: k.ids[i], text: p.rights[i].text, ref: i }));
+      f.rights = (k.natural || p.rights.map((_, i) => i)).map((i) => ({ id: p.rights[i].id, text: p.rights[i].text, ref: i }));
+      f.answer = k.answer || {};  // practice only: pair id -> choice id
     }
     return f;
   }
