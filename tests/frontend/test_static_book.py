@@ -147,11 +147,12 @@ def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructo
     assert fb.inner_text() == ""
     assert fieldset(root, q.id).locator("input").first.is_enabled()
 
+    key = quiz.question("match-blocks").answer_of  # pair id -> its right-hand choice id
     plan = [  # (question, response, keyboard only?)
         ("bkl-removed", "a", True), ("building-blocks", ["ns", "cg"], True), ("kvm-in-tree", True, True),
         ("commits", 14000, True), ("weeks", 12, False), ("async-io", "  IO   URING ", False),
         ("timeline", correct_response(quiz.question("timeline")), True),
-        ("match-blocks", {"ns": "ns", "cg": "sc", "sc": "cg"}, False),
+        ("match-blocks", {"ns": key["ns"], "cg": key["sc"], "sc": key["cg"]}, False),
         (pool_q, correct_response(quiz.question(pool_q)), False),
     ]
     checked: dict = {}
@@ -324,8 +325,10 @@ def test_assessment_book_build_reveals_no_answer_anywhere(builds, quiz):
     variant = make_variant(quiz, data["seed"])
     assert [q["id"] for q in data["questions"]] == list(variant.question_ids)
     allowed = {"id", "type", "points", "prompt_html", "prompt_inline", "hints_html", "options", "unit", "items",
-               "pairs", "rights", "key"}
+               "pairs", "rights"}
     for pub in data["questions"]:
-        assert set(pub) <= allowed and ("key" not in pub or pub["type"] == "matching")
+        assert set(pub) <= allowed  # no key, not even packed
         assert all(set(o) == {"id", "html"} for o in pub.get("options", []))
-        assert all(set(r) == {"text"} for r in pub.get("rights", []))
+        assert all(set(r) == {"id", "text"} for r in pub.get("rights", []))  # choice ids: hashes of the texts
+        if pub["type"] == "matching":
+            assert not {p["id"] for p in pub["pairs"]} & {r["id"] for r in pub["rights"]}

@@ -210,8 +210,9 @@ def test_markup_in_quiz_text_and_in_answers_shows_as_text(open_page, tmp_path):
     assert root.locator(".kq-app script, .kq-app img, .kq-app iframe, .kq-app svg, .kq-app b, .kq-app i").count() == 0
     assert root.locator(".kq-app a[href^='javascript']").count() == 0
     assert root.locator(".kq-app a[href='https://example.org/']").count() == 1
+    key = unsafe.question("xss-match").answer_of
     for qid, response in [("xss-single", "b"), ("xss-text", "<img src=x onerror=alert(99)>"),
-                          ("xss-match", {"l1": "l2", "l2": "l1"}), ("xss-order", ["o2", "o1"])]:
+                          ("xss-match", {"l1": key["l2"], "l2": key["l1"]}), ("xss-order", ["o2", "o1"])]:
         set_response(root, unsafe.question(qid), response)
         press(root, qid, "Check")
     root.get_by_role("button", name="Show a hint (1 of 1)").click()
