@@ -21,7 +21,6 @@ import math
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .atomicfile import write_text_atomically
 from .grading import QuestionResult, is_blank
 from .variants import seed_for, variant_question_ids
 
@@ -267,30 +267,13 @@ class ProgressStore:
             return False
         data["quizzes"][record.quiz_id] = record.to_dict()
         try:
-            write_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+            write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+                                  private=True)
         except OSError as e:
             self._notice(f"Answers could not be saved in {shown_path(self.path)} ({e.strerror or e}); they are "
                          f"kept only while this notebook runs. Set {HOME_ENV} to a folder you can write to.")
             return False
         return True
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, then replace ``path`` with it."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # -- record updates: pure, each returns a new record ------------------------------------------------

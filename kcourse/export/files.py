@@ -5,11 +5,10 @@ interrupted export never leaves half a file where an LMS import would pick it up
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomicfile import write_bytes_atomically
 from ..errors import Problem, UsageError
 from ..warnings_ import WarnCallback, ignore
 from . import FORMATS, render
@@ -32,25 +31,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     try:
-        _write_atomic(path, data)
+        write_bytes_atomically(path, data, make_parents=False)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_files(*, quiz: str | None, all_quizzes: bool, fmt: str, out: str | None,

@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from .. import __version__
 from .. import model as m
+from ..atomicfile import write_text_atomically
 from ..grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..markdown import unwrap_paragraph
 from ..progress_store import (
@@ -31,7 +32,6 @@ from ..progress_store import (
     with_result,
     with_submission,
     without_result,
-    write_atomically,
 )
 from ..submission import Submission, grade_submission, now_iso
 from ..variants import make_variant
@@ -319,7 +319,7 @@ class QuizWidget:
         path = Path(directory) if directory is not None else Path.cwd()
         path = (path / file_name(self.quiz.id, sid)).resolve()
         try:
-            write_atomically(path, sub.to_json())
+            write_text_atomically(path, sub.to_json())
         except OSError as e:
             self.save_status.value = (f"<p role='alert'>Could not write {html.escape(str(path))}: "
                                       f"{html.escape(e.strerror or str(e))}. Run the notebook from a folder "
