@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import model as m
-from ..errors import UsageError
 from . import gradebook as gb
 from .files import write_text_atomically
 from .perf import paused_gc
@@ -43,17 +42,10 @@ def observations(conn, quiz_id: str, policy: str) -> tuple[list[dict[str, Observ
 def analyse(*, quiz: m.Quiz, gradebook: str | Path, policy: str | None = None,
             html_out: str | Path | None = None, plots: bool = True) -> Analysis:
     """Compute the statistics, render the terminal table and (with ``html_out``) write the HTML report."""
-    conn = gb.connect(gradebook, create=False)
-    try:
-        row = gb.quiz_row(conn, quiz.id)
-        if row is None:
-            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz.id}'")
+    with gb.reading(gradebook, quiz.id) as (conn, row), paused_gc():
         policy = policy or row.policy
-        with paused_gc():
-            obs, percentages = observations(conn, quiz.id, policy)
-            stats = quiz_statistics(quiz, obs, percentages)
-    finally:
-        conn.close()
+        obs, percentages = observations(conn, quiz.id, policy)
+        stats = quiz_statistics(quiz, obs, percentages)
     if html_out is not None:
         write_text_atomically(html_out, html_report(stats, title=quiz.title, policy=policy, plots=plots))
     return Analysis(stats, policy, terminal_table(stats, title=quiz.title, policy=policy))

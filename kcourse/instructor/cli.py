@@ -158,20 +158,12 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
 def grades_show(quiz: str, gradebook: str, policy: str | None) -> None:
     """Print the counted grade of every student for QUIZ."""
     from .answers import terminal_safe
-    from .gradebook import connect, counted_attempts, quiz_row, students
+    from .gradebook import counted_attempts, reading, students
 
     qid = _quiz_id(quiz)
-    conn = connect(gradebook, create=False)
-    try:
-        row = quiz_row(conn, qid)
-        if row is None:
-            from ..errors import UsageError
-
-            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{qid}'")
+    with reading(gradebook, qid) as (conn, row):
         chosen = counted_attempts(conn, qid, policy)
         known = students(conn)
-    finally:
-        conn.close()
     click.echo(f"{terminal_safe(row.title, 80)} ({qid}): {len(chosen)} student(s), counted attempt: "
                f"{policy or row.policy}")
     for sid, (a, n) in chosen.items():

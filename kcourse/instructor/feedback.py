@@ -165,15 +165,9 @@ def write_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, fmt:
     """Write ``OUT/<student id>.html`` (or ``.md``) for every student with a counted attempt."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; one of {', '.join(FORMATS)}")
-    conn = gb.connect(gradebook, create=False)
-    try:
-        row = gb.quiz_row(conn, quiz.id)
-        if row is None:
-            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz.id}'")
+    with gb.reading(gradebook, quiz.id) as (conn, row):
         policy = policy or row.policy
         people, stale = collect(quiz, conn, policy=policy, roster=roster)
-    finally:
-        conn.close()
     out = Path(out)
     used: set[str] = set()
     written = []

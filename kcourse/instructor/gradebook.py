@@ -20,6 +20,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -252,6 +253,21 @@ def quiz_row(conn: sqlite3.Connection, quiz_id: str) -> QuizRow | None:
     r = conn.execute("SELECT quiz_id, title, digest, policy, source FROM quizzes WHERE quiz_id = ?",
                      (quiz_id,)).fetchone()
     return QuizRow(*r) if r else None
+
+
+@contextmanager
+def reading(gradebook: str | Path, quiz_id: str) -> Iterator[tuple[sqlite3.Connection, QuizRow]]:
+    """An open gradebook and the quiz's row, for the commands that read grades; a clear error when the
+    gradebook holds no grades for the quiz."""
+    conn = connect(gradebook, create=False)
+    try:
+        row = quiz_row(conn, quiz_id)
+        if row is None:
+            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz_id}' (run kcourse grade "
+                             f"{quiz_id} FILES --gradebook {gradebook} first)")
+        yield conn, row
+    finally:
+        conn.close()
 
 
 def known_attempts(conn: sqlite3.Connection, quiz_id: str) -> dict[str, tuple[int, str]]:

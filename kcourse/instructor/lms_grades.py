@@ -119,15 +119,8 @@ def export_grades(*, gradebook: str | Path, quiz_id: str, fmt: str, out: str | P
         raise UsageError(f"unknown policy '{policy}'; one of {', '.join(gb.POLICIES)}")
     if scale_to is not None and not scale_to > 0:
         raise UsageError("--scale-to must be a positive number of points")
-    conn = gb.connect(gradebook, create=False)
-    try:
-        q = gb.quiz_row(conn, quiz_id)
-        if q is None:
-            raise UsageError(f"the gradebook {gradebook} has no grades for quiz '{quiz_id}' (run kcourse grade "
-                             f"{quiz_id} FILES --gradebook {gradebook} first)")
+    with gb.reading(gradebook, quiz_id) as (conn, q):
         lines, missing = grade_lines(conn, quiz_id, policy=policy, roster=roster)
-    finally:
-        conn.close()
     if missing_as_zero:
         lines += [GradeLine(s, None, 0) for s in missing]
     if not lines:
