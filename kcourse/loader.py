@@ -35,6 +35,9 @@ def resolve_quiz_ref(ref: str | Path, start: Path | None = None) -> Path:
                     return d / f"{ref}{suffix}"
             known = ", ".join(sorted(q.stem for q in d.iterdir() if q.suffix in QUIZ_SUFFIXES)) or "none"
             raise UsageError(f"no quiz '{ref}' in {d} (quizzes there: {known})")
+        here = (start or Path.cwd()).resolve()
+        raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it "
+                         "(run this inside the course, or give the path to the quiz's .yml file)")
     raise UsageError(f"no quiz file or quiz id '{ref}' (give a path to a .yml file, or a quiz id)")
 
 

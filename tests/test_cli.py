@@ -61,6 +61,9 @@ def test_show_unknown_quiz_id(tmp_path):
     (tmp_path / "quizzes").mkdir()
     r = run("show", "ch99", cwd=tmp_path)
     assert r.returncode == 2 and "no quiz 'ch99'" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "quizzes").rmdir()
+    r = run("show", "ch99", cwd=tmp_path)
+    assert r.returncode == 2 and "there is no quizzes/ folder in" in r.stderr
 
 
 def test_grade_one(tmp_path):
