@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,7 +210,7 @@ def _matching(q: m.Matching, r: Any) -> QuestionResult:
     return _result(q, right / len(q.pairs))
 
 
-_GRADERS = {
+_GRADERS: dict[type[m.Question], Callable[[Any, Any], QuestionResult]] = {
     m.SingleChoice: _single,
     m.MultipleSelect: _multiple,
     m.TrueFalse: _true_false,

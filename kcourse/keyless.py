@@ -61,8 +61,8 @@ def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
             if q.unit:
                 d["unit"] = q.unit
         elif isinstance(q, m.Ordering):
-            by_id = {i.id: i for i in q.items}
-            d["items"] = [{"id": iid, "text": by_id[iid].text} for iid in order]
+            item_by_id = {i.id: i for i in q.items}
+            d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
         elif isinstance(q, m.Matching):
             rights = {c.id: c.text for c in q.right_choices}
             d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
@@ -232,7 +232,7 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
 def load_keyless(path: str | Path) -> m.Quiz:
     """Read a key-less quiz file; raise :class:`~kcourse.errors.QuizFileError` with located problems."""
     text, problems = read_text(Path(path), str(path))
-    if problems:
+    if problems or text is None:
         raise QuizFileError(problems)
     return load_keyless_text(text, str(path))
 

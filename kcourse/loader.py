@@ -55,7 +55,7 @@ def load_quiz(path: str | Path, *, warn: WarnCallback = ignore) -> Quiz:
     """Load one quiz file (or quiz id); raise :class:`QuizFileError` listing every problem."""
     path = resolve_quiz_ref(path)
     text, problems = read_text(path, str(path))
-    if problems:
+    if problems or text is None:
         raise QuizFileError(problems)
     return load_quiz_text(text, str(path), warn=warn, quizzes_dir=path.parent)
 

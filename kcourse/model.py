@@ -236,7 +236,7 @@ class Quiz:
     pools: tuple[Pool, ...] = ()
     source: str = ""
     """The file it was loaded from."""
-    _index: dict[str, Question] = field(default=None, init=False, repr=False, compare=False)  # type: ignore[assignment]
+    _index: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = {q.id: q for q in self.all_questions}

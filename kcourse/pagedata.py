@@ -146,12 +146,12 @@ def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) ->
     elif isinstance(q, m.Numeric):
         d["unit"] = q.unit
     elif isinstance(q, m.Ordering):
-        by_id = {i.id: i for i in q.items}
-        d["items"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]
+        item_by_id = {i.id: i for i in q.items}
+        d["items"] = [{"id": i, "html": render_inline(item_by_id[i].text)} for i in order]
     elif isinstance(q, m.Matching):
-        by_id = {c.id: c for c in q.right_choices}
+        choice_by_id = {c.id: c for c in q.right_choices}
         d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
-        d["rights"] = [{"id": i, "text": render_plain(by_id[i].text)} for i in order]  # ids tell nothing
+        d["rights"] = [{"id": i, "text": render_plain(choice_by_id[i].text)} for i in order]  # ids tell nothing
     return d
 
 

@@ -6,6 +6,8 @@ unique ids, a pool that asks for more than it holds, ...) is checked in :mod:`kc
 """
 from __future__ import annotations
 
+from typing import Any
+
 SCHEMA_VERSION = 1
 
 QUIZ_ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$", "maxLength": 80}
@@ -115,7 +117,7 @@ POOL = {
     },
 }
 
-QUIZ = {
+QUIZ: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "kcourse quiz file, schema version 1",
     "type": "object",
@@ -140,7 +142,7 @@ def full_schema() -> dict:
     """One self-contained schema (question types as ``if``/``then`` branches), for editors."""
     import copy
 
-    schema = copy.deepcopy(QUIZ)
+    schema: dict[str, Any] = copy.deepcopy(QUIZ)
     branches = [
         {"if": {"properties": {"type": {"const": t}}}, "then": s} for t, s in QUESTION_SCHEMAS.items()
     ]

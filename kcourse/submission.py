@@ -126,15 +126,15 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
                                 + (" (scores are always recomputed)" if "score" in key.lower() else "")))
     if problems:
         raise SubmissionError(problems)
-    return Submission(
+    return Submission(  # every field was checked above
         quiz_id=data["quiz_id"].strip(),
         student_id=data["student_id"].strip(),
-        variant_seed=seed,
-        responses=dict(responses),
+        variant_seed=data["variant_seed"],
+        responses=dict(data["responses"]),
         started_at=data.get("started_at"),
         submitted_at=data.get("submitted_at"),
         generator=gen,
-        schema_version=version,
+        schema_version=data["schema_version"],
     )
 
 

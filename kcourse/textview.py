@@ -43,10 +43,10 @@ def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
                 extra = "   <- " + " | ".join(q.accept) + (f" | /{q.pattern}/" if q.pattern else "")
             out.append("   [ text ]" + extra)
         elif isinstance(q, m.Ordering):
-            by_id = {i.id: i for i in q.items}
+            item_by_id = {i.id: i for i in q.items}
             out.append("   Put in order:")
             for iid in order:
-                out.append(f"   - {iid}) {by_id[iid].text}")
+                out.append(f"   - {iid}) {item_by_id[iid].text}")
             if key:
                 out.append("   <- " + ", ".join(i.id for i in q.items))
         elif isinstance(q, m.Matching):

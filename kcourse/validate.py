@@ -175,7 +175,7 @@ class _Checker:
         questions = [c.question for c in checked if c is not None and c.question is not None]
         pools = []
         pool_ids: dict[str, PathKey] = {}
-        raw_pools = data.get("pools") if isinstance(data.get("pools"), list) else []
+        raw_pools: list[Any] = data["pools"] if isinstance(data.get("pools"), list) else []
         for i, raw in enumerate(raw_pools):
             pools.append(self.pool(raw, ("pools", i), seen, pool_ids))
         if isinstance(data.get("questions", []), list) and not data.get("questions") and not raw_pools:
@@ -303,7 +303,7 @@ class _Checker:
 
     def q_numeric(self, raw: dict, path: PathKey):
         has_tol, has_range = "tolerance" in raw, "range" in raw
-        numbers = [(("answer",), raw.get("answer"))]
+        numbers: list[tuple[tuple[str, ...], Any]] = [(("answer",), raw.get("answer"))]
         if has_tol:
             numbers += [(("tolerance", k), v) for k, v in raw["tolerance"].items()]
         if has_range:

@@ -1,4 +1,4 @@
-"""The code stays ruff-clean (pyproject.toml holds the rules)."""
+"""The code stays ruff-clean and type-checks (pyproject.toml holds the rules of both)."""
 import shutil
 import subprocess
 import sys
@@ -15,4 +15,10 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     r = subprocess.run([ruff, "check", "kcourse", "tests", "benchmarks", "_ext"], cwd=ROOT, capture_output=True,
                        text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_is_clean():
+    pytest.importorskip("mypy", reason="mypy is not installed (requirements.txt installs it)")
+    r = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -130,6 +130,7 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     q = placed.question
     if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
         return _choice(quiz, placed, rep)
+    e: ET.Element | None
     if isinstance(q, m.TrueFalse):
         e = _head(quiz, q, "truefalse")
         _answer(e, "100" if q.answer else "0", "true", q.feedback_true, fmt="moodle_auto_format")

@@ -109,7 +109,7 @@ def _assessment(quiz: m.Quiz, aid: str, rep: Reporter) -> tuple[bytes, float]:
             parent = section
             points += placed.question.points
         else:
-            if pool is not current:
+            if pool is not current or group is None:
                 current = pool
                 group, per_item = _group(quiz, pool, section, rep)
                 points += pool.draw * per_item

@@ -238,7 +238,7 @@ class MatchingControl(Control):
             d.value = v if v in self.right_ids else None
 
 
-CONTROLS: dict[type[m.Question], type[Control]] = {
+CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
     m.SingleChoice: SingleControl,
     m.MultipleSelect: MultipleControl,
     m.TrueFalse: TrueFalseControl,

@@ -29,7 +29,7 @@ class QuizDisplay:
         from .widgets import QuizWidget
 
         self.quiz = quiz
-        self._html_args = {"seed": seed, "student_id": student_id, "mode": mode}
+        self._seed, self._student_id, self._mode = seed, student_id, mode
         self.widget = QuizWidget(quiz, seed=seed, student_id=student_id, mode=mode, store=store)
         self._html: str | None = None
 
@@ -39,7 +39,7 @@ class QuizDisplay:
         if self._html is None:
             from .static_html import render_fragment
 
-            self._html = render_fragment(self.quiz, **self._html_args)
+            self._html = render_fragment(self.quiz, seed=self._seed, student_id=self._student_id, mode=self._mode)
         return self._html
 
     def __repr__(self) -> str:

@@ -85,9 +85,9 @@ def describe(q: m.Question, r: Any) -> str:
         x = to_number(r)
         return _raw(r) if x is None else (str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x))
     if isinstance(q, m.Ordering):
-        by_id = {i.id: i for i in q.items}
-        if isinstance(r, list) and all(isinstance(i, str) and i in by_id for i in r):
-            return " → ".join(plain(by_id[i].text) for i in r)
+        item_by_id = {i.id: i for i in q.items}
+        if isinstance(r, list) and all(isinstance(i, str) and i in item_by_id for i in r):
+            return " → ".join(plain(item_by_id[i].text) for i in r)
         return _raw(r)
     if isinstance(q, m.Matching):
         rights = {c.id: c.text for c in q.right_choices}

@@ -280,9 +280,16 @@ _ATTEMPT_COLS = ("attempt_id, student_id, variant_seed, submitted_at, sort_time,
                  "percentage, passed, quiz_digest")
 
 
+def _attempt_row(r: tuple) -> AttemptRow:
+    (attempt_id, student_id, seed, submitted_at, sort_time, sha256, source, total, max_score, percentage, passed,
+     quiz_digest) = r
+    return AttemptRow(attempt_id, student_id, seed, submitted_at, sort_time, sha256, source, total, max_score,
+                      percentage, bool(passed), quiz_digest)
+
+
 def attempts(conn: sqlite3.Connection, quiz_id: str) -> list[AttemptRow]:
     """Every stored attempt of the quiz, by student then time."""
-    return [AttemptRow(*r[:10], bool(r[10]), r[11]) for r in conn.execute(
+    return [_attempt_row(r) for r in conn.execute(
         f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
         (quiz_id,))]
 

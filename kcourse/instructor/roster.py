@@ -144,7 +144,7 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
     else:
         present = [c for c in ID_COLUMNS if c in col]
         filled = [c for c in present if any(cell(r, col[c]) for _, r in rows)]
-        chosen = (filled or present or [None])[0]
+        chosen = next(iter(filled or present), None)
         k_id = col[chosen] if chosen else None
         if k_id is None:
             problems.append(Problem(file, header_line, "", f"no student id column (the columns are: {found})",
@@ -156,7 +156,7 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
     if k_name is None and k_first is None and k_last is None:
         problems.append(Problem(file, header_line, "", f"no name column (the columns are: {found})",
                                 "add a column 'name', or 'First name' and 'Last name'"))
-    if problems:
+    if problems or k_id is None:  # no id column is always one of the problems
         raise InputError(problems)
     k_email = next((col[c] for c in EMAIL_COLUMNS if c in col), None)
     canvas = "sis user id" in col or "sis login id" in col

@@ -864,10 +864,10 @@ def kernel_verdicts(cases: dict[str, Sequence[Insn]] | None = None) -> tuple[dic
     says why. Live and recorded answers are never mixed, and this function never raises. Names
     without a recorded verdict get 'unknown' when the kernel cannot be asked.
     """
-    cases = VERIFIER_CASES if cases is None else cases
+    programs: dict[str, Sequence[Insn]] = dict(VERIFIER_CASES if cases is None else cases)
 
     def recorded(why: str) -> tuple[dict[str, str], str]:
-        verdicts = {name: RECORDED_KERNEL_VERDICTS.get(name, "unknown") for name in cases}
+        verdicts = {name: RECORDED_KERNEL_VERDICTS.get(name, "unknown") for name in programs}
         return verdicts, f"recorded on Linux 6.18, because the running kernel cannot be asked: {why}"
 
     for name, expected in zip(_CANARIES, ("accepted", "rejected")):
@@ -877,7 +877,7 @@ def kernel_verdicts(cases: dict[str, Sequence[Insn]] | None = None) -> tuple[dic
         if got != expected:
             return recorded(f"it {got} the program '{name}', so it does not check classic BPF filters as Linux does")
     verdicts = {}
-    for name, prog in cases.items():
+    for name, prog in programs.items():
         got = kernel_verdict(prog)
         if got.startswith("unavailable"):
             return recorded(got.removeprefix("unavailable: "))

@@ -457,9 +457,9 @@ def plot_tail(results: Sequence[SimResult], *, axes=None):
     width = 0.8 / max(len(results), 1)
     for i, r in enumerate(results):
         vals = [r.summary.p50, r.summary.p99, r.summary.max]
-        xs = [j + i * width for j in range(3)]
+        bar_xs = [j + i * width for j in range(3)]
         right.bar(
-            xs, [max(v, 0.5) for v in vals], width=width, color=f"C{i}", label=_label(r)
+            bar_xs, [max(v, 0.5) for v in vals], width=width, color=f"C{i}", label=_label(r)
         )
     right.set_xticks([j + width * (len(results) - 1) / 2 for j in range(3)], names)
     right.set_yscale("log")

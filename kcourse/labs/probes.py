@@ -135,7 +135,7 @@ class Tracer:
         self._lat: dict[str, list[int]] = {name: [] for name in codes.values()}
         self._active = False
         self._tool: int | None = None
-        self._old_profile = None
+        self._old_profile: Callable[..., object] | None = None
 
     # recording
     def _entry(self, name: str) -> None:
@@ -179,7 +179,7 @@ class Tracer:
         if self._active:
             raise ProbeError("this Tracer is already attached; use a new one or leave the first `with` block")
         if self.backend == "monitoring":
-            mon = sys.monitoring
+            mon = sys.monitoring  # type: ignore[attr-defined]  # Python 3.12+; backend 'monitoring' needs it
             for tool in (mon.PROFILER_ID, 3, 4, 5):
                 if mon.get_tool(tool) is None:
                     break
@@ -202,7 +202,7 @@ class Tracer:
 
     def __exit__(self, *exc) -> None:
         if self.backend == "monitoring":
-            mon = sys.monitoring
+            mon = sys.monitoring  # type: ignore[attr-defined]  # Python 3.12+; backend 'monitoring' needs it
             tool = self._tool
             mon.set_events(tool, 0)
             for code in self._codes:

@@ -182,16 +182,16 @@ def simulate(step: int, params: Params = Params(), *, rng: random.Random) -> Run
             patch.written -= _count(rng, patch.written, params.drift_rate)
         budget = params.capacity  # 2. write
         while budget > 0:
-            patch = next((p for p in open_patches if p.written < p.size), None)
-            if patch is None:
+            unfinished = next((p for p in open_patches if p.written < p.size), None)
+            if unfinished is None:
                 if unassigned == 0:
                     break
                 feature = min(step, unassigned)
                 unassigned -= feature
-                patch = _Patch(feature, feature + params.overhead)
-                open_patches.append(patch)
-            n = min(budget, patch.size - patch.written)
-            patch.written += n
+                unfinished = _Patch(feature, feature + params.overhead)
+                open_patches.append(unfinished)
+            n = min(budget, unfinished.size - unfinished.written)
+            unfinished.written += n
             budget -= n
             written += n
         still_open = []  # 3. review
