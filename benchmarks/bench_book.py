@@ -29,7 +29,9 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def executed(log: str) -> int:
-    return len(re.findall(r"\.ipynb: Executing notebook", log))
+    """Notebooks executed by myst-nb (one at a time) or beforehand in parallel by _ext/kcourse_book.py."""
+    serial = re.findall(r"\.ipynb: Executing notebook", log)
+    return len(serial) + len(re.findall(r"kcourse: executed .* in parallel", log))
 
 
 def main() -> None:
