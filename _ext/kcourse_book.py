@@ -145,6 +145,20 @@ def _builder_inited(app) -> None:
         _execute_in_parallel(cache_path, notebooks, nb_config.execution_timeout)
 
 
+def _unique_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop repeated identical ``<script>`` entries. Under jupyter-book, sphinx-thebe's configuration script is
+    added twice, and the second ``const THEBE_JS_URL`` throws a SyntaxError on every page."""
+    seen: set = set()
+    unique = []
+    for js in context.get("script_files", []):
+        name = getattr(js, "filename", js) or ""  # the two copies differ only in None vs "" for "no file"
+        key = (str(name), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def _outdated(app, env, added, changed, removed):
     return sorted(getattr(env, "kcourse_stale", set()) - set(added) - set(changed) - set(removed))
 
@@ -153,4 +167,5 @@ def setup(app):
     app.add_config_value("kcourse_parallel_execution", True, "env")
     app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's (500) sets the cache path
     app.connect("env-get-outdated", _outdated)
+    app.connect("html-page-context", _unique_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

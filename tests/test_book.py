@@ -81,3 +81,9 @@ def test_a_lab_edit_reaches_only_the_chapters_that_import_it(project):
     _, executed = build(dest)
     importers = sorted(p.stem for p in (dest / "chapters").glob("*.ipynb") if "cowtree" in p.read_text())
     assert executed == importers and importers
+
+
+def test_pages_carry_no_script_twice(project):
+    dest, _, _ = project
+    page = (dest / "_build" / "html" / "intro.html").read_text()
+    assert page.count("const THEBE_JS_URL") == 1  # jupyter-book adds it twice; a second const is a SyntaxError

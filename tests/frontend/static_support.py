@@ -92,23 +92,18 @@ def chromium():
             browser.close()
 
 
-BOOK_CONFIG = """\
-title: kcourse static quiz test
-author: kcourse tests
-only_build_toc_files: true
-execute:
-  execute_notebooks: force
-  timeout: 120
-  raise_on_error: true
-html:
-  use_repository_button: false
-sphinx:
-  config:
-    nb_mime_priority_overrides:
-      - ["html", "application/vnd.jupyter.widget-view+json", null]
-    nb_ipywidgets_js: {}
-    suppress_warnings: ["mystnb.unknown_mime_type"]
-"""
+def book_config() -> str:
+    """A test book's _config.yml: the course's own Sphinx settings and extensions (so the test page is built the
+    way the course's pages are), with forced execution and no repository."""
+    import yaml
+
+    course = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return yaml.safe_dump({
+        "title": "kcourse static quiz test", "author": "kcourse tests", "only_build_toc_files": True,
+        "execute": {"execute_notebooks": "force", "timeout": 120, "raise_on_error": True},
+        "html": {"use_repository_button": False},
+        "sphinx": course["sphinx"],
+    }, sort_keys=False)
 
 
 def write_book(folder: Path, cells: list[str], title: str = "Quiz page") -> Path:
@@ -116,7 +111,8 @@ def write_book(folder: Path, cells: list[str], title: str = "Quiz page") -> Path
     import nbformat
 
     folder.mkdir(parents=True)
-    (folder / "_config.yml").write_text(BOOK_CONFIG, encoding="utf-8")
+    (folder / "_config.yml").write_text(book_config(), encoding="utf-8")
+    shutil.copytree(ROOT / "_ext", folder / "_ext", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "_toc.yml").write_text("format: jb-book\nroot: quiz\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nA page with quizzes.")]
