@@ -87,3 +87,16 @@ def test_pages_carry_no_script_twice(project):
     dest, _, _ = project
     page = (dest / "_build" / "html" / "intro.html").read_text()
     assert page.count("const THEBE_JS_URL") == 1  # jupyter-book adds it twice; a second const is a SyntaxError
+
+
+def test_a_chapter_edit_re_executes_only_that_chapter(project):
+    import json
+
+    dest, _, _ = project
+    nb_path = dest / "chapters" / "04-hosting-differently.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                        "source": ["print('an edit')"]})
+    nb_path.write_text(json.dumps(nb, indent=1))
+    _, executed = build(dest)
+    assert executed == ["04-hosting-differently"]
