@@ -19,6 +19,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # without these chromium's own connections are refused here
 QUIZ = Path(__file__).parents[1] / "files" / "quiz" / "valid-all-types.yml"
 
 
@@ -56,7 +58,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("JupyterLab did not start: " + (base / "server.log").read_text()[-2000:])
-        yield f"http://127.0.0.1:{port}/lab/tree/quiz.ipynb?token=t", home
+        yield f"http://127.0.0.1:{port}/lab/tree/quiz.ipynb?token=t", home, base
     finally:
         server.terminate()
         server.wait(20)
@@ -64,17 +66,31 @@ def lab(tmp_path_factory):
 
 
 def test_the_quiz_works_in_jupyterlab(lab):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    url, home = lab
+    url, home, base = lab
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.locator(".jp-Cell .jp-InputArea-editor").first.click(timeout=60_000)
-            page.keyboard.press("Shift+Enter")
-            page.wait_for_selector(".kcourse-quiz", timeout=60_000)
+            # run the cell only once the kernel is up: a Shift+Enter before that can be lost on a busy machine
+            try:
+                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+                for attempt in (1, 2):  # a key press can be lost while Lab is still settling: run the cell once more
+                    page.locator(".jp-Cell .jp-InputArea-editor").first.click(timeout=60_000)
+                    page.keyboard.press("Shift+Enter")
+                    try:
+                        page.wait_for_selector(".kcourse-quiz", timeout=45_000)
+                        break
+                    except PlaywrightTimeout:
+                        if attempt == 2:
+                            raise
+            except PlaywrightTimeout:
+                page.screenshot(path=str(base / "timeout.png"))
+                pytest.fail(f"the quiz did not show in JupyterLab (screenshot: {base / 'timeout.png'}); server log:\n"
+                            + (base / "server.log").read_text()[-3000:])
             questions = page.locator(".kcourse-question")
 
             from axe_playwright_python.sync_playwright import Axe
