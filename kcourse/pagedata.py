@@ -140,6 +140,7 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
 
 def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) -> dict[str, Any]:
     d = _common(q)
+    d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
     if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
         by_id = {o.id: o for o in q.options}
         d["options"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]

@@ -113,6 +113,7 @@ def test_assessment_page_holds_only_the_variant_and_no_key(quiz, how):
             assert s not in text
     for pub in data["questions"]:
         assert set(pub) <= ASSESSMENT_KEYS, set(pub) - ASSESSMENT_KEYS
+        assert pub["hints_html"] == []  # hints can give answers away: none in assessment mode
         for o in pub.get("options", []):
             assert set(o) == {"id", "html"}
         shown = [x["id"] for x in pub.get("options", pub.get("items", []))]
