@@ -23,6 +23,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from .versiondata import parse_version, read_rows
+
 __all__ = [
     "DAYS_PER_YEAR",
     "FIRST_OSDEM",
@@ -95,60 +97,14 @@ class MilestoneDataError(ValueError):
 _COLUMNS = ("version", "released", "note")
 
 
-def parse_version(text: str) -> tuple[int, ...]:
-    """Turn `"2.6.39"` into `(2, 6, 39)` so versions sort as numbers, not as text.
-
-    Raises ValueError for anything that is not dot-separated non-negative integers.
-    """
-    parts = text.strip().split(".")
-    if not text.strip() or not all(p.isdigit() and p.isascii() for p in parts):
-        raise ValueError(f"not a kernel version: {text!r} (expected numbers joined by dots, e.g. '2.6.39')")
-    return tuple(int(p) for p in parts)
-
-
 def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
     """Read milestones from CSV text; lines starting with `#` are comments.
 
     The header must be `version,released,note`. Dates are ISO (`YYYY-MM-DD`). The result is sorted
     by release day. Problems raise MilestoneDataError naming `source:line`.
     """
-    lines = [
-        (n, line)
-        for n, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        raise MilestoneDataError(f"{source}: no header line (expected 'version,released,note')")
-    header_no, header = lines[0]
-    columns = tuple(c.strip() for c in next(csv.reader([header])))
-    if columns != _COLUMNS:
-        raise MilestoneDataError(
-            f"{source}:{header_no}: header is {','.join(columns)!r} (expected 'version,released,note')"
-        )
-    result = []
-    seen: dict[str, int] = {}
-    for line_no, line in lines[1:]:
-        row = next(csv.reader([line]))
-        if len(row) != len(_COLUMNS):
-            raise MilestoneDataError(
-                f"{source}:{line_no}: expected 3 fields, got {len(row)} (quote a note that holds a comma)"
-            )
-        version, released, note = (field.strip() for field in row)
-        try:
-            parse_version(version)
-        except ValueError as exc:
-            raise MilestoneDataError(f"{source}:{line_no}: version: {exc}") from None
-        try:
-            day = date.fromisoformat(released)
-        except ValueError:
-            raise MilestoneDataError(
-                f"{source}:{line_no}: released: {released!r} is not an ISO date (write YYYY-MM-DD)"
-            ) from None
-        if version in seen:
-            raise MilestoneDataError(f"{source}:{line_no}: version {version} already given on line {seen[version]}")
-        seen[version] = line_no
-        result.append(Milestone(day, version, note))
-    return sorted(result)
+    rows = read_rows(text, source=source, columns=_COLUMNS, date_column="released", error=MilestoneDataError)
+    return sorted(Milestone(day, row["version"], row["note"]) for row, day in rows)
 
 
 def load_milestones(path: str | Path | None = None) -> list[Milestone]:

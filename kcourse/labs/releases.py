@@ -15,13 +15,14 @@ between releases and checks the claim. Pure standard library; `plot_intervals` a
 """
 from __future__ import annotations
 
-import csv
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+
+from .versiondata import read_rows
 
 __all__ = [
     "DATA_FILE",
@@ -135,39 +136,9 @@ def parse_releases(text: str, *, source: str = "<text>") -> list[Release]:
     Dates are ISO `YYYY-MM-DD`. Rows stay in file order (check them with `sanity_problems`).
     Problems raise ReleaseDataError naming `source:line`.
     """
-    lines = [
-        (n, line)
-        for n, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        raise ReleaseDataError(f"{source}: no header line (expected 'version,date')")
-    header_no, header = lines[0]
-    columns = tuple(c.strip() for c in next(csv.reader([header])))
-    if columns != _COLUMNS:
-        raise ReleaseDataError(f"{source}:{header_no}: header is {','.join(columns)!r} (expected 'version,date')")
-    result: list[Release] = []
-    seen: dict[str, int] = {}
-    for line_no, line in lines[1:]:
-        row = [field.strip() for field in next(csv.reader([line]))]
-        if len(row) != len(_COLUMNS):
-            raise ReleaseDataError(f"{source}:{line_no}: expected 2 fields (version,date), got {len(row)}")
-        version, day_text = row
-        try:
-            parse_version(version)
-        except ValueError as exc:
-            raise ReleaseDataError(f"{source}:{line_no}: version: {exc}") from None
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            raise ReleaseDataError(
-                f"{source}:{line_no}: date: {day_text!r} is not an ISO date (write YYYY-MM-DD)"
-            ) from None
-        if version in seen:
-            raise ReleaseDataError(f"{source}:{line_no}: version {version} already given on line {seen[version]}")
-        seen[version] = line_no
-        result.append(Release(version, day))
-    return result
+    rows = read_rows(text, source=source, columns=_COLUMNS, date_column="date", error=ReleaseDataError,
+                     check_version=parse_version)
+    return [Release(row["version"], day) for row, day in rows]
 
 
 def load_releases(path: str | Path | None = None) -> list[Release]:

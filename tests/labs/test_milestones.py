@@ -145,7 +145,7 @@ GOOD = "# comment\nversion,released,note\n2.0,1996-06-09,SMP\n"
     [
         ("# only a comment\n", r"t\.csv: no header line"),
         ("version,date,note\n", r"t\.csv:1: header is 'version,date,note'"),
-        ("version,released,note\n2.0,1996-06-09\n", r"t\.csv:2: expected 3 fields, got 2"),
+        ("version,released,note\n2.0,1996-06-09\n", r"t\.csv:2: expected 3 fields \(version,released,note\), got 2"),
         ("version,released,note\n2.0,09.06.1996,SMP\n", r"t\.csv:2: released: '09.06.1996' is not an ISO date"),
         ("version,released,note\nv2.0,1996-06-09,SMP\n", r"t\.csv:2: version: not a kernel version"),
         (
