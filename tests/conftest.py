@@ -16,3 +16,18 @@ def all_types_quiz():
     from kcourse.loader import load_quiz
 
     return load_quiz(FILES / "quiz" / "valid-all-types.yml")
+
+
+FIXTURE_MARKERS = {
+    "node": ("node",),  # tests/frontend/test_vectors.py: quiz.js under node
+    "builds": ("book", "kernel", "slow"),  # tests/frontend/test_static_book.py: two book builds
+}
+"""Markers that follow from a fixture a test uses (directly or through another fixture)."""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, markers in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                for marker in markers:
+                    item.add_marker(marker)

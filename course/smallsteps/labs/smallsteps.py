@@ -17,7 +17,7 @@ useful on its own). Then, every cycle:
 Everything random comes from `random.Random` with an explicit seed, so a run is reproducible on any
 machine. Pure standard library; `plot_progress` and `plot_acceptance` import matplotlib when called.
 
-    >>> from kcourse.labs import smallsteps as ss
+    >>> from smallsteps.labs import smallsteps as ss
     >>> round(ss.acceptance_probability(6, 0.04), 3)
     0.783
     >>> run = ss.simulate(6, ss.Params(flaw_rate=0.0, drift_rate=0.0), rng=ss.make_rng(2020, 0))

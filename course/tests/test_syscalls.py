@@ -1,4 +1,4 @@
-"""Tests for kcourse.labs.syscalls (chapter 3: batching writes)."""
+"""Tests for smallsteps.labs.syscalls (chapter 3: batching writes)."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import syscalls as lab
+from smallsteps.labs import syscalls as lab
 
 
 # ---------------------------------------------------------------------------- parse_proc_io

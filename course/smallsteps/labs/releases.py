@@ -1,12 +1,12 @@
 """Chapter 9 lab: how regular is the kernel's release rhythm?
 
 The talk says that since 2005 (about 2.6.13) a new mainline release comes "every 9 or 10 weeks".
-`kcourse/data/mainline-releases.csv` lists every mainline release from 2.6.12 to 7.2 with its day
-(sources in `kcourse/data/mainline-releases.md`). This module loads it, computes the intervals
+`smallsteps/data/mainline-releases.csv` lists every mainline release from 2.6.12 to 7.2 with its day
+(sources in `smallsteps/data/mainline-releases.md`). This module loads it, computes the intervals
 between releases and checks the claim. Pure standard library; `plot_intervals` and
 `plot_cumulative` import matplotlib when they are called.
 
-    >>> from kcourse.labs import releases
+    >>> from smallsteps.labs import releases
     >>> data = releases.load_releases()
     >>> data[0].version, data[-1].version
     ('2.6.12', '7.2')
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 DATA_FILE = "data/mainline-releases.csv"
-"""Where the release table lives inside the `kcourse` package."""
+"""Where the release table lives inside the `smallsteps` package."""
 
 NINE_TO_TEN_WEEKS = (63, 70)
 """The talk's "9 or 10 weeks" in days: 9 x 7 = 63 to 10 x 7 = 70, both ends included."""
@@ -144,8 +144,8 @@ def parse_releases(text: str, *, source: str = "<text>") -> list[Release]:
 def load_releases(path: str | Path | None = None) -> list[Release]:
     """Load the course's release table (or another file in the same format)."""
     if path is None:
-        text = resources.files("kcourse").joinpath(DATA_FILE).read_text(encoding="utf-8")
-        return parse_releases(text, source="kcourse/" + DATA_FILE)
+        text = resources.files("smallsteps").joinpath(DATA_FILE).read_text(encoding="utf-8")
+        return parse_releases(text, source="smallsteps/" + DATA_FILE)
     path = Path(path)
     return parse_releases(path.read_text(encoding="utf-8"), source=str(path))
 

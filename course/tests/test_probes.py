@@ -1,4 +1,4 @@
-"""Tests of the chapter 6 lab (kcourse.labs.probes): probes, bpftrace-style hist() and lhist()."""
+"""Tests of the chapter 6 lab (smallsteps.labs.probes): probes, bpftrace-style hist() and lhist()."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import probes as p
+from smallsteps.labs import probes as p
 
 BACKENDS = ["setprofile"] + (["monitoring"] if hasattr(sys, "monitoring") else [])
 

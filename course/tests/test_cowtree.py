@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import cowtree as C
+from smallsteps.labs import cowtree as C
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of the chapter 9 lab (kcourse.labs.releases) and of the release table it ships."""
+"""Tests of the chapter 9 lab (smallsteps.labs.releases) and of the release table it ships."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse.labs import releases as rl
+from smallsteps.labs import releases as rl
 
 # --- the shipped data ------------------------------------------------------------------------
 

@@ -1,12 +1,12 @@
-"""Tests of the chapter 2 lab (kcourse.labs.locksim)."""
+"""Tests of the chapter 2 lab (smallsteps.labs.locksim)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import locksim as ls
-from kcourse.labs.locksim import Job
+from smallsteps.labs import locksim as ls
+from smallsteps.labs.locksim import Job
 
 # --- make_jobs -------------------------------------------------------------------------------
 

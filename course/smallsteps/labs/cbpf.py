@@ -5,7 +5,7 @@ to, so that only the packets it asked for are copied to user space. A program is
 `sock_filter` instructions, each a 4-tuple `(code, jt, jf, k)`; this lab uses the real encoding, so
 the output of `tcpdump -dd` can be loaded with `from_tuples` and run here.
 
-    >>> from kcourse.labs import cbpf
+    >>> from smallsteps.labs import cbpf
     >>> prog = cbpf.assemble('''
     ...     ldh [12]
     ...     jeq #0x806 jt 2 jf 3
@@ -38,7 +38,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kcourse.errors import KcourseError
+from smallsteps.errors import LabError
 
 __all__ = [
     "FILTERS",
@@ -119,7 +119,7 @@ ALLOWED_CODES = frozenset(
 """Every opcode classic BPF defines; the same list as the kernel's `chk_code_allowed()`."""
 
 
-class CbpfError(KcourseError):
+class CbpfError(LabError):
     """Base of every error this lab raises on purpose."""
 
 

@@ -6,7 +6,7 @@ are entered and when they return, and records a timestamp (and the return value,
 functions, much as a kprobe patches only one kernel function; on older Pythons it falls back to
 `sys.setprofile`, which sees every call and filters.
 
-    >>> from kcourse.labs import probes
+    >>> from smallsteps.labs import probes
     >>> clock = probes.SimClock()
     >>> with probes.Tracer(probes.cache_lookup, clock=clock) as t:
     ...     _ = probes.run_workload(200, clock=clock)
@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Self
 
-from kcourse.errors import KcourseError
+from smallsteps.errors import LabError
 
 __all__ = [
     "REFERENCE_HIST_COUNTS",
@@ -74,7 +74,7 @@ BAR_WIDTH = 52
 """Columns of `@` at the largest count (bpftrace's `max_width`)."""
 
 
-class ProbeError(KcourseError):
+class ProbeError(LabError):
     """Base of every error this lab raises on purpose."""
 
 
@@ -185,7 +185,7 @@ class Tracer:
                     break
             else:
                 raise ProbeError("no free sys.monitoring tool id (2-5 are all taken by other tools)")
-            mon.use_tool_id(tool, "kcourse probes")
+            mon.use_tool_id(tool, "smallsteps probes")
             self._tool = tool
             ev = mon.events
             mon.register_callback(tool, ev.PY_START, self._on_start)

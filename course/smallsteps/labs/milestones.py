@@ -1,10 +1,10 @@
 """Chapter 1 lab: the kernel milestones of the talk on a timeline.
 
-The data (`kcourse/data/milestones.csv`) lists the releases the talk names when it sets the stage:
+The data (`smallsteps/data/milestones.csv`) lists the releases the talk names when it sets the stage:
 X running since 0.95, arch portability in 1.2 and 2.0, SMP in 2.0, finer locking in 2.2, 2.4 and 2.6.
 Everything here is pure standard library; `plot_timeline` imports matplotlib when it is called.
 
-    >>> from kcourse.labs import milestones
+    >>> from smallsteps.labs import milestones
     >>> data = milestones.load_milestones()
     >>> milestones.latest_before(data, milestones.FIRST_OSDEM).version
     '2.4'
@@ -110,8 +110,8 @@ def parse_milestones(text: str, *, source: str = "<text>") -> list[Milestone]:
 def load_milestones(path: str | Path | None = None) -> list[Milestone]:
     """Load the course's milestone table (or another file in the same format)."""
     if path is None:
-        text = resources.files("kcourse").joinpath("data/milestones.csv").read_text(encoding="utf-8")
-        return parse_milestones(text, source="kcourse/data/milestones.csv")
+        text = resources.files("smallsteps").joinpath("data/milestones.csv").read_text(encoding="utf-8")
+        return parse_milestones(text, source="smallsteps/data/milestones.csv")
     path = Path(path)
     return parse_milestones(path.read_text(encoding="utf-8"), source=str(path))
 

@@ -1,4 +1,4 @@
-"""Tests for kcourse.labs.procself (chapter 4: namespaces, capabilities, seccomp, cgroups)."""
+"""Tests for smallsteps.labs.procself (chapter 4: namespaces, capabilities, seccomp, cgroups)."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse.labs import procself as lab
+from smallsteps.labs import procself as lab
 
 ALL_41 = "000001ffffffffff"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import latency as L
+from smallsteps.labs import latency as L
 
 # --------------------------------------------------------------------------- percentile
 

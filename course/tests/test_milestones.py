@@ -1,4 +1,4 @@
-"""Tests of the chapter 1 lab (kcourse.labs.milestones)."""
+"""Tests of the chapter 1 lab (smallsteps.labs.milestones)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse.labs import milestones as ms
+from smallsteps.labs import milestones as ms
 
 # --- the shipped data: the facts of the talk -------------------------------------------------
 

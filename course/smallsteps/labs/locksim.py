@@ -7,7 +7,7 @@ then enters a critical section that needs one lock. With the Big Kernel Lock the
 everything; with fine-grained locks each job needs one of `n_locks` locks, picked at random. A CPU
 that finds its lock taken spins until the lock is free; waiters are served first come, first served.
 
-    >>> from kcourse.labs import locksim
+    >>> from smallsteps.labs import locksim
     >>> r = locksim.simulate(8, lock_share=0.25, n_locks=1, n_jobs=400)
     >>> round(r.speedup, 2) <= 1 / 0.25
     True

@@ -1,4 +1,4 @@
-"""Tests of the chapter 5 lab (kcourse.labs.cbpf): assembler, verifier, interpreter, packets."""
+"""Tests of the chapter 5 lab (smallsteps.labs.cbpf): assembler, verifier, interpreter, packets."""
 from __future__ import annotations
 
 import errno
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import cbpf as c
-from kcourse.labs.cbpf import Insn
+from smallsteps.labs import cbpf as c
+from smallsteps.labs.cbpf import Insn
 
 # --- the kernel documentation's `tcpdump port 22 -dd` program ---------------------------------
 

@@ -212,7 +212,7 @@ def measure(batch: int, chunks: Sequence[bytes], *, repeats: int = 3,
     delta: int | None = None
     digest = ""
     for _ in range(repeats):
-        fd, path = tempfile.mkstemp(prefix="kcourse-syscalls-", dir=directory)
+        fd, path = tempfile.mkstemp(prefix="smallsteps-syscalls-", dir=directory)
         try:
             before = read_syscw(source)
             t0 = time.perf_counter()

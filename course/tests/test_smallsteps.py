@@ -1,4 +1,4 @@
-"""Tests of the chapter 10 lab (kcourse.labs.smallsteps)."""
+"""Tests of the chapter 10 lab (smallsteps.labs.smallsteps)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.labs import smallsteps as ss
+from smallsteps.labs import smallsteps as ss
 
 CALM = ss.Params(flaw_rate=0.0, drift_rate=0.0)
 """No review problems, no drift: the simulation becomes plain arithmetic."""
