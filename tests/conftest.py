@@ -1,6 +1,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: time is measured by benchmarks/, and on a shared 2-core machine a deadline only flakes.
+settings.register_profile("kcourse", deadline=None)
+settings.load_profile("kcourse")
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
@@ -13,7 +18,7 @@ def files() -> Path:
 
 @pytest.fixture(scope="session")
 def all_types_quiz():
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     return load_quiz(FILES / "quiz" / "valid-all-types.yml")
 

@@ -1,7 +1,7 @@
-"""Checks a located quiz document and, when nothing is wrong, builds the :class:`~kcourse.model.Quiz`.
+"""Checks a located quiz document and, when nothing is wrong, builds the :class:`~kcourse.core.model.Quiz`.
 
 Every problem in a file is found in one pass and reported as ``file:line: path: what (fix)``.
-Structure is checked against :mod:`kcourse.schema` with jsonschema; the rules a schema cannot state
+Structure is checked against :mod:`kcourse.core.schema` with jsonschema; the rules a schema cannot state
 are checked here. Nothing here raises on bad input: problems are returned.
 """
 from __future__ import annotations

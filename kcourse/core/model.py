@@ -37,7 +37,7 @@ class Item:
 @dataclass(frozen=True, kw_only=True)
 class Pair:
     """A left/right pair of a matching question. A response names the right-hand side by its choice id
-    (:func:`kcourse.ids.choice_id` of its text), never by the pair id."""
+    (:func:`kcourse.core.ids.choice_id` of its text), never by the pair id."""
 
     id: str
     left: str

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 from .errors import Problem, SubmissionError
 from .model import Quiz
 from .variants import variant_question_ids
@@ -33,7 +33,7 @@ class Submission:
     student_id: str
     """As the learner typed it or the instructor's roster gave it (trimmed, at most 200 characters)."""
     variant_seed: int
-    """Decides which questions and which option order the learner saw; see :mod:`kcourse.variants`."""
+    """Decides which questions and which option order the learner saw; see :mod:`kcourse.core.variants`."""
     responses: Mapping[str, Any] = field(default_factory=dict)
     """By question id; see reference/quiz-format.md for each type's response."""
     started_at: str | None = None

@@ -1,12 +1,12 @@
-"""What a browser front end needs to show a quiz: a JSON-able dict built from a :class:`~kcourse.model.Quiz`.
+"""What a browser front end needs to show a quiz: a JSON-able dict built from a :class:`~kcourse.core.model.Quiz`.
 
-Pure (no IPython, no I/O). All quiz text is rendered here by :mod:`kcourse.markdown`, so the browser only
+Pure (no IPython, no I/O). All quiz text is rendered here by :mod:`kcourse.views.markdown`, so the browser only
 inserts HTML that Python made safe.
 
 Two modes:
 
 - **practice**: every question of the quiz (pool questions too; the browser draws the variant from the
-  seed with the same steps as :func:`kcourse.variants.make_variant`). What would tell the answer (correct
+  seed with the same steps as :func:`kcourse.core.variants.make_variant`). What would tell the answer (correct
   flags, numeric interval, accepted texts, the correct order, which right-hand side belongs to which
   left, option feedback, explanation) is packed per question in ``key``: JSON, XOR-ed with a keystream
   derived from the quiz id and the question id, base64. That is obfuscation against reading the page
@@ -14,7 +14,7 @@ Two modes:
 - **assessment**: only the questions of one variant, already in display order, with none of the above.
   The variant seed is ``seed``, else ``seed_for(quiz.id, student_id)``, else ``seed_for(quiz.id, "")``
   (the variant ``kcourse show`` prints). A matching question's right-hand choices keep their ids: a choice id
-  is a hash of the choice's own text (:func:`kcourse.ids.choice_id`), so it tells nothing about its pair.
+  is a hash of the choice's own text (:func:`kcourse.core.ids.choice_id`), so it tells nothing about its pair.
 
 :func:`grading_form` is the unpacked form the JavaScript grader works on; ``tests/files/grading-vectors.json``
 holds cases that Python and JavaScript must grade alike.
@@ -26,10 +26,10 @@ import json
 import math
 from typing import Any
 
-from . import __version__
-from . import model as m
+from .. import __version__
+from ..core import model as m
+from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
-from .variants import Mulberry32, fnv1a32, make_variant, seed_for
 
 FORMAT = 1
 GENERATOR = f"kcourse {__version__} (static page)"

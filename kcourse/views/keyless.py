@@ -13,13 +13,13 @@ folder holds no key. What *key-less* means, exactly:
   ``feedback_false``, ``explanation``, ``hints`` and ``tags``. The questions not drawn from a pool are not
   there either.
 - A matching question lists its right-hand choices in the order shown, each with its choice id; a choice id
-  is a hash of the choice's own text (:func:`kcourse.ids.choice_id`), so it tells nothing about its pair.
+  is a hash of the choice's own text (:func:`kcourse.core.ids.choice_id`), so it tells nothing about its pair.
   Ordering item ids are listed in the shuffled order, but ids chosen to be telling (``step1``, ``step2``)
   still tell: authors should not number them.
 
 The file is YAML marked by its first key ``kcourse_keyless: 1``. It is deliberately *not* a valid quiz
 file: ``kcourse validate`` and every grading command refuse it, so nobody grades against a file without a
-key. :func:`load_keyless` turns it into a :class:`~kcourse.model.Quiz` for the widget: mode
+key. :func:`load_keyless` turns it into a :class:`~kcourse.core.model.Quiz` for the widget: mode
 ``assessment`` (no Check button, no feedback), no shuffling (the file is already in the shown order), and
 placeholder keys that are never used (every option ``correct: false``, true/false answer ``false``, an
 empty numeric interval, no accepted text, matching pairs given the choices in the order shown). Grading
@@ -32,11 +32,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import model as m
-from .errors import Problem, QuizFileError
-from .ids import choice_id
-from .variants import make_variant, seed_for
-from .yamlsource import Located, format_path, load_yaml, read_text
+from ..core import model as m
+from ..core.errors import Problem, QuizFileError
+from ..core.ids import choice_id
+from ..core.variants import make_variant, seed_for
+from ..core.yamlsource import Located, format_path, load_yaml, read_text
 
 KEYLESS_VERSION = 1
 MARK = "kcourse_keyless"
@@ -203,7 +203,7 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
 
 
 def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
-    """A key-less file as a :class:`~kcourse.model.Quiz` for the widget (assessment mode, placeholder keys)."""
+    """A key-less file as a :class:`~kcourse.core.model.Quiz` for the widget (assessment mode, placeholder keys)."""
     loc, problems = load_yaml(text, file)
     if loc is None:
         raise QuizFileError(problems)
@@ -230,7 +230,7 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
 
 
 def load_keyless(path: str | Path) -> m.Quiz:
-    """Read a key-less quiz file; raise :class:`~kcourse.errors.QuizFileError` with located problems."""
+    """Read a key-less quiz file; raise :class:`~kcourse.core.errors.QuizFileError` with located problems."""
     text, problems = read_text(Path(path), str(path))
     if problems or text is None:
         raise QuizFileError(problems)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import textwrap
 
-from . import model as m
-from .grading import QuizResult
-from .variants import Variant
+from ..core import model as m
+from ..core.grading import QuizResult
+from ..core.variants import Variant
 
 WIDTH = 88
 

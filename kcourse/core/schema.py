@@ -1,7 +1,7 @@
 """JSON Schema (draft 2020-12) of quiz files, schema version 1.
 
 The structure is checked with ``jsonschema``; what a schema cannot say well (exactly one correct option,
-unique ids, a pool that asks for more than it holds, ...) is checked in :mod:`kcourse.validate`.
+unique ids, a pool that asks for more than it holds, ...) is checked in :mod:`kcourse.core.validate`.
 ``kcourse schema`` prints the whole schema for editors (e.g. the YAML extension of VS Code).
 """
 from __future__ import annotations

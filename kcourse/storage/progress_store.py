@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import model as m
+from ..core import model as m
+from ..core.grading import QuestionResult, is_blank
+from ..core.variants import seed_for, variant_question_ids
 from .atomicfile import write_text_atomically
-from .grading import QuestionResult, is_blank
-from .variants import seed_for, variant_question_ids
 
 SCHEMA_VERSION = 1
 HOME_ENV = "KCOURSE_HOME"
