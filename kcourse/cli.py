@@ -15,7 +15,7 @@ from . import __version__
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kcourse")
 def cli() -> None:
-    """Small Steps course tools: check, show and grade quizzes; assign, collect and export them."""
+    """kcourse: check, show and grade quizzes; assign, collect and export them."""
 
 
 def _silencer(silence: tuple[str, ...]):
