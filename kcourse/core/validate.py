@@ -7,16 +7,15 @@ are checked here. Nothing here raises on bad input: problems are returned.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..qtypes import REGISTRY
 from . import model as m
 from .errors import Problem
-from .ids import choice_id
 from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
 from .textnorm import normalise
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
@@ -95,7 +94,9 @@ def _fix_for_type(expected: str, value: Any) -> str:
     return ""
 
 
-class _Checker:
+class Checker:
+    """Checks one quiz document; the question types' builders (:mod:`kcourse.qtypes`) report through it."""
+
     def __init__(self, loc: Located, warn: WarnCallback, resolve_quiz: ResolveQuiz | None):
         self.loc = loc
         self.warn = warn
@@ -239,7 +240,7 @@ class _Checker:
         self.schema(raw["type"], raw, path)
         if len(self.problems) > before:
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
-        built = getattr(self, "q_" + raw["type"])(raw, path)
+        built = REGISTRY[raw["type"]].build(self, raw, path)
         return _Checked(raw["id"], path, built)
 
     # -- per type ----------------------------------------------------------------------------------
@@ -252,6 +253,11 @@ class _Checker:
             hints=tuple(raw.get("hints", ())),
             tags=tuple(raw.get("tags", ())),
         )
+
+    @staticmethod
+    def describe(value: Any) -> str:
+        """A value as a problem message quotes it."""
+        return _describe(value)
 
     def unique(self, entries: list[dict], key: str, path: PathKey, what: str, *, norm=None) -> bool:
         seen: dict[Any, int] = {}
@@ -277,104 +283,6 @@ class _Checker:
         return tuple(m.Choice(id=o["id"], text=o["text"], correct=o["correct"], feedback=o.get("feedback", ""))
                      for o in opts)
 
-    def q_single(self, raw: dict, path: PathKey):
-        options = self.choices(raw, path)
-        n = sum(o.correct for o in options)
-        if n == 0:
-            self.problem(path + ("options",), "no option is marked 'correct: true'", "mark the right option")
-        elif n > 1:
-            self.problem(path + ("options",),
-                         f"{n} options are marked 'correct: true'; a single choice has exactly one",
-                         "keep one, or use 'type: multiple'")
-        return m.SingleChoice(**self.common(raw), options=options)
-
-    def q_multiple(self, raw: dict, path: PathKey):
-        options = self.choices(raw, path)
-        n = sum(o.correct for o in options)
-        if n == 0:
-            self.problem(path + ("options",), "no option is marked 'correct: true'", "mark at least one right option")
-        elif n == len(options):
-            self.warning(WarningKind.ALL_CORRECT, path + ("options",), "every option is correct")
-        return m.MultipleSelect(**self.common(raw), options=options)
-
-    def q_true_false(self, raw: dict, path: PathKey):
-        return m.TrueFalse(**self.common(raw), answer=raw["answer"], feedback_true=raw.get("feedback_true", ""),
-                           feedback_false=raw.get("feedback_false", ""))
-
-    def q_numeric(self, raw: dict, path: PathKey):
-        has_tol, has_range = "tolerance" in raw, "range" in raw
-        numbers: list[tuple[tuple[str, ...], Any]] = [(("answer",), raw.get("answer"))]
-        if has_tol:
-            numbers += [(("tolerance", k), v) for k, v in raw["tolerance"].items()]
-        if has_range:
-            numbers += [(("range", k), raw["range"][k]) for k in ("min", "max")]
-        bad = False
-        for sub, value in numbers:
-            if isinstance(value, float) and not math.isfinite(value):
-                self.problem(path + sub, f"{value} is not a usable number", "write a finite number")
-                bad = True
-        if has_tol == has_range:
-            self.problem(path, "a numeric question needs either 'answer' with 'tolerance', or 'range'" if not has_tol
-                         else "give either 'tolerance' or 'range', not both",
-                         "e.g. 'answer: 15' with 'tolerance: {absolute: 1}', or 'range: {min: 14, max: 16}'")
-            return None
-        if bad:
-            return None
-        unit = raw.get("unit", "")
-        if has_tol:
-            if "answer" not in raw:
-                self.problem(path, "missing required key 'answer' (a tolerance is around an answer)", "add 'answer:'")
-                return None
-            tol = raw["tolerance"]
-            if len(tol) != 1:
-                self.problem(path + ("tolerance",), "give exactly one of 'absolute' or 'relative'",
-                             "e.g. 'tolerance: {absolute: 0.5}' or 'tolerance: {relative: 0.05}'")
-                return None
-            (kind, t), = tol.items()
-            if t < 0:
-                self.problem(path + ("tolerance", kind), f"tolerance must not be negative, got {t}",
-                             "write a number >= 0")
-                return None
-            a = raw["answer"]
-            if kind == "relative" and a == 0 and t > 0:
-                self.warning(WarningKind.RELATIVE_ZERO, path + ("tolerance",),
-                             "a relative tolerance around 0 accepts only 0; use 'absolute'")
-            width = t if kind == "absolute" else t * abs(a)
-            interval = m.Interval(low=a - width, high=a + width)
-            return m.Numeric(**self.common(raw), accepted=interval, answer=float(a), unit=unit)
-        if "answer" in raw:
-            self.problem(path + ("answer",), "'answer' goes with 'tolerance'; a 'range' needs none",
-                         "remove 'answer', or use 'tolerance' instead of 'range'")
-            return None
-        r = raw["range"]
-        lo_inc, hi_inc = r.get("min_inclusive", True), r.get("max_inclusive", True)
-        if r["min"] > r["max"] or (r["min"] == r["max"] and not (lo_inc and hi_inc)):
-            self.problem(path + ("range",), f"the range {r['min']}..{r['max']} contains no number",
-                         "make 'min' smaller than 'max'")
-            return None
-        interval = m.Interval(low=r["min"], high=r["max"], low_inclusive=lo_inc, high_inclusive=hi_inc)
-        return m.Numeric(**self.common(raw), accepted=interval, unit=unit)
-
-    def q_text(self, raw: dict, path: PathKey):
-        accept, pattern = raw.get("accept", []), raw.get("pattern")
-        cs = raw.get("case_sensitive", False)
-        if not accept and pattern is None:
-            self.problem(path, "a text question needs 'accept' (a list of answers) or 'pattern'",
-                         'add e.g. accept: ["io_uring"]')
-        if pattern is not None:
-            self.check_pattern(pattern, path + ("pattern",))
-        seen: dict[str, int] = {}
-        for i, a in enumerate(accept):
-            n = normalise(a, case_sensitive=cs)
-            if not n:
-                self.problem(path + ("accept", i), "an accepted answer is only whitespace", "remove it")
-            elif n in seen:
-                self.problem(path + ("accept", i), f"{_describe(a)} is the same answer as entry {seen[n]} after "
-                             "normalisation (case, spaces, Unicode)", "remove one")
-            else:
-                seen[n] = i
-        return m.ShortText(**self.common(raw), accept=tuple(accept), pattern=pattern, case_sensitive=cs)
-
     def check_pattern(self, pattern: str, path: PathKey) -> None:
         for bad, why in _NON_PORTABLE_REGEX:
             if re.search(bad, pattern):
@@ -385,23 +293,6 @@ class _Checker:
             re.compile(pattern)
         except re.error as e:
             self.problem(path, f"not a valid regular expression: {e}", "fix the pattern")
-
-    def q_ordering(self, raw: dict, path: PathKey):
-        items = raw["items"]
-        self.unique(items, "id", path + ("items",), "item id")
-        self.unique(items, "text", path + ("items",), "item text", norm=normalise)
-        return m.Ordering(**self.common(raw), items=tuple(m.Item(id=i["id"], text=i["text"]) for i in items))
-
-    def q_matching(self, raw: dict, path: PathKey):
-        pairs, distractors = raw["pairs"], raw.get("distractors", [])
-        rights = [{"id": p["id"], "text": p["right"]} for p in pairs] + distractors
-        self.unique(pairs, "left", path + ("pairs",), "left side", norm=normalise)
-        ids_ok = self.unique(rights, "id", path + ("pairs",), "pair or distractor id")
-        if ids_ok and self.unique(rights, "text", path + ("pairs",), "right-hand text", norm=normalise):
-            self.unique(rights, "text", path + ("pairs",), "right-hand choice id (a hash of the text)", norm=choice_id)
-        return m.Matching(**self.common(raw), pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=p["right"])
-                                                           for p in pairs),
-                          distractors=tuple(m.Item(id=d["id"], text=d["text"]) for d in distractors))
 
     # -- pools -----------------------------------------------------------------------------------
     def pool(self, raw: Any, path: PathKey, seen: dict[str, PathKey], pool_ids: dict[str, PathKey]):
@@ -426,7 +317,12 @@ class _Checker:
             source = None
         else:
             target = raw["from_quiz"]
-            if not isinstance(target, str) or self.resolve_quiz is None:
+            if not isinstance(target, str):
+                return None  # the schema reported it
+            if self.resolve_quiz is None:
+                self.problem(path + ("from_quiz",), f"draws from quiz '{target}', but no other quiz can be read here",
+                             "load the file with kcourse.core.loader.load_quiz or check it with 'kcourse validate', "
+                             "which look in its quizzes folder")
                 return None
             got = self.resolve_quiz(target)
             if isinstance(got, list):
@@ -491,12 +387,8 @@ _REQUIRED_FIX = {
     "chapter": "add 'chapter:' with the chapter number",
     "prompt": "add 'prompt:' with the question text",
     "explanation": "add 'explanation:' saying why the answer is right",
-    "options": "add 'options:' with at least two options",
-    "correct": "add 'correct: true' or 'correct: false'",
-    "answer": "add 'answer:'",
-    "items": "add 'items:' listed in the correct order",
-    "pairs": "add 'pairs:' with id, left and right",
-    "type": "add 'type:' (single, multiple, true_false, numeric, text, ordering or matching)",
+    **{k: fix for t in REGISTRY.values() for k, fix in t.required_fix.items()},
+    "type": f"add 'type:' ({', '.join(list(REGISTRY)[:-1])} or {list(REGISTRY)[-1]})",
     "draw": "add 'draw:' with how many questions to draw",
 }
 
@@ -504,7 +396,7 @@ _REQUIRED_FIX = {
 def check_quiz(loc: Located, *, warn: WarnCallback = ignore,
                resolve_quiz: ResolveQuiz | None = None) -> tuple[m.Quiz | None, list[Problem]]:
     """Check a located quiz document; return the quiz (or ``None``) and every problem, sorted by line."""
-    checker = _Checker(loc, warn, resolve_quiz)
+    checker = Checker(loc, warn, resolve_quiz)
     quiz = checker.quiz()
     problems = sorted(checker.problems, key=lambda p: (p.line or 0, p.path))
     return (quiz if not problems else None), problems

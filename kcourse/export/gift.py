@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -102,11 +103,11 @@ def _feedback(text: str) -> str:
 
 def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
     q = placed.question
-    if isinstance(q, m.SingleChoice):
+    if isinstance(q, qt.SingleChoice):
         lines = [f"\t{'=' if o.correct else '~'}{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
                  for o in q.options]
         return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.MultipleSelect):
+    if isinstance(q, qt.MultipleSelect):
         share, listed = share_percent(sum(o.correct for o in q.options))
         if not listed:
             rep.warn(placed, f"a share of {share}% is not one of Moodle's grades; import with "
@@ -114,14 +115,14 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         lines = [f"\t~%{'' if o.correct else '-'}{share}%{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
                  for o in q.options]
         return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         right, wrong = (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
         fb = ""
         if wrong.strip() or right.strip():
             fb = f"#{_html(wrong) if wrong.strip() else ''}" + (f"#{_html(right)}" if right.strip() else "")
         general = f"####{_html(q.explanation)}" if q.explanation.strip() else ""
         return _head(quiz, q) + "{" + ("TRUE" if q.answer else "FALSE") + fb + general + "}"
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         t = numeric_target(q)
         if exclusive_ends(q):
             rep.warn(placed, f"GIFT intervals include both ends, so {exclusive_ends(q)} is exported as "
@@ -129,15 +130,15 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
         answer = f"{num(t.answer)}:{num(t.half_width)}" if t.answer is not None else f"{num(t.low)}..{num(t.high)}"
         unit = f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else ""
         return _head(quiz, q, unit) + "{#\n" + f"\t={answer}\n" + _general(q) + "}"
-    if isinstance(q, m.ShortText):
+    if isinstance(q, qt.ShortText):
         return _short(quiz, placed, rep)
-    if isinstance(q, m.Matching):
+    if isinstance(q, qt.Matching):
         if len(q.pairs) + len(q.distractors) < 3:
             rep.warn(placed, _FEW_ANSWERS + "; add a distractor")
         lines = [f"\t={_html(p.left, inline=True)} -> {escape(md_plain(p.right))}\n" for p in q.pairs]
         lines += [f"\t= -> {escape(md_plain(d.text))}\n" for d in q.distractors]
         return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.Ordering):
+    if isinstance(q, qt.Ordering):
         rep.warn(placed, "GIFT has no ordering question: exported as a matching of each item to its position "
                  "(1, 2, ...), graded per item in place instead of per pair in order; Moodle XML keeps a real "
                  "ordering question")
@@ -151,7 +152,7 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
 
 def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
     q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+    assert isinstance(q, qt.ShortText)  # internal: dispatched by type above
     accept = []
     for a in q.accept:
         if "->" in a:

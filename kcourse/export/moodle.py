@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -128,20 +129,20 @@ def _answer(e: ET.Element, fraction: str, text: str, feedback: str = "", fmt: st
 
 def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     q = placed.question
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         return _choice(quiz, placed, rep)
     e: ET.Element | None
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         e = _head(quiz, q, "truefalse")
         _answer(e, "100" if q.answer else "0", "true", q.feedback_true, fmt="moodle_auto_format")
         _answer(e, "0" if q.answer else "100", "false", q.feedback_false, fmt="moodle_auto_format")
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         e = _numeric(quiz, placed, rep)
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         e = _short(quiz, placed, rep)
         if e is None:
             return None
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         e = _head(quiz, q, "matching")
         _sub(e, "shuffleanswers", "true")
         _combined_feedback(e)
@@ -154,7 +155,7 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
         if len(q.pairs) + len(q.distractors) < 3:
             rep.warn(placed, "Moodle wants at least 3 answers in a matching question and stops importing "
                      "after one with fewer; add a distractor")
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         e = _head(quiz, q, "ordering")
         for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(q.items))),
                            # Moodle's "all previous and next" counts every pair in the right relative order,
@@ -174,8 +175,8 @@ def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
 
 def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
     q = placed.question
-    assert isinstance(q, (m.SingleChoice, m.MultipleSelect))  # internal: dispatched by type above
-    single = isinstance(q, m.SingleChoice)
+    assert isinstance(q, (qt.SingleChoice, qt.MultipleSelect))  # internal: dispatched by type above
+    single = isinstance(q, qt.SingleChoice)
     e = _head(quiz, q, "multichoice")
     _sub(e, "single", "true" if single else "false")
     _sub(e, "shuffleanswers", "true" if quiz.shuffle_options else "false")
@@ -201,7 +202,7 @@ def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
 
 def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
     q = placed.question
-    assert isinstance(q, m.Numeric)  # internal: dispatched by type above
+    assert isinstance(q, qt.Numeric)  # internal: dispatched by type above
     e = _head(quiz, q, "numerical")
     t = numeric_target(q)
     _answer(e, "100", num(t.midpoint), fmt=None, extra={"tolerance": num(t.half_width)})
@@ -222,7 +223,7 @@ def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
 
 def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+    assert isinstance(q, qt.ShortText)  # internal: dispatched by type above
     if q.pattern is not None:
         if not q.accept:
             rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Moodle short answers "

@@ -11,6 +11,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -135,9 +136,9 @@ def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tu
 def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> None:
     q = placed.question
     kind = _KIND.get(q.type, "")
-    if isinstance(q, m.ShortText) and not _short_ok(placed, rep):
+    if isinstance(q, qt.ShortText) and not _short_ok(placed, rep):
         return
-    if isinstance(q, m.Ordering):
+    if isinstance(q, qt.Ordering):
         rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
                  "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
         kind = "matching_question"
@@ -148,9 +149,9 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
     _field(meta, "points_possible", num(q.points))
     pres = _sub(item, "presentation")
     prompt = md_block(q.prompt)
-    if isinstance(q, m.Numeric) and q.unit:
+    if isinstance(q, qt.Numeric) and q.unit:
         prompt += f"<p>(Answer in {_esc(q.unit)}.)</p>"
-    if isinstance(q, m.Ordering):
+    if isinstance(q, qt.Ordering):
         prompt += "<p>Give each item its position in the order (1 = first).</p>"
     _material(pres, prompt)
     proc = _sub(item, "resprocessing")
@@ -162,11 +163,11 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
         _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
         feedback.append(("general_fb", md_block(q.explanation)))
 
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect, m.TrueFalse)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect, qt.TrueFalse)):
         _choices(qid, q, pres, proc, feedback)
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         _numeric(placed, pres, proc, rep)
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
         _sub(_sub(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
         cond = _sub(proc, "respcondition", **{"continue": "No"})
@@ -174,11 +175,11 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
         for a in q.accept:
             _sub(var, "varequal", a, respident="response1")
         _sub(cond, "setvar", "100", action="Set", varname="SCORE")
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         rights = [(ident(qid, c.id), md_plain(c.text)) for c in q.right_choices]
         lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, q.answer_of[p.id])) for p in q.pairs]
         _matching(lefts, rights, pres, proc)
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         n = len(q.items)
         rights = [(ident(qid, "position", str(k)), str(k)) for k in range(1, n + 1)]
         lefts = [(ident(qid, i.id), md_inline(i.text), ident(qid, "position", str(k)))
@@ -196,12 +197,12 @@ _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_que
 
 
 def _choices(qid: str, q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, str]]) -> None:
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         options = [(ident(qid, "true"), "True", q.answer, q.feedback_true),
                    (ident(qid, "false"), "False", not q.answer, q.feedback_false)]
     else:
         options = [(ident(qid, o.id), md_inline(o.text), o.correct, o.feedback) for o in q.options]
-    card = "Multiple" if isinstance(q, m.MultipleSelect) else "Single"
+    card = "Multiple" if isinstance(q, qt.MultipleSelect) else "Single"
     rc = _sub(_sub(pres, "response_lid", ident="response1", rcardinality=card), "render_choice")
     for oid, html, _, _ in options:
         _material(_sub(rc, "response_label", ident=oid), html)
@@ -230,7 +231,7 @@ def _choices(qid: str, q, pres: ET.Element, proc: ET.Element, feedback: list[tup
 
 def _numeric(placed: Placed, pres: ET.Element, proc: ET.Element, rep: Reporter) -> None:
     q = placed.question
-    assert isinstance(q, m.Numeric)  # internal: dispatched by type above
+    assert isinstance(q, qt.Numeric)  # internal: dispatched by type above
     lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
     _sub(_sub(lid, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
     t = numeric_target(q)
@@ -270,7 +271,7 @@ def _matching(lefts: list[tuple[str, str, str]], rights: list[tuple[str, str]],
 
 def _short_ok(placed: Placed, rep: Reporter) -> bool:
     q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+    assert isinstance(q, qt.ShortText)  # internal: dispatched by type above
     if q.case_sensitive:
         rep.warn(placed, "Canvas compares short answers without case; the case-sensitive check is lost")
     if q.pattern is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import to_number
 from ..views.markdown import render_block, render_inline
@@ -56,7 +57,7 @@ class Control:
 
 
 class SingleControl(Control):
-    def __init__(self, q: m.SingleChoice, order: tuple[str, ...]):
+    def __init__(self, q: qt.SingleChoice, order: tuple[str, ...]):
         by_id = {o.id: o for o in q.options}
         self.ids = list(order or by_id)
         self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
@@ -72,7 +73,7 @@ class SingleControl(Control):
 
 
 class MultipleControl(Control):
-    def __init__(self, q: m.MultipleSelect, order: tuple[str, ...]):
+    def __init__(self, q: qt.MultipleSelect, order: tuple[str, ...]):
         by_id = {o.id: o for o in q.options}
         self.ids = list(order or by_id)
         self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
@@ -91,7 +92,7 @@ class MultipleControl(Control):
 
 
 class TrueFalseControl(Control):
-    def __init__(self, q: m.TrueFalse, order: tuple[str, ...] = ()):
+    def __init__(self, q: qt.TrueFalse, order: tuple[str, ...] = ()):
         self.radio = w.RadioButtons(options=[("True", True), ("False", False)], value=None,
                                     description="Your answer", orientation="horizontal", style=_DESC,
                                     layout=_wide())
@@ -108,7 +109,7 @@ class TrueFalseControl(Control):
 class NumericControl(Control):
     """A text box (so that "empty" is possible) read as a number; the unit is a label after it."""
 
-    def __init__(self, q: m.Numeric, order: tuple[str, ...] = ()):
+    def __init__(self, q: qt.Numeric, order: tuple[str, ...] = ()):
         self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
         self.unit = w.Label(q.unit)
@@ -136,7 +137,7 @@ class NumericControl(Control):
 
 
 class TextControl(Control):
-    def __init__(self, q: m.ShortText, order: tuple[str, ...] = ()):
+    def __init__(self, q: qt.ShortText, order: tuple[str, ...] = ()):
         self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
         self.widget = self.text
@@ -154,7 +155,7 @@ class OrderingControl(Control):
     pressed Check (:meth:`take_shown_order`): checking an ordering that was never moved answers it as shown,
     exactly as the static page does. Until then it is unanswered, so it is not in a saved submission."""
 
-    def __init__(self, q: m.Ordering, order: tuple[str, ...]):
+    def __init__(self, q: qt.Ordering, order: tuple[str, ...]):
         self.text = {i.id: i.text for i in q.items}
         self.start = list(order or self.text)
         self.order = list(self.start)
@@ -217,7 +218,7 @@ class OrderingControl(Control):
 class MatchingControl(Control):
     """A drop-down of right-hand choices for each left-hand item."""
 
-    def __init__(self, q: m.Matching, order: tuple[str, ...]):
+    def __init__(self, q: qt.Matching, order: tuple[str, ...]):
         rights = {c.id: c.text for c in q.right_choices}
         self.right_ids = list(order or rights)
         options = [("— choose —", None)] + [(plain(rights[r]), r) for r in self.right_ids]
@@ -239,13 +240,13 @@ class MatchingControl(Control):
 
 
 CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
-    m.SingleChoice: SingleControl,
-    m.MultipleSelect: MultipleControl,
-    m.TrueFalse: TrueFalseControl,
-    m.Numeric: NumericControl,
-    m.ShortText: TextControl,
-    m.Ordering: OrderingControl,
-    m.Matching: MatchingControl,
+    qt.SingleChoice: SingleControl,
+    qt.MultipleSelect: MultipleControl,
+    qt.TrueFalse: TrueFalseControl,
+    qt.Numeric: NumericControl,
+    qt.ShortText: TextControl,
+    qt.Ordering: OrderingControl,
+    qt.Matching: MatchingControl,
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import is_blank, to_number
 from ..core.textnorm import normalise
@@ -73,23 +74,23 @@ def describe(q: m.Question, r: Any) -> str:
     """A learner's response in words; an unreadable one as it was written."""
     if is_blank(r):
         return NO_ANSWER
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         by_id = {o.id: o for o in q.options}
-        ids = [r] if isinstance(q, m.SingleChoice) else r
+        ids = [r] if isinstance(q, qt.SingleChoice) else r
         if isinstance(ids, list) and all(isinstance(i, str) and i in by_id for i in ids):
             return "; ".join(plain(by_id[i].text) for i in ids)
         return _raw(r)
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         return ("true" if r else "false") if isinstance(r, bool) else _raw(r)
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         x = to_number(r)
         return _raw(r) if x is None else (str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x))
-    if isinstance(q, m.Ordering):
+    if isinstance(q, qt.Ordering):
         item_by_id = {i.id: i for i in q.items}
         if isinstance(r, list) and all(isinstance(i, str) and i in item_by_id for i in r):
             return " → ".join(plain(item_by_id[i].text) for i in r)
         return _raw(r)
-    if isinstance(q, m.Matching):
+    if isinstance(q, qt.Matching):
         rights = {c.id: c.text for c in q.right_choices}
         if isinstance(r, Mapping):
             parts = []
@@ -106,18 +107,18 @@ def describe(q: m.Question, r: Any) -> str:
 
 def right_answer(q: m.Question) -> str:
     """What earns full points, in words."""
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         return "; ".join(plain(o.text) for o in q.options if o.correct)
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         return "true" if q.answer else "false"
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         return q.accepted.describe() + (f" {q.unit}" if q.unit else "")
-    if isinstance(q, m.ShortText):
+    if isinstance(q, qt.ShortText):
         accepted = [f'"{a}"' for a in q.accept] + ([f"text matching /{q.pattern}/"] if q.pattern else [])
         return " or ".join(accepted)
-    if isinstance(q, m.Ordering):
+    if isinstance(q, qt.Ordering):
         return " → ".join(plain(i.text) for i in q.items)
-    if isinstance(q, m.Matching):
+    if isinstance(q, qt.Matching):
         return "; ".join(f"{plain(p.left)} → {plain(p.right)}" for p in q.pairs)
     return ""
 
@@ -127,9 +128,9 @@ def group_key(q: m.Question, r: Any) -> str:
     numbers, lists and mappings as canonical JSON)."""
     if is_blank(r):
         return ""
-    if isinstance(q, m.ShortText) and isinstance(r, str):
+    if isinstance(q, qt.ShortText) and isinstance(r, str):
         return "t:" + normalise(r, case_sensitive=q.case_sensitive)
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         x = to_number(r)
         if x is not None:
             return f"n:{x!r}"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, UsageError
 from ..core.variants import make_variant, seed_for
@@ -51,9 +52,9 @@ def key_texts(quiz: m.Quiz, question_ids: tuple[str, ...] | None = None) -> list
     for qid in question_ids if question_ids is not None else [q.id for q in quiz.all_questions]:
         q = quiz.question(qid)
         texts = [("explanation", q.explanation)]
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
             texts += [(f"options.{o.id}.feedback", o.feedback) for o in q.options]
-        if isinstance(q, m.TrueFalse):
+        if isinstance(q, qt.TrueFalse):
             texts += [("feedback_true", q.feedback_true), ("feedback_false", q.feedback_false)]
         out += [(f"{qid}.{where}", t.strip()) for where, t in texts if len(t.strip()) >= _MIN_LEAK]
     return out

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import Status, grade, is_blank
 from . import answers
@@ -117,7 +118,7 @@ def _choices(q: m.Question, obs: list[Observation]) -> tuple[ChoiceCount, ...]:
     blank = sum(1 for r in responses if is_blank(r))
     given = [r for r in responses if not is_blank(r)]
     out: list[ChoiceCount] = []
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         counts: Counter[str] = Counter()
         other = 0
         option_ids = {o.id for o in q.options}
@@ -129,7 +130,7 @@ def _choices(q: m.Question, obs: list[Observation]) -> tuple[ChoiceCount, ...]:
         out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
         if other:
             out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(1 for r in given if r is v), v == q.answer)
                for v in (True, False)]
         other = sum(1 for r in given if not isinstance(r, bool))

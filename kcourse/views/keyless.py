@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, QuizFileError
 from ..core.ids import choice_id
@@ -54,16 +55,16 @@ def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
         q = quiz.question(qid)
         order = variant.orders.get(qid, ())
         d: dict[str, Any] = {"id": q.id, "type": q.type, "prompt": q.prompt, "points": q.points}
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
             by_id = {o.id: o for o in q.options}
             d["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
-        elif isinstance(q, m.Numeric):
+        elif isinstance(q, qt.Numeric):
             if q.unit:
                 d["unit"] = q.unit
-        elif isinstance(q, m.Ordering):
+        elif isinstance(q, qt.Ordering):
             item_by_id = {i.id: i for i in q.items}
             d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
-        elif isinstance(q, m.Matching):
+        elif isinstance(q, qt.Matching):
             rights = {c.id: c.text for c in q.right_choices}
             d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
             d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
@@ -179,15 +180,15 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
     if qtype in ("single", "multiple"):
         options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
                         for o in r.entries(d, path, "options", ("id", "text")))
-        return (m.SingleChoice if qtype == "single" else m.MultipleSelect)(**base, options=options)
+        return (qt.SingleChoice if qtype == "single" else qt.MultipleSelect)(**base, options=options)
     if qtype == "true_false":
-        return m.TrueFalse(**base, answer=False)
+        return qt.TrueFalse(**base, answer=False)
     if qtype == "numeric":
-        return m.Numeric(**base, accepted=_NO_INTERVAL, unit=r.get(d, path, "unit", str, ""))
+        return qt.Numeric(**base, accepted=_NO_INTERVAL, unit=r.get(d, path, "unit", str, ""))
     if qtype == "text":
-        return m.ShortText(**base)
+        return qt.ShortText(**base)
     if qtype == "ordering":
-        return m.Ordering(**base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text"))))
+        return qt.Ordering(**base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text"))))
     if qtype == "matching":
         choices = r.entries(d, path, "choices", ("id", "text"))
         pairs = r.entries(d, path, "pairs", ("id", "left"))
@@ -195,7 +196,7 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
             r.bad(path + ("choices",), "does not match its texts (the file was changed)")
             return None
         # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
-        return m.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
+        return qt.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
                                               for p, c in zip(pairs, choices)),
                           distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
     r.bad(path + ("type",), f"unknown question type '{qtype}'")

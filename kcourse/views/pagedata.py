@@ -27,6 +27,7 @@ import math
 from typing import Any
 
 from .. import __version__
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
@@ -74,22 +75,22 @@ def grading_form(q: m.Question) -> dict[str, Any]:
     """Everything the browser grader needs for one question, key included (never put this in a page as is)."""
     d: dict[str, Any] = {"id": q.id, "type": q.type, "points": q.points,
                          "explanation_html": render_block(q.explanation)}
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         d["options"] = [{"id": o.id, "html": render_inline(o.text), "correct": o.correct,
                          "feedback_html": render_block(o.feedback) if o.feedback else ""} for o in q.options]
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         d.update(answer=q.answer,
                  feedback_true_html=render_block(q.feedback_true) if q.feedback_true else "",
                  feedback_false_html=render_block(q.feedback_false) if q.feedback_false else "")
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         a = q.accepted
         d.update(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
                  low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit)
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         d.update(accept=list(q.accept), pattern=q.pattern, case_sensitive=q.case_sensitive)
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         d["items"] = [{"id": i.id, "html": render_inline(i.text)} for i in q.items]
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
         d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in q.right_choices]
         d["answer"] = dict(q.answer_of)
@@ -111,23 +112,23 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
     full = grading_form(q)
     d = _common(q)
     key: dict[str, Any] = {"explanation_html": full["explanation_html"]}
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         d["options"] = [{"id": o["id"], "html": o["html"]} for o in full["options"]]
         key["correct"] = [o["id"] for o in full["options"] if o["correct"]]
         key["feedback"] = {o["id"]: o["feedback_html"] for o in full["options"] if o["feedback_html"]}
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         key.update(answer=full["answer"], feedback_true_html=full["feedback_true_html"],
                    feedback_false_html=full["feedback_false_html"])
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         d["unit"] = q.unit
         key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         key.update({k: full[k] for k in ("accept", "pattern", "case_sensitive")})
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         html = {i["id"]: i["html"] for i in full["items"]}
         d["items"] = [{"id": i, "html": html[i]} for i in _hashed(q.id, list(html))]
         key["order"] = [i["id"] for i in full["items"]]
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         d["pairs"] = full["pairs"]
         text = {c["id"]: c["text"] for c in full["rights"]}
         public = _hashed(q.id, list(text))  # the natural order would pair each choice with its left item
@@ -141,15 +142,15 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
 def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) -> dict[str, Any]:
     d = _common(q)
     d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         by_id = {o.id: o for o in q.options}
         d["options"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         d["unit"] = q.unit
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         item_by_id = {i.id: i for i in q.items}
         d["items"] = [{"id": i, "html": render_inline(item_by_id[i].text)} for i in order]
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         choice_by_id = {c.id: c for c in q.right_choices}
         d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
         d["rights"] = [{"id": i, "text": render_plain(choice_by_id[i].text)} for i in order]  # ids tell nothing

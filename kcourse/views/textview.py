@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import QuizResult
 from ..core.variants import Variant
@@ -27,29 +28,29 @@ def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
         out.append(f"{n}. [{q.type}, {pts}] ({q.id})")
         out.append(_wrap(q.prompt, "   "))
         order = variant.orders.get(qid, ())
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
             by_id = {o.id: o for o in q.options}
-            box = "( )" if isinstance(q, m.SingleChoice) else "[ ]"
+            box = "( )" if isinstance(q, qt.SingleChoice) else "[ ]"
             for oid in order:
                 mark = " <- correct" if key and by_id[oid].correct else ""
                 out.append(f"   {box} {oid}) {by_id[oid].text}{mark}")
-        elif isinstance(q, m.TrueFalse):
+        elif isinstance(q, qt.TrueFalse):
             out.append("   ( ) true   ( ) false" + (f"   <- {str(q.answer).lower()}" if key else ""))
-        elif isinstance(q, m.Numeric):
+        elif isinstance(q, qt.Numeric):
             out.append(f"   [ number ] {q.unit}".rstrip() + (f"   <- {q.accepted.describe()}" if key else ""))
-        elif isinstance(q, m.ShortText):
+        elif isinstance(q, qt.ShortText):
             extra = ""
             if key:
                 extra = "   <- " + " | ".join(q.accept) + (f" | /{q.pattern}/" if q.pattern else "")
             out.append("   [ text ]" + extra)
-        elif isinstance(q, m.Ordering):
+        elif isinstance(q, qt.Ordering):
             item_by_id = {i.id: i for i in q.items}
             out.append("   Put in order:")
             for iid in order:
                 out.append(f"   - {iid}) {item_by_id[iid].text}")
             if key:
                 out.append("   <- " + ", ".join(i.id for i in q.items))
-        elif isinstance(q, m.Matching):
+        elif isinstance(q, qt.Matching):
             rights = {c.id: c for c in q.right_choices}
             for p in q.pairs:
                 out.append(f"   {p.id}) {p.left}" + (f"   <- {q.answer_of[p.id]}) {p.right}" if key else ""))

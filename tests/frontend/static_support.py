@@ -164,20 +164,20 @@ def fieldset(root, qid: str):
 
 def set_response(root, q, response, *, keyboard: bool = False) -> None:
     """Make the controls of question ``q`` show ``response`` (with the mouse, or the keyboard only)."""
-    from kcourse.core import model as m
+    from kcourse import qtypes as qt
     from kcourse.views.markdown import render_plain
 
     fs = fieldset(root, q.id)
     page = root.page
-    if isinstance(q, (m.SingleChoice, m.TrueFalse)):
-        value = str(response).lower() if isinstance(q, m.TrueFalse) else response
+    if isinstance(q, (qt.SingleChoice, qt.TrueFalse)):
+        value = str(response).lower() if isinstance(q, qt.TrueFalse) else response
         box = fs.locator(f'input[value="{value}"]')
         if keyboard:
             box.focus()
             page.keyboard.press("Space")
         else:
             box.click()
-    elif isinstance(q, m.MultipleSelect):
+    elif isinstance(q, qt.MultipleSelect):
         for o in q.options:
             box = fs.locator(f'input[value="{o.id}"]')
             if box.is_checked() != (o.id in response):
@@ -186,7 +186,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
                     page.keyboard.press("Space")
                 else:
                     box.click()
-    elif isinstance(q, (m.Numeric, m.ShortText)):
+    elif isinstance(q, (qt.Numeric, qt.ShortText)):
         box = fs.locator("input[type=text]")
         box.fill("")
         if keyboard:
@@ -194,7 +194,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
             page.keyboard.type(str(response))
         else:
             box.fill(str(response))
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         for target, item_id in enumerate(response):
             current = fs.locator("li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
             for _ in range(current.index(item_id) - target):
@@ -204,7 +204,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
                     page.keyboard.press("Enter")
                 else:
                     up.click()
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         texts = {c.id: render_plain(c.text) for c in q.right_choices}
         for k, p in enumerate(q.pairs):
             sel = fs.locator("select").nth(k)
