@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
+from typing import Any, cast
 
 from .. import qtypes as qt
 from ..core import model as m
@@ -135,13 +137,12 @@ def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tu
 
 def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> None:
     q = placed.question
-    kind = _KIND.get(q.type, "")
-    if isinstance(q, qt.ShortText) and not _short_ok(placed, rep):
+    kind, body = qt.dispatch(_KIND, q, "Canvas QTI export"), qt.dispatch(_BODY, q, "Canvas QTI export")
+    if (left_out := _LEFT_OUT.get(q.type)) and left_out(placed, rep):
         return
-    if isinstance(q, qt.Ordering):
+    if q.type == "ordering":
         rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
                  "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
-        kind = "matching_question"
     qid = ident(quiz.id, q.id)
     item = _sub(parent, "item", ident=qid, title=q.id)
     meta = _sub(_sub(item, "itemmetadata"), "qtimetadata")
@@ -149,10 +150,8 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
     _field(meta, "points_possible", num(q.points))
     pres = _sub(item, "presentation")
     prompt = md_block(q.prompt)
-    if isinstance(q, qt.Numeric) and q.unit:
-        prompt += f"<p>(Answer in {_esc(q.unit)}.)</p>"
-    if isinstance(q, qt.Ordering):
-        prompt += "<p>Give each item its position in the order (1 = first).</p>"
+    if extra := _PROMPT_EXTRA.get(q.type):
+        prompt += extra(q)
     _material(pres, prompt)
     proc = _sub(item, "resprocessing")
     _sub(_sub(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
@@ -163,28 +162,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
         _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
         feedback.append(("general_fb", md_block(q.explanation)))
 
-    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect, qt.TrueFalse)):
-        _choices(qid, q, pres, proc, feedback)
-    elif isinstance(q, qt.Numeric):
-        _numeric(placed, pres, proc, rep)
-    elif isinstance(q, qt.ShortText):
-        lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
-        _sub(_sub(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
-        cond = _sub(proc, "respcondition", **{"continue": "No"})
-        var = _sub(cond, "conditionvar")
-        for a in q.accept:
-            _sub(var, "varequal", a, respident="response1")
-        _sub(cond, "setvar", "100", action="Set", varname="SCORE")
-    elif isinstance(q, qt.Matching):
-        rights = [(ident(qid, c.id), md_plain(c.text)) for c in q.right_choices]
-        lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, q.answer_of[p.id])) for p in q.pairs]
-        _matching(lefts, rights, pres, proc)
-    elif isinstance(q, qt.Ordering):
-        n = len(q.items)
-        rights = [(ident(qid, "position", str(k)), str(k)) for k in range(1, n + 1)]
-        lefts = [(ident(qid, i.id), md_inline(i.text), ident(qid, "position", str(k)))
-                 for k, i in enumerate(q.items, 1)]
-        _matching(lefts, rights, pres, proc)
+    body(qid, placed, pres, proc, feedback, rep)
 
     for fid, html in feedback:
         fb = _sub(item, "itemfeedback", ident=fid)
@@ -194,6 +172,46 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
 _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
          "true_false": "true_false_question", "numeric": "numerical_question", "text": "short_answer_question",
          "matching": "matching_question", "ordering": "matching_question"}
+"""Canvas's question type for each of ours (an ordering question becomes a matching of items to positions)."""
+
+
+def _short_text(qid: str, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list, rep: Reporter) -> None:
+    q = cast(qt.ShortText, placed.question)
+    lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
+    _sub(_sub(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+    cond = _sub(proc, "respcondition", **{"continue": "No"})
+    var = _sub(cond, "conditionvar")
+    for a in q.accept:
+        _sub(var, "varequal", a, respident="response1")
+    _sub(cond, "setvar", "100", action="Set", varname="SCORE")
+
+
+def _matching_question(qid: str, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                       rep: Reporter) -> None:
+    q = cast(qt.Matching, placed.question)
+    rights = [(ident(qid, c.id), md_plain(c.text)) for c in q.right_choices]
+    lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, q.answer_of[p.id])) for p in q.pairs]
+    _matching(lefts, rights, pres, proc)
+
+
+def _ordering_question(qid: str, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                       rep: Reporter) -> None:
+    q = cast(qt.Ordering, placed.question)
+    n = len(q.items)
+    rights = [(ident(qid, "position", str(k)), str(k)) for k in range(1, n + 1)]
+    lefts = [(ident(qid, i.id), md_inline(i.text), ident(qid, "position", str(k)))
+             for k, i in enumerate(q.items, 1)]
+    _matching(lefts, rights, pres, proc)
+
+
+def _choice_question(qid: str, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                     rep: Reporter) -> None:
+    _choices(qid, placed.question, pres, proc, feedback)
+
+
+def _numeric_question(qid: str, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                      rep: Reporter) -> None:
+    _numeric(placed, pres, proc, rep)
 
 
 def _choices(qid: str, q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, str]]) -> None:
@@ -230,8 +248,7 @@ def _choices(qid: str, q, pres: ET.Element, proc: ET.Element, feedback: list[tup
 
 
 def _numeric(placed: Placed, pres: ET.Element, proc: ET.Element, rep: Reporter) -> None:
-    q = placed.question
-    assert isinstance(q, qt.Numeric)  # internal: dispatched by type above
+    q = cast(qt.Numeric, placed.question)
     lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
     _sub(_sub(lid, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
     t = numeric_target(q)
@@ -269,18 +286,33 @@ def _matching(lefts: list[tuple[str, str, str]], rights: list[tuple[str, str]],
         _sub(cond, "setvar", share, varname="SCORE", action="Add")
 
 
-def _short_ok(placed: Placed, rep: Reporter) -> bool:
-    q = placed.question
-    assert isinstance(q, qt.ShortText)  # internal: dispatched by type above
+def _short_left_out(placed: Placed, rep: Reporter) -> bool:
+    """Whether a short-text question is left out (its only answer is a pattern); warns what is lost."""
+    q = cast(qt.ShortText, placed.question)
     if q.case_sensitive:
         rep.warn(placed, "Canvas compares short answers without case; the case-sensitive check is lost")
     if q.pattern is not None:
         if not q.accept:
             rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Canvas short answers "
                      "cannot hold a regular expression")
-            return False
+            return True
         rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
-    return True
+    return False
+
+
+_BODY: dict[str, Callable[..., None]] = {
+    "single": _choice_question, "multiple": _choice_question, "true_false": _choice_question,
+    "numeric": _numeric_question, "text": _short_text, "matching": _matching_question,
+    "ordering": _ordering_question,
+}
+"""The response and its scoring, for each question type."""
+_LEFT_OUT: dict[str, Callable[[Placed, Reporter], bool]] = {"text": _short_left_out}
+"""Types that may be left out of the export (with a warning)."""
+_PROMPT_EXTRA: dict[str, Callable[[Any], str]] = {
+    "numeric": lambda q: f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else "",
+    "ordering": lambda q: "<p>Give each item its position in the order (1 = first).</p>",
+}
+"""What some types add to the prompt."""
 
 
 def _esc(s: str) -> str:
