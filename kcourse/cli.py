@@ -10,6 +10,7 @@ import sys
 import click
 
 from . import __version__
+from .core.rules import MASK32
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +61,7 @@ def validate(paths: tuple[str, ...], silence: tuple[str, ...], strict: bool) -> 
 @cli.command()
 @click.argument("quiz")
 @click.option("--student", metavar="ID", help="Show this student's variant.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Show the variant of this seed.")
+@click.option("--seed", type=click.IntRange(0, MASK32), help="Show the variant of this seed.")
 @click.option("--key", is_flag=True, help="Show the answers and explanations too.")
 def show(quiz: str, student: str | None, seed: int | None, key: bool) -> None:
     """Print QUIZ (a file or quiz id) as readable text."""

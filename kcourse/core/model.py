@@ -8,8 +8,6 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-MODES = ("practice", "assessment")
-
 
 @dataclass(frozen=True, kw_only=True)
 class Choice:

@@ -239,16 +239,17 @@ class MatchingControl(Control):
             d.value = v if v in self.right_ids else None
 
 
-CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
-    qt.SingleChoice: SingleControl,
-    qt.MultipleSelect: MultipleControl,
-    qt.TrueFalse: TrueFalseControl,
-    qt.Numeric: NumericControl,
-    qt.ShortText: TextControl,
-    qt.Ordering: OrderingControl,
-    qt.Matching: MatchingControl,
+CONTROLS: dict[str, Callable[[Any, tuple[str, ...]], Control]] = {
+    "single": SingleControl,
+    "multiple": MultipleControl,
+    "true_false": TrueFalseControl,
+    "numeric": NumericControl,
+    "text": TextControl,
+    "ordering": OrderingControl,
+    "matching": MatchingControl,
 }
+"""The widget for each question type."""
 
 
 def control_for(q: m.Question, order: tuple[str, ...]) -> Control:
-    return CONTROLS[type(q)](q, order)
+    return qt.dispatch(CONTROLS, q, "quiz widget")(q, order)

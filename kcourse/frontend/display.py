@@ -14,7 +14,8 @@ from typing import Any
 
 from ..core.errors import KcourseError
 from ..core.loader import load_quiz, resolve_quiz_ref
-from ..core.model import MODES, Quiz
+from ..core.model import Quiz
+from ..core.rules import MODES, is_seed
 
 
 def find_quiz_file(ref: str | Path) -> Path:
@@ -79,7 +80,7 @@ class QuizProblem:
 
 
 def _check_options(seed: Any, student_id: Any, mode: Any) -> str | None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF):
+    if seed is not None and not is_seed(seed):
         return f"seed must be a whole number from 0 to 4294967295, not {seed!r}"
     if student_id is not None and not isinstance(student_id, str):
         return f"student_id must be text such as 's1234', not {student_id!r}"

@@ -9,7 +9,9 @@ import sys
 
 import click
 
-_POLICY = click.Choice(["latest", "best", "first"])
+from ..core.rules import ATTEMPT_POLICIES
+
+_POLICY = click.Choice(ATTEMPT_POLICIES)
 _GRADEBOOK = click.option("--gradebook", "-g", default="gradebook.sqlite", show_default=True,
                           type=click.Path(dir_okay=False), help="The gradebook file (SQLite).")
 

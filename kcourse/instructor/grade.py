@@ -26,6 +26,7 @@ from typing import Any
 from ..core.errors import Problem, SubmissionError, UsageError
 from ..core.grading import QuizResult, grade_responses, is_blank
 from ..core.model import Quiz
+from ..core.rules import percentage
 from ..core.submission import Submission, now_iso, parse_submission
 from ..core.variants import variant_question_ids
 from . import gradebook as gb
@@ -205,11 +206,11 @@ def to_new_attempt(g: Graded, content: str | None = None) -> gb.NewAttempt:
     items = tuple((r.question_id, r.score, r.max_score, r.status.value, _response_json(responses.get(r.question_id)))
                   for r in res.results)
     total, max_score = res.total, res.max_score  # the properties add up the results on every call
-    percentage = round(100 * total / max_score, 2) if max_score else 0.0  # as QuizResult.percentage
+    percent = percentage(total, max_score)  # as QuizResult.percentage
     return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
                          submitted_at=g.submission.submitted_at, sort_time=sort_time(g.submission.submitted_at),
                          source=g.source, content=g.content if content is None else content, total=total,
-                         max_score=max_score, percentage=percentage, passed=percentage >= res.pass_mark, items=items)
+                         max_score=max_score, percentage=percent, passed=percent >= res.pass_mark, items=items)
 
 
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,

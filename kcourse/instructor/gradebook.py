@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..core.errors import UsageError
+from ..core.rules import ATTEMPT_POLICIES, DEFAULT_POLICY, sql_in
 from .roster import Student
 
 SCHEMA_VERSION = 1
-POLICIES = ("latest", "best", "first")
+POLICIES = ATTEMPT_POLICIES
 DEFAULT_PATH = "gradebook.sqlite"
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another run that is writing the same gradebook."""
@@ -37,12 +38,12 @@ PAUSE_ENV = "KCOURSE_TEST_PAUSE_AFTER_INSERTS"
 """Test hook: after this many attempt rows are inserted (inside the run's transaction), print a line to
 stderr and sleep, so a test can kill the process mid-run."""
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE quizzes (
     quiz_id   TEXT PRIMARY KEY,
     title     TEXT NOT NULL,
     digest    TEXT NOT NULL,              -- of the quiz as last graded (kcourse.instructor.manifest.quiz_digest)
-    policy    TEXT NOT NULL DEFAULT 'latest' CHECK (policy IN ('latest', 'best', 'first')),
+    policy    TEXT NOT NULL DEFAULT '{DEFAULT_POLICY}' CHECK ({sql_in('policy', POLICIES)}),
     source    TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE students (

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import Status, grade, is_blank
+from ..core.rules import percentage
 from . import answers
 
 EASY = 0.9
@@ -186,5 +187,5 @@ def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
         percentages = []
         for a, t in zip(attempts, totals):
             mx = math.fsum(o.max_score for o in a.values())
-            percentages.append(round(100 * t / mx, 2) if mx else 0.0)
+            percentages.append(percentage(t, mx))
     return QuizStats(quiz.id, len(attempts), tuple(percentages), tuple(items))

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..core import model as m
 from ..core.grading import QuestionResult, is_blank
+from ..core.rules import is_seed, percentage
 from ..core.variants import seed_for, variant_question_ids
 from .atomicfile import write_text_atomically
 
@@ -105,7 +106,7 @@ def _record_problems(data: Any) -> list[str]:
         return ["expected an object"]
     out = []
     seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
+    if not is_seed(seed):
         out.append("seed: expected a whole number from 0 to 4294967295")
     for key in ("responses", "results", "hints_shown"):
         if not isinstance(data.get(key, {}), dict):
@@ -303,7 +304,7 @@ def with_hints(rec: QuizRecord, question_id: str, shown: int) -> QuizRecord:
 def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[str], max_total: float) -> float:
     """Percentage of ``max_total`` earned by the results of ``question_ids`` (as :class:`QuizResult` rounds it)."""
     total = round(sum(results[q]["score"] for q in question_ids if q in results), 6)
-    return round(100 * total / max_total, 2) if max_total else 0.0
+    return percentage(total, max_total)
 
 
 def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float) -> QuizRecord:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,38 @@ _MARK_RE = re.compile(r"^kcourse_keyless\s*:", re.MULTILINE)
 _NO_INTERVAL = m.Interval(low=math.nan, high=math.nan)
 
 
+def _view_choices(q: Any, order: tuple[str, ...], d: dict) -> None:
+    by_id = {o.id: o for o in q.options}
+    d["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
+
+
+def _view_numeric(q: Any, order: tuple[str, ...], d: dict) -> None:
+    if q.unit:
+        d["unit"] = q.unit
+
+
+def _view_ordering(q: Any, order: tuple[str, ...], d: dict) -> None:
+    item_by_id = {i.id: i for i in q.items}
+    d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
+
+
+def _view_matching(q: Any, order: tuple[str, ...], d: dict) -> None:
+    rights = {c.id: c.text for c in q.right_choices}
+    d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
+    d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
+
+
+def _view_nothing(q: Any, order: tuple[str, ...], d: dict) -> None:
+    pass
+
+
+_VIEW: dict[str, Callable[[Any, tuple[str, ...], dict], None]] = {
+    "single": _view_choices, "multiple": _view_choices, "true_false": _view_nothing, "numeric": _view_numeric,
+    "text": _view_nothing, "ordering": _view_ordering, "matching": _view_matching,
+}
+"""What the key-less file holds of each question type beyond id, type, prompt and points."""
+
+
 def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
                  quiz_digest: str = "") -> dict[str, Any]:
     """The key-less document (plain data) of the variant of ``seed``."""
@@ -55,19 +88,7 @@ def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
         q = quiz.question(qid)
         order = variant.orders.get(qid, ())
         d: dict[str, Any] = {"id": q.id, "type": q.type, "prompt": q.prompt, "points": q.points}
-        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-            by_id = {o.id: o for o in q.options}
-            d["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
-        elif isinstance(q, qt.Numeric):
-            if q.unit:
-                d["unit"] = q.unit
-        elif isinstance(q, qt.Ordering):
-            item_by_id = {i.id: i for i in q.items}
-            d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
-        elif isinstance(q, qt.Matching):
-            rights = {c.id: c.text for c in q.right_choices}
-            d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
-            d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
+        qt.dispatch(_VIEW, q, "key-less file")(q, order, d)
         questions.append(d)
     doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": quiz.id, "title": quiz.title, "chapter": quiz.chapter,
                            "pass_mark": quiz.pass_mark, "seed": seed}
@@ -177,30 +198,43 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
     if qid is None or qtype is None or prompt is None or points is None:
         return None
     base = {"id": qid, "prompt": prompt, "explanation": "", "points": float(points)}
-    if qtype in ("single", "multiple"):
-        options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
-                        for o in r.entries(d, path, "options", ("id", "text")))
-        return (qt.SingleChoice if qtype == "single" else qt.MultipleSelect)(**base, options=options)
-    if qtype == "true_false":
-        return qt.TrueFalse(**base, answer=False)
-    if qtype == "numeric":
-        return qt.Numeric(**base, accepted=_NO_INTERVAL, unit=r.get(d, path, "unit", str, ""))
-    if qtype == "text":
-        return qt.ShortText(**base)
-    if qtype == "ordering":
-        return qt.Ordering(**base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text"))))
-    if qtype == "matching":
-        choices = r.entries(d, path, "choices", ("id", "text"))
-        pairs = r.entries(d, path, "pairs", ("id", "left"))
-        if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
-            r.bad(path + ("choices",), "does not match its texts (the file was changed)")
-            return None
-        # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
-        return qt.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
-                                              for p, c in zip(pairs, choices)),
-                          distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
-    r.bad(path + ("type",), f"unknown question type '{qtype}'")
-    return None
+    read = _READ.get(qtype)
+    if read is None:
+        r.bad(path + ("type",), f"unknown question type '{qtype}'")
+        return None
+    return read(r, d, path, base)
+
+
+def _read_choices(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question:
+    options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
+                    for o in r.entries(d, path, "options", ("id", "text")))
+    return (qt.SingleChoice if d["type"] == "single" else qt.MultipleSelect)(**base, options=options)
+
+
+def _read_matching(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question | None:
+    choices = r.entries(d, path, "choices", ("id", "text"))
+    pairs = r.entries(d, path, "pairs", ("id", "left"))
+    if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
+        r.bad(path + ("choices",), "does not match its texts (the file was changed)")
+        return None
+    # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
+    return qt.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
+                                          for p, c in zip(pairs, choices)),
+                       distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
+
+
+_READ: dict[str, Callable[[_Reader, Any, tuple, dict], m.Question | None]] = {
+    "single": _read_choices,
+    "multiple": _read_choices,
+    "true_false": lambda r, d, path, base: qt.TrueFalse(**base, answer=False),
+    "numeric": lambda r, d, path, base: qt.Numeric(**base, accepted=_NO_INTERVAL,
+                                                   unit=r.get(d, path, "unit", str, "")),
+    "text": lambda r, d, path, base: qt.ShortText(**base),
+    "ordering": lambda r, d, path, base: qt.Ordering(
+        **base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text")))),
+    "matching": _read_matching,
+}
+"""A question of each type back from the key-less file (with a placeholder key: it is never graded)."""
 
 
 def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
