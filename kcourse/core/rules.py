@@ -8,6 +8,7 @@ checked against them by the node tests (``tests/frontend/test_vectors.py``).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -24,6 +25,8 @@ class Rules:
     """Percentages are rounded to this many decimals, half to even, as Python's ``round``."""
     score_decimals: int = 6
     """Scores (points) are rounded to this many decimals."""
+    file_name_max: int = 80
+    """At most this many characters of an id go into a file or folder name."""
 
 
 RULES = Rules()
@@ -52,3 +55,12 @@ def sql_in(column: str, values: tuple[str, ...]) -> str:
 def format_number(x: float) -> str:
     """A number as a person reads it in feedback: ``13500``, ``2.5``, ``1e+20``."""
     return str(int(x)) if math.isfinite(x) and x == int(x) and abs(x) < 1e15 else repr(x)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(text: str, default: str = "student") -> str:
+    """``text`` usable as a file or folder name on every system: other characters become ``_``, no leading or
+    trailing ``.``/``_``, at most ``RULES.file_name_max`` characters; ``default`` when nothing is left."""
+    return _UNSAFE.sub("_", text.strip()).strip("._")[:RULES.file_name_max] or default

@@ -7,7 +7,6 @@ clicks. In assessment mode there is no Check button, no feedback, no hints and n
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ import ipywidgets as w
 from .. import __version__
 from ..core import model as m
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
+from ..core.rules import safe_name
 from ..core.submission import Submission, grade_submission, now_iso
 from ..core.variants import make_variant
 from ..storage.atomicfile import write_text_atomically
@@ -58,8 +58,7 @@ def _pts(x: float) -> str:
 
 def file_name(quiz_id: str, student_id: str) -> str:
     """``<quiz_id>-<student_id>.json`` with anything unsafe in a file name replaced by ``_``."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id.strip()).strip("._") or "student"
-    return f"{quiz_id}-{safe[:80]}.json"
+    return f"{quiz_id}-{safe_name(student_id)}.json"
 
 
 class QuestionPanel:

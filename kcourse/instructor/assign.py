@@ -24,9 +24,10 @@ from .. import __version__
 from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, UsageError
+from ..core.rules import safe_name
 from ..core.variants import make_variant, seed_for
 from .answers import md_escape
-from .files import safe_name, write_text_atomically
+from .files import write_text_atomically
 from .manifest import Assignment, Manifest, quiz_digest, read_manifest
 from .roster import Roster, Student
 

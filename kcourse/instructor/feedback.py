@@ -16,11 +16,12 @@ from typing import Any
 from ..core import model as m
 from ..core.errors import UsageError
 from ..core.grading import grade
+from ..core.rules import safe_name
 from ..core.variants import fnv1a32
 from . import answers
 from . import gradebook as gb
 from .answers import md_escape
-from .files import safe_name, write_text_atomically
+from .files import write_text_atomically
 from .manifest import quiz_digest
 from .roster import Roster, Student
 
