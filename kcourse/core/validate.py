@@ -6,92 +6,22 @@ are checked here. Nothing here raises on bad input: problems are returned.
 """
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from ..qtypes import REGISTRY
 from . import model as m
 from .errors import Problem
-from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
+from .portable_regex import pattern_problem
+from .schema import SCHEMA_VERSION
+from .schema_errors import describe, translate, validator
 from .textnorm import normalise
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
-from .yamlsource import INVALID, Located, PathKey, format_path
+from .yamlsource import Located, PathKey, format_path
 
 ResolveQuiz = Callable[[str], "m.Quiz | list[Problem]"]
 """Given a quiz id, the loaded quiz or the problems that kept it from loading (for ``from_quiz``)."""
-
-
-def _import_jsonschema():
-    """Import jsonschema without ``rfc3987_syntax``, which it loads at import time only to check the ``iri``
-    format (a 1.7 s grammar build here) and which our schema never uses. Other importers are unaffected."""
-    import sys
-
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        import jsonschema
-
-        return jsonschema
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # its import then fails, which jsonschema allows
-    try:
-        import jsonschema
-    finally:
-        del sys.modules["rfc3987_syntax"]
-    return jsonschema
-
-
-@cache
-def _validator(kind: str):
-    jsonschema = _import_jsonschema()
-
-    schema = QUIZ if kind == "quiz" else QUESTION_SCHEMAS[kind]
-    return jsonschema.Draft202012Validator(schema)
-
-
-_TYPE_WORDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping of keys",
-    "null": "nothing",
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f'"{short}"'
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _fix_for_type(expected: str, value: Any) -> str:
-    if expected == "boolean":
-        return "write true or false, without quotes"
-    if expected in ("number", "integer"):
-        return "write a number without quotes or units" if isinstance(value, str) else "write a number"
-    if expected == "string":
-        if isinstance(value, bool):
-            return "YAML reads unquoted yes/no/on/off/true/false as true or false: put the text in quotes"
-        return 'put the text in quotes, e.g. "2.6.39"' if isinstance(value, (int, float)) else "write text"
-    if expected == "array":
-        return "write a list: one '- ' entry per line"
-    if expected == "object":
-        return "write keys with values, one 'key: value' per line"
-    return ""
 
 
 class Checker:
@@ -114,57 +44,19 @@ class Checker:
 
     # -- structure -------------------------------------------------------------------------------
     def schema(self, kind: str, instance: Any, prefix: PathKey) -> None:
-        errors = sorted(_validator(kind).iter_errors(instance), key=lambda e: [str(x) for x in e.absolute_path])
+        errors = sorted(validator(kind).iter_errors(instance), key=lambda e: [str(x) for x in e.absolute_path])
         for err in errors:
             self.schema_error(err, prefix + tuple(err.absolute_path))
 
     def schema_error(self, err, path: PathKey) -> None:
-        v, inst = err.validator, err.instance
-        if inst is INVALID:
-            return  # already reported where it was read
-        if v == "required":
-            missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
-            for k in missing:
-                self.problem(path, f"missing required key '{k}'", _REQUIRED_FIX.get(k, f"add '{k}:'"))
-        elif v == "additionalProperties":
-            known = sorted(err.schema.get("properties", {}))
-            for k in inst:
-                if k in known:
-                    continue
-                close = difflib.get_close_matches(str(k), known, n=1)
-                fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-                self.problem(path + (k,), f"unknown key '{k}'", fix if close else "remove it; " + fix)
-        elif v == "type":
-            expected = err.validator_value
-            self.problem(path, f"expected {_TYPE_WORDS.get(expected, expected)}, got {_describe(inst)}",
-                         _fix_for_type(expected, inst))
-        elif v == "enum":
-            choices = ", ".join(str(c) for c in err.validator_value)
-            close = difflib.get_close_matches(str(inst), [str(c) for c in err.validator_value], n=1)
-            self.problem(path, f"{_describe(inst)} is not one of: {choices}",
-                         f"did you mean '{close[0]}'?" if close else "use one of those")
-        elif v == "pattern":
-            self.problem(path, f"{_describe(inst)} is not a valid id",
-                         "use letters, digits, '-' and '_' (quiz ids: lowercase letters, digits and '-')")
-        elif v == "minItems":
-            self.problem(path, f"needs at least {err.validator_value} entries, has {len(inst)}", "add entries")
-        elif v == "maxItems":
-            self.problem(path, f"has {len(inst)} entries, at most {err.validator_value} are allowed", "split it")
-        elif v == "minLength":
-            self.problem(path, "must not be empty", "write the text")
-        elif v == "maxLength":
-            self.problem(path, f"is longer than {err.validator_value:,} characters", "shorten it")
-        elif v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-            op = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}[v]
-            self.problem(path, f"must be {op} {err.validator_value}, got {_describe(inst)}", "change the number")
-        else:  # pragma: no cover - every validator used by the schema is handled above
-            self.problem(path, err.message)
+        for where, message, fix in translate(err, path):
+            self.problem(where, message, fix)
 
     # -- the whole file --------------------------------------------------------------------------
     def quiz(self) -> m.Quiz | None:
         data = self.loc.data
         if not isinstance(data, dict):
-            self.problem((), f"expected a mapping of keys at the top, got {_describe(data)}",
+            self.problem((), f"expected a mapping of keys at the top, got {describe(data)}",
                          "start from the example in reference/quiz-format.md")
             return None
         if not self.schema_version(data):
@@ -203,7 +95,7 @@ class Checker:
             self.problem((), "missing required key 'schema_version'", "add 'schema_version: 1' as the first line")
             return False
         if isinstance(v, bool) or not isinstance(v, int):
-            self.problem(("schema_version",), f"expected a whole number, got {_describe(v)}",
+            self.problem(("schema_version",), f"expected a whole number, got {describe(v)}",
                          "write 'schema_version: 1'")
             return False
         if v > SCHEMA_VERSION:
@@ -234,7 +126,7 @@ class Checker:
         return [self.question(q, path + (i,)) for i, q in enumerate(raw)]
 
     def question(self, raw: Any, path: PathKey):
-        if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or raw["type"] not in QUESTION_SCHEMAS:
+        if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or raw["type"] not in REGISTRY:
             return None  # the stub schema already reported it
         before = len(self.problems)
         self.schema(raw["type"], raw, path)
@@ -257,7 +149,7 @@ class Checker:
     @staticmethod
     def describe(value: Any) -> str:
         """A value as a problem message quotes it."""
-        return _describe(value)
+        return describe(value)
 
     def unique(self, entries: list[dict], key: str, path: PathKey, what: str, *, norm=None) -> bool:
         seen: dict[Any, int] = {}
@@ -265,7 +157,7 @@ class Checker:
         for i, e in enumerate(entries):
             value = e[key] if norm is None else norm(e[key])
             if value in seen:
-                self.problem(path + (i, key), f"duplicate {what} {_describe(e[key])} (same as entry {seen[value]})",
+                self.problem(path + (i, key), f"duplicate {what} {describe(e[key])} (same as entry {seen[value]})",
                              f"make every {what} different")
                 ok = False
             else:
@@ -284,15 +176,8 @@ class Checker:
                      for o in opts)
 
     def check_pattern(self, pattern: str, path: PathKey) -> None:
-        for bad, why in _NON_PORTABLE_REGEX:
-            if re.search(bad, pattern):
-                self.problem(path, f"the pattern uses {why}, which the browser quiz (JavaScript) does not "
-                             "understand the same way", "rewrite it with plain groups, classes and quantifiers")
-                return
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            self.problem(path, f"not a valid regular expression: {e}", "fix the pattern")
+        if problem := pattern_problem(pattern):
+            self.problem(path, *problem)
 
     # -- pools -----------------------------------------------------------------------------------
     def pool(self, raw: Any, path: PathKey, seen: dict[str, PathKey], pool_ids: dict[str, PathKey]):
@@ -367,30 +252,6 @@ def _prefixed(q: m.Question, quiz_id: str) -> m.Question:
     import dataclasses
 
     return dataclasses.replace(q, id=f"{quiz_id}/{q.id}")
-
-
-_NON_PORTABLE_REGEX = [
-    (r"\(\?P[<=]", "a Python named group (?P<...>)"),
-    (r"\(\?[aiLmsux]+[):]", "an inline flag such as (?i)"),
-    (r"\\[AZ]", "\\A or \\Z"),
-    (r"\(\?#", "a (?#...) comment"),
-    (r"\(\?>", "an atomic group (?>...)"),
-    (r"(?<!\\)[*+?}]\+", "a possessive quantifier such as *+"),
-    (r"\\N\{", "a named character \\N{...}"),
-    (r"\\a", "the bell escape \\a"),
-]
-
-_REQUIRED_FIX = {
-    "schema_version": "add 'schema_version: 1'",
-    "id": "add 'id:' with a short unique name",
-    "title": "add 'title:'",
-    "chapter": "add 'chapter:' with the chapter number",
-    "prompt": "add 'prompt:' with the question text",
-    "explanation": "add 'explanation:' saying why the answer is right",
-    **{k: fix for t in REGISTRY.values() for k, fix in t.required_fix.items()},
-    "type": f"add 'type:' ({', '.join(list(REGISTRY)[:-1])} or {list(REGISTRY)[-1]})",
-    "draw": "add 'draw:' with how many questions to draw",
-}
 
 
 def check_quiz(loc: Located, *, warn: WarnCallback = ignore,
