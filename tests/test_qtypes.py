@@ -22,9 +22,7 @@ TABLES = {
     "instructor/answers.py _RIGHT_ANSWER": answers._RIGHT_ANSWER,
     "views/pagedata.py _GRADING_FORM": pagedata._GRADING_FORM,
     "views/pagedata.py _PRACTICE": pagedata._PRACTICE,
-    "views/pagedata.py _ASSESSMENT": pagedata._ASSESSMENT,
     "views/textview.py _LINES": textview._LINES,
-    "views/keyless.py _VIEW": keyless._VIEW,
     "views/keyless.py _READ": keyless._READ,
 }
 # TODO(quiz.js): once quiz.js keeps its per-type code in tables keyed by type, read them under node here too.

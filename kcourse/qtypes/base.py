@@ -41,6 +41,9 @@ class QType:
     """``grade(question, response)`` for a response that is not blank; never raises."""
     correct_response: Callable[[Any], Any]
     """A response that earns full points."""
+    public: Callable[[Any, tuple[str, ...]], dict[str, Any]] = lambda q, order: {}
+    """``public(question, order)``: what a learner sees of it beyond id, prompt and points, in the variant's
+    ``order``, and nothing of the key: the fields of :class:`kcourse.core.public.PublicQuestion` it sets."""
     natural_order: Callable[[Any], tuple[str, ...]] = no_order
     """The ids a variant puts in order (options, items, right-hand choices); empty when there are none."""
     shuffle: Shuffle = Shuffle.NEVER

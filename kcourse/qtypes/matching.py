@@ -53,6 +53,13 @@ def grade(q: Matching, r: Any) -> QuestionResult:
     return result(q, right / len(q.pairs))
 
 
+def public(q: Matching, order: tuple[str, ...]) -> dict[str, Any]:
+    """The left sides in file order, the right-hand choices in the variant's order (their ids tell nothing)."""
+    rights = {c.id: c.text for c in q.right_choices}
+    return {"pairs": tuple(m.Item(id=p.id, text=p.left) for p in q.pairs),
+            "choices": tuple(m.Item(id=i, text=rights[i]) for i in order)}
+
+
 TYPE = QType(
     cls=Matching,
     properties={
@@ -60,6 +67,6 @@ TYPE = QType(
         "distractors": {"type": "array", "items": ITEM, "maxItems": 20},
     },
     required=("pairs",), build=build, grade=grade, correct_response=lambda q: dict(q.answer_of),
-    natural_order=lambda q: tuple(c.id for c in q.right_choices), shuffle=Shuffle.ALWAYS,
+    public=public, natural_order=lambda q: tuple(c.id for c in q.right_choices), shuffle=Shuffle.ALWAYS,
     required_fix={"pairs": "add 'pairs:' with id, left and right"},
 )

@@ -9,7 +9,7 @@ from ..core.fragments import OPTIONS
 from ..core.grading import QuestionResult, malformed, result
 from ..core.warnings_ import WarningKind
 from .base import QType, Shuffle
-from .single import option_ids
+from .single import option_ids, public_options
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,7 +54,7 @@ def grade(q: MultipleSelect, r: Any) -> QuestionResult:
 TYPE = QType(
     cls=MultipleSelect, properties={"options": OPTIONS}, required=("options",),
     build=build, grade=grade, correct_response=lambda q: [o.id for o in q.options if o.correct],
-    natural_order=option_ids, shuffle=Shuffle.OPTIONS,
+    public=public_options, natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
 )

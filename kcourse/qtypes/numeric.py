@@ -119,5 +119,5 @@ def correct_response(q: Numeric) -> float:
 
 TYPE = QType(
     cls=Numeric, properties=PROPERTIES, required=(), build=build, grade=grade,
-    correct_response=correct_response,
+    correct_response=correct_response, public=lambda q, order: {"unit": q.unit},
 )

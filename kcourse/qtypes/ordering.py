@@ -40,10 +40,15 @@ def item_ids(q: Ordering) -> tuple[str, ...]:
     return tuple(i.id for i in q.items)
 
 
+def public(q: Ordering, order: tuple[str, ...]) -> dict[str, Any]:
+    by_id = {i.id: i for i in q.items}
+    return {"items": tuple(m.Item(id=i, text=by_id[i].text) for i in order)}
+
+
 TYPE = QType(
     cls=Ordering,
     properties={"items": {"type": "array", "items": ITEM, "minItems": 2, "maxItems": 20}}, required=("items",),
     build=build, grade=grade, correct_response=lambda q: list(item_ids(q)),
-    natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
+    public=public, natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
     required_fix={"items": "add 'items:' listed in the correct order"},
 )

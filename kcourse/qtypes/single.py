@@ -48,10 +48,15 @@ def option_ids(q: Any) -> tuple[str, ...]:
     return tuple(o.id for o in q.options)
 
 
+def public_options(q: Any, order: tuple[str, ...]) -> dict[str, Any]:
+    by_id = {o.id: o for o in q.options}
+    return {"options": tuple(m.Item(id=i, text=by_id[i].text) for i in order)}
+
+
 TYPE = QType(
     cls=SingleChoice, properties={"options": OPTIONS}, required=("options",),
     build=build, grade=grade, correct_response=lambda q: q.correct_id,
-    natural_order=option_ids, shuffle=Shuffle.OPTIONS,
+    public=public_options, natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
 )

@@ -37,6 +37,7 @@ from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, QuizFileError
 from ..core.ids import choice_id
+from ..core.public import public_view
 from ..core.variants import make_variant, seed_for
 from ..core.yamlsource import Located, format_path, load_yaml, read_text
 
@@ -47,48 +48,21 @@ _MARK_RE = re.compile(r"^kcourse_keyless\s*:", re.MULTILINE)
 _NO_INTERVAL = m.Interval(low=math.nan, high=math.nan)
 
 
-def _view_choices(q: Any, order: tuple[str, ...], d: dict) -> None:
-    by_id = {o.id: o for o in q.options}
-    d["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
-
-
-def _view_numeric(q: Any, order: tuple[str, ...], d: dict) -> None:
-    if q.unit:
-        d["unit"] = q.unit
-
-
-def _view_ordering(q: Any, order: tuple[str, ...], d: dict) -> None:
-    item_by_id = {i.id: i for i in q.items}
-    d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
-
-
-def _view_matching(q: Any, order: tuple[str, ...], d: dict) -> None:
-    rights = {c.id: c.text for c in q.right_choices}
-    d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
-    d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
-
-
-def _view_nothing(q: Any, order: tuple[str, ...], d: dict) -> None:
-    pass
-
-
-_VIEW: dict[str, Callable[[Any, tuple[str, ...], dict], None]] = {
-    "single": _view_choices, "multiple": _view_choices, "true_false": _view_nothing, "numeric": _view_numeric,
-    "text": _view_nothing, "ordering": _view_ordering, "matching": _view_matching,
-}
-"""What the key-less file holds of each question type beyond id, type, prompt and points."""
-
-
 def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
                  quiz_digest: str = "") -> dict[str, Any]:
     """The key-less document (plain data) of the variant of ``seed``."""
-    variant = make_variant(quiz, seed)
     questions = []
-    for qid in variant.question_ids:
-        q = quiz.question(qid)
-        order = variant.orders.get(qid, ())
-        d: dict[str, Any] = {"id": q.id, "type": q.type, "prompt": q.prompt, "points": q.points}
-        qt.dispatch(_VIEW, q, "key-less file")(q, order, d)
+    for pq in public_view(quiz, make_variant(quiz, seed)):
+        d: dict[str, Any] = {"id": pq.id, "type": pq.type, "prompt": pq.prompt, "points": pq.points}
+        if pq.options:
+            d["options"] = [{"id": o.id, "text": o.text} for o in pq.options]
+        if pq.unit:
+            d["unit"] = pq.unit
+        if pq.items:
+            d["items"] = [{"id": i.id, "text": i.text} for i in pq.items]
+        if pq.pairs:
+            d["pairs"] = [{"id": p.id, "left": p.text} for p in pq.pairs]
+            d["choices"] = [{"id": c.id, "text": c.text} for c in pq.choices]
         questions.append(d)
     doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": quiz.id, "title": quiz.title, "chapter": quiz.chapter,
                            "pass_mark": quiz.pass_mark, "seed": seed}

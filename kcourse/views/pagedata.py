@@ -30,6 +30,7 @@ from typing import Any
 from .. import __version__
 from .. import qtypes as qt
 from ..core import model as m
+from ..core.public import PublicQuestion, public_view
 from ..core.rules import MODES, is_seed
 from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
@@ -169,39 +170,19 @@ _PRACTICE: dict[str, Callable[[Any, dict, dict, dict], None]] = {
 """A practice page's question (``d``) and its packed key (``key``), from the grading form (``full``)."""
 
 
-def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) -> dict[str, Any]:
+def _assessment_question(quiz_id: str, q: m.Question, pq: PublicQuestion) -> dict[str, Any]:
     d = _common(q)
     d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
-    qt.dispatch(_ASSESSMENT, q, "assessment page data")(q, order, d)
+    if pq.options:
+        d["options"] = [{"id": o.id, "html": render_inline(o.text)} for o in pq.options]
+    if pq.unit is not None:
+        d["unit"] = pq.unit
+    if pq.items:
+        d["items"] = [{"id": i.id, "html": render_inline(i.text)} for i in pq.items]
+    if pq.pairs:
+        d["pairs"] = [{"id": p.id, "html": render_inline(p.text)} for p in pq.pairs]
+        d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in pq.choices]  # ids tell nothing
     return d
-
-
-def _assessment_choices(q: Any, order: tuple[str, ...], d: dict) -> None:
-    by_id = {o.id: o for o in q.options}
-    d["options"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]
-
-
-def _assessment_ordering(q: Any, order: tuple[str, ...], d: dict) -> None:
-    item_by_id = {i.id: i for i in q.items}
-    d["items"] = [{"id": i, "html": render_inline(item_by_id[i].text)} for i in order]
-
-
-def _assessment_matching(q: Any, order: tuple[str, ...], d: dict) -> None:
-    choice_by_id = {c.id: c for c in q.right_choices}
-    d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
-    d["rights"] = [{"id": i, "text": render_plain(choice_by_id[i].text)} for i in order]  # ids tell nothing
-
-
-def _assessment_nothing(q: Any, order: tuple[str, ...], d: dict) -> None:
-    pass
-
-
-_ASSESSMENT: dict[str, Callable[[Any, tuple[str, ...], dict], None]] = {
-    "single": _assessment_choices, "multiple": _assessment_choices, "true_false": _assessment_nothing,
-    "numeric": lambda q, order, d: d.update(unit=q.unit), "text": _assessment_nothing,
-    "ordering": _assessment_ordering, "matching": _assessment_matching,
-}
-"""An assessment page's question (no key), in the variant's ``order``."""
 
 
 def resolve_mode(quiz: m.Quiz, mode: str | None) -> str:
@@ -243,8 +224,8 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
         fixed = seed_for(quiz.id, "")
     variant = make_variant(quiz, fixed)
     return {**head, "seed": fixed,
-            "questions": [_assessment_question(quiz.id, quiz.question(qid), variant.orders.get(qid, ()))
-                          for qid in variant.question_ids]}
+            "questions": [_assessment_question(quiz.id, quiz.question(pq.id), pq)
+                          for pq in public_view(quiz, variant)]}
 
 
 def to_script_json(data: Any) -> str:
