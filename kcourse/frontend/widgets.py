@@ -17,6 +17,7 @@ import ipywidgets as w
 from .. import __version__
 from ..core import model as m
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
+from ..core.public import public_view
 from ..core.rules import safe_name
 from ..core.submission import Submission, grade_submission, now_iso
 from ..core.variants import make_variant
@@ -159,10 +160,9 @@ class QuizWidget:
         self._quiet = False
         n = len(self.ids)
         self.panels: dict[str, QuestionPanel] = {}
-        for k, qid in enumerate(self.ids, 1):
-            q = quiz.question(qid)
-            self.panels[qid] = QuestionPanel(k, n, q, control_for(q, self.variant.orders.get(qid, ())),
-                                             assessment=self.assessment)
+        for k, pq in enumerate(public_view(quiz, self.variant), 1):
+            self.panels[pq.id] = QuestionPanel(k, n, quiz.question(pq.id), control_for(pq),
+                                               assessment=self.assessment)
         self._build_chrome()
         self._restore()
         self._wire()
