@@ -15,10 +15,7 @@
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,9 +31,6 @@ POLICIES = ATTEMPT_POLICIES
 DEFAULT_PATH = "gradebook.sqlite"
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another run that is writing the same gradebook."""
-PAUSE_ENV = "KCOURSE_TEST_PAUSE_AFTER_INSERTS"
-"""Test hook: after this many attempt rows are inserted (inside the run's transaction), print a line to
-stderr and sleep, so a test can kill the process mid-run."""
 
 SCHEMA = f"""
 CREATE TABLE quizzes (
@@ -387,14 +381,6 @@ def snapshot(conn: sqlite3.Connection) -> list[str]:
 
 # -- writing -----------------------------------------------------------------------------------------
 
-def _paused(rows: Iterable[tuple], after: int) -> Iterator[tuple]:
-    for n, row in enumerate(rows, 1):
-        yield row
-        if n == after:
-            print(f"kcourse-test: paused after {n} inserts", file=sys.stderr, flush=True)
-            time.sleep(600)
-
-
 def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str, source: str,
               policy: str | None, started_at: str, files_in: int, graded: int, rejected: int,
               new: list[NewAttempt], regrade: list[tuple[int, NewAttempt]], roster: Iterable[Student] = ()
@@ -402,7 +388,6 @@ def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str
     """Store one grading run in one transaction: the quiz, the roster's students, new attempts (with their
     item scores) and regraded ones. Nothing is recorded when nothing changes, so a repeated run leaves the
     gradebook byte-for-byte the same in content."""
-    pause = int(os.environ.get(PAUSE_ENV, "0") or 0)
     with transaction(conn):
         before = conn.total_changes
         conn.execute(
@@ -432,7 +417,7 @@ def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str
         conn.executemany(
             "INSERT INTO attempts (attempt_id, quiz_id, sha256, student_id, variant_seed, submitted_at, sort_time,"
             " source, content, total, max_score, percentage, passed, quiz_digest, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _paused(rows, pause) if pause else rows)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(
             "INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
             " VALUES (?, ?, ?, ?, ?, ?)",

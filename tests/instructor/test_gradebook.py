@@ -1,7 +1,6 @@
 """The gradebook file: one transaction per run (a killed run leaves it as it was), schema version checks."""
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -33,11 +32,13 @@ def write_class(quiz, folder: Path, ids: list[str]) -> Path:
     return folder
 
 
+PAUSED_GRADE = Path(__file__).resolve().parent / "paused_grade.py"
+
+
 def start_paused_run(tmp_path: Path, folder: Path, gradebook: Path, after: int) -> subprocess.Popen:
-    env = dict(os.environ, **{gb.PAUSE_ENV: str(after)})
-    proc = subprocess.Popen([sys.executable, "-m", "kcourse", "grade", str(ALL_TYPES), str(folder),
+    proc = subprocess.Popen([sys.executable, str(PAUSED_GRADE), str(after), "grade", str(ALL_TYPES), str(folder),
                              "--gradebook", str(gradebook), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     deadline = time.monotonic() + 60
     assert proc.stderr is not None
     while time.monotonic() < deadline:
