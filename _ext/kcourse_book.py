@@ -22,6 +22,7 @@ from pathlib import Path
 QUIZ_CALL = re.compile(r"""kcourse\.quiz\(\s*["']([\w-]+)["']""")
 LAB_NAME = re.compile(r"labs\.(\w+)")
 LAB_FROM = re.compile(r"from\s+smallsteps\.labs\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))")
+LAB_PART = re.compile(r"^from\s+\.(\w+)\s+import", re.M)
 FROM_QUIZ = re.compile(r"from_quiz:\s*['\"]?([\w-]+)")
 CORE_SUFFIXES = {".py", ".js", ".css", ".json", ".csv", ".yml", ".md", ".html"}
 STATE = "kcourse-deps.json"
@@ -36,7 +37,13 @@ def notebook_dependencies(notebook: Path, root: Path) -> list[Path]:
     labs = set(LAB_NAME.findall(text))
     for parenthesised, plain in LAB_FROM.findall(text):
         labs.update(re.findall(r"\w+", parenthesised or plain))  # names that are no lab module are ignored
-    deps.update(p for name in labs if (p := course / "labs" / f"{name}.py").is_file())
+    todo = [p for name in labs if (p := course / "labs" / f"{name}.py").is_file()]
+    while todo:  # a lab's own modules (``from .x import ...``) count as the lab
+        lab = todo.pop()
+        if lab not in deps:
+            deps.add(lab)
+            todo += [p for name in LAB_PART.findall(lab.read_text(encoding="utf-8"))
+                     if (p := lab.with_name(f"{name}.py")).is_file()]
     quizzes = root / "quizzes"
     if "kcourse.progress(" in text:  # the progress page lists every quiz
         todo = [p.stem for p in quizzes.glob("*.yml")]

@@ -22,7 +22,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "kcourse").mkdir()
     (tmp_path / "kcourse" / "core.py").write_text("x = 1\n")
     (labs / "alpha.py").write_text("a = 1\n")
-    (labs / "beta.py").write_text("b = 1\n")
+    (labs / "beta.py").write_text("from .gamma import g\nb = 1\n")
+    (labs / "gamma.py").write_text("g = 1\n")
     (tmp_path / "quizzes").mkdir()
     (tmp_path / "quizzes" / "q1.yml").write_text("id: q1\n")
     (tmp_path / "quizzes" / "q2.yml").write_text("id: q2\n")
@@ -45,7 +46,7 @@ def test_progress_page_depends_on_every_quiz(tmp_path):
     root = project(tmp_path)
     nb = write_nb(root / "b.ipynb", "import smallsteps.labs.beta as b\nkcourse.progress()")
     assert rel(kb.notebook_dependencies(nb, root), root) == [
-        "course/smallsteps/labs/beta.py", "kcourse/core.py", "quizzes/exam.yml", "quizzes/q1.yml", "quizzes/q2.yml"]
+        "course/smallsteps/labs/beta.py", "course/smallsteps/labs/gamma.py", "kcourse/core.py", "quizzes/exam.yml", "quizzes/q1.yml", "quizzes/q2.yml"]
 
 
 def test_only_notebooks_whose_dependencies_changed_are_stale(tmp_path):
