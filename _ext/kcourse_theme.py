@@ -9,6 +9,10 @@ page's "how to get the course" text (the ``kcourse_get_course`` and ``kcourse_la
 repository is set, the book shows no launch or repository button and its text says how to get the course
 without naming an address: nothing placeholder-looking reaches the reader.
 
+Build-machine outputs. A code cell tagged ``build-machine`` shows facts about the computer that runs it (its
+kernel, its process, its timings). In JupyterLab that is the reader's machine; in the static book it is the
+machine that built the book, so the book puts a caption above such a cell's output saying so.
+
 Theme fixes (pydata-sphinx-theme 0.17.1 with sphinx-book-theme 1.3.0):
 
 - pydata-sphinx-theme 0.17.1 puts ``navbar_persistent`` (a search field) back into the theme options, so the
@@ -99,7 +103,26 @@ def _config_inited(app, config) -> None:
     config.myst_substitutions = subs
 
 
+BUILD_MACHINE_TAG = "tag_build-machine"
+BUILD_MACHINE_NOTE = ("Computed when this book was built, on the machine that built it - not yours. Run this notebook "
+                      "in JupyterLab to see the same for your own machine.")
+
+
+def _caption_build_machine_outputs(app, doctree) -> None:
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        if BUILD_MACHINE_TAG not in cell.get("classes", []):
+            continue
+        for output in cell.findall(nodes.container):
+            if "cell_output" in output.get("classes", []) and not output.get("kcourse_noted"):
+                output["kcourse_noted"] = True
+                output.insert(0, nodes.paragraph(BUILD_MACHINE_NOTE, BUILD_MACHINE_NOTE,
+                                                 classes=["kcourse-built-note"]))
+
+
 def setup(app):
     app.add_config_value("kcourse_publish", {}, "env", types=[dict])
     app.connect("config-inited", _config_inited, priority=400)
+    app.connect("doctree-read", _caption_build_machine_outputs)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
