@@ -3,7 +3,8 @@
   "use strict";
   // Over file:// the search page cannot fetch a page to show its summary (the browser forbids it, and Sphinx's
   // search threw "Failed to fetch"): show the result titles only, and say why.
-  if (location.protocol === "file:" && window.DOCUMENTATION_OPTIONS) {
+  // (documentation_options.js declares it with const: a global binding, not a property of window)
+  if (location.protocol === "file:" && typeof DOCUMENTATION_OPTIONS !== "undefined") {
     DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
   }
 
@@ -30,8 +31,28 @@
     results.parentNode.insertBefore(note, results);
   }
 
+  // Escape or a click outside closes the menu and page-contents dialogs of pydata-sphinx-theme, but focus fell
+  // to the page body: give it back to the button that opened the dialog, as a dialog should.
+  function returnFocusFromSidebars() {
+    [["pst-primary-sidebar-modal", "primary-toggle"], ["pst-secondary-sidebar-modal", "secondary-toggle"]]
+      .forEach(function (pair) {
+        var dialog = document.getElementById(pair[0]);
+        if (!dialog) return;
+        dialog.addEventListener("close", function () {
+          var buttons = Array.prototype.filter.call(document.getElementsByClassName(pair[1]), function (b) {
+            return b.offsetParent !== null;  // the visible one
+          });
+          var active = document.activeElement;
+          if (buttons.length && (!active || active === document.body || dialog.contains(active))) {
+            buttons[0].focus();
+          }
+        });
+      });
+  }
+
   function run() {
     nameToggleButtons();
+    returnFocusFromSidebars();
     fileSearchNote();
   }
   if (document.readyState === "loading") {
