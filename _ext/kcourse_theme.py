@@ -24,8 +24,9 @@ Theme fixes (pydata-sphinx-theme 0.17.1 with sphinx-book-theme 1.3.0):
   book theme's visible ones. Its script binds only the first of each (``querySelector``), so below 992 px the
   menu and the page-contents buttons opened nothing (pydata-sphinx-theme issue 2451, sphinx-book-theme issue
   988). Setting ``navbar_persistent`` ourselves keeps that navbar out and the visible buttons work.
-- ``default_mode`` (a template variable of pydata-sphinx-theme) is left empty by the book theme, and every page logged "Got invalid theme mode"; ``auto``
-  follows the reader's system setting, which is what the empty value meant.
+- ``default_mode`` (a template variable of pydata-sphinx-theme) is left empty by the book theme, and every
+  page logged "Got invalid theme mode"; ``auto`` follows the reader's system setting, which is what the empty
+  value meant.
 """
 from __future__ import annotations
 
