@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from . import model as m
+from . import saferegex
 from .errors import Problem
 from .ids import choice_id
 from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
@@ -376,15 +376,13 @@ class _Checker:
         return m.ShortText(**self.common(raw), accept=tuple(accept), pattern=pattern, case_sensitive=cs)
 
     def check_pattern(self, pattern: str, path: PathKey) -> None:
-        for bad, why in _NON_PORTABLE_REGEX:
-            if re.search(bad, pattern):
-                self.problem(path, f"the pattern uses {why}, which the browser quiz (JavaScript) does not "
-                             "understand the same way", "rewrite it with plain groups, classes and quantifiers")
-                return
         try:
-            re.compile(pattern)
-        except re.error as e:
-            self.problem(path, f"not a valid regular expression: {e}", "fix the pattern")
+            saferegex.compile_pattern(pattern)
+        except saferegex.PatternError as e:
+            self.problem(path, f"{e}; quiz patterns use the part of regular expressions that Python and the browser "
+                         "match alike, in time bounded for any answer",
+                         "see 'pattern' in reference/quiz-format.md: literals, [sets], \\d \\w \\s, ., groups, |, "
+                         "? * + {m,n}, ^ $ \\b")
 
     def q_ordering(self, raw: dict, path: PathKey):
         items = raw["items"]
@@ -472,17 +470,6 @@ def _prefixed(q: m.Question, quiz_id: str) -> m.Question:
 
     return dataclasses.replace(q, id=f"{quiz_id}/{q.id}")
 
-
-_NON_PORTABLE_REGEX = [
-    (r"\(\?P[<=]", "a Python named group (?P<...>)"),
-    (r"\(\?[aiLmsux]+[):]", "an inline flag such as (?i)"),
-    (r"\\[AZ]", "\\A or \\Z"),
-    (r"\(\?#", "a (?#...) comment"),
-    (r"\(\?>", "an atomic group (?>...)"),
-    (r"(?<!\\)[*+?}]\+", "a possessive quantifier such as *+"),
-    (r"\\N\{", "a named character \\N{...}"),
-    (r"\\a", "the bell escape \\a"),
-]
 
 _REQUIRED_FIX = {
     "schema_version": "add 'schema_version: 1'",

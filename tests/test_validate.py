@@ -67,7 +67,7 @@ questions:
          "'answer' goes with 'tolerance'"),
         ("- {id: q, type: text, prompt: P, explanation: E}", "needs 'accept'"),
         ("- {id: q, type: text, prompt: P, explanation: E, accept: [A, ' a ']}", "is the same answer as entry 0"),
-        ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(unclosed'}", "not a valid regular expression"),
+        ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(unclosed'}", "missing ), unterminated subpattern"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?i)x'}", "an inline flag"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?>ab)c'}", "an atomic group"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: 'a++b'}", "a possessive quantifier"),
