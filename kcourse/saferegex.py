@@ -268,7 +268,7 @@ class _Parser:
             if cp > 0x10FFFF:
                 raise self.error(f"bad escape \\{c}{digits}")
             return chr(cp)
-        if c.isdigit():
+        if c.isascii() and c.isdigit():
             raise self.error("a back-reference or octal escape (\\1, \\0) is not supported; write [0-9] or the "
                              "character itself", self.i - 2)
         if c in "AZ":
