@@ -489,7 +489,7 @@ class _Matcher:
             if not states:
                 return False
             prev_word = word
-        return bool(self.closure(states, _ctx(n == 0, True, prev_word, False, False)) & self.match_bit)
+        return bool(self.closure(states, _ctx(n == 0, True, prev_word, False, False) | (n == 0) << 5) & self.match_bit)
 
 
 def _ctx(start: bool, end: bool, prev_word: bool, next_word: bool, final_newline: bool) -> int:
@@ -502,7 +502,7 @@ def _assert_holds(kind: str, ctx: int) -> bool:
     if kind == "$":
         return bool(ctx & 2 or ctx & 16)  # Python's $ also matches before a newline that ends the text
     boundary = bool(ctx & 4) != bool(ctx & 8)
-    return boundary if kind == "b" else not boundary
+    return boundary if kind == "b" else not boundary and not ctx & 32  # as in re, \B never holds in an empty text
 
 
 @lru_cache(maxsize=256)

@@ -266,7 +266,7 @@
     if (kind === "^") return ctx.start;
     if (kind === "$") return ctx.end || ctx.finalNewline;
     const boundary = ctx.prevWord !== ctx.nextWord;
-    return kind === "b" ? boundary : !boundary;
+    return kind === "b" ? boundary : !boundary && !ctx.empty;  // as in Python's re, \B never holds in an empty text
   }
   function Matcher(steps, ignoreCase) {
     this.steps = steps; this.ignoreCase = ignoreCase;
@@ -312,7 +312,8 @@
       prevWord = word;
     }
     const last = this.steps.length - 1;
-    return this.closure(states, { start: n === 0, end: true, prevWord: prevWord, nextWord: false, finalNewline: false })
+    return this.closure(states, { start: n === 0, end: true, prevWord: prevWord, nextWord: false, finalNewline: false,
+      empty: n === 0 })
       .includes(last);
   };
 
