@@ -122,6 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     except KcourseError as e:
         click.echo(e.format_message(), err=True)
         sys.exit(e.exit_code)
+    except OSError as e:  # writing an output: read-only, full disk, missing folder (inputs are reported as problems)
+        from .errors import output_error
+
+        click.echo(output_error(e).format_message(), err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -19,7 +19,8 @@ from ..pagedata import page_data, to_script_json
 
 @lru_cache(maxsize=2)
 def asset(name: str) -> str:
-    """``static/quiz.js``, ``static/saferegex.js`` or ``static/quiz.css`` as a page carries it: without comment lines and indentation."""
+    """``static/quiz.js``, ``static/saferegex.js`` or ``static/quiz.css`` as a page carries it: without comment
+    lines and indentation."""
     text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     return compact_js(text) if name.endswith(".js") else compact_css(text)
 

@@ -299,8 +299,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
             new=new, regrade=regrade, roster=roster or ())
     except sqlite3.Error as e:
-        raise gb.GradebookError(f"could not write the gradebook {book} ({e}); nothing of this run was stored, the "
-                                "gradebook is as it was") from None
+        raise gb.sqlite_error(book, e) from None
 
 
 def _with_state(g: Graded, state: str) -> Graded:
