@@ -40,7 +40,7 @@ def test_fragment_is_self_contained(quiz, mode):
     assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
         "no external or relative resource may be referenced"
     assert "//cdn" not in html and "http://" not in html
-    assert html.count("</script>") == 2 and html.count("<style>") == 1
+    assert html.count("</script>") == 3 and html.count("<style>") == 1
     assert data_of(html)["quiz"]["mode"] == mode
 
 
