@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -79,10 +80,20 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+_NUMBER_TEXT = re.compile(r"[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?")
+
+
 def _fix_for_type(expected: str, value: Any) -> str:
     if expected == "boolean":
         return "write true or false, without quotes"
     if expected in ("number", "integer"):
+        if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) and "e" in value.lower():
+            x = float(value.replace("_", ""))
+            if not math.isfinite(x):
+                return (f"{value} is beyond the largest number a computer float holds (about 1.8e+308); write a "
+                        "smaller number")
+            return ("YAML reads a number with an exponent as text unless it has a dot and a signed exponent: "
+                    f"write {_yaml_float(x)}")
         return "write a number without quotes or units" if isinstance(value, str) else "write a number"
     if expected == "string":
         if isinstance(value, bool):
@@ -93,6 +104,18 @@ def _fix_for_type(expected: str, value: Any) -> str:
     if expected == "object":
         return "write keys with values, one 'key: value' per line"
     return ""
+
+
+def _yaml_float(x: float) -> str:
+    """``x`` as YAML 1.1 reads a float: ``1.0e+09``."""
+    mantissa, exp = f"{x:e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}0e{exp}" if mantissa.endswith(".") else f"{mantissa}e{exp}"
+
+
+MAX_MAGNITUDE = 1e15
+"""Numbers of a numeric question, in size. Beyond 10^15 a float no longer holds every whole number, so the
+answers could not be compared exactly; and a tolerance of 1e308 accepts any answer."""
 
 
 class _Checker:
@@ -181,7 +204,7 @@ class _Checker:
         if isinstance(data.get("questions", []), list) and not data.get("questions") and not raw_pools:
             self.problem(("questions",) if "questions" in data else (), "the quiz has no questions",
                          "add questions, or a pool under 'pools'")
-        if self.problems:
+        if self.problems or any(v is INVALID for v in data.values()):
             return None
         return m.Quiz(
             id=data["id"],
@@ -237,7 +260,7 @@ class _Checker:
             return None  # the stub schema already reported it
         before = len(self.problems)
         self.schema(raw["type"], raw, path)
-        if len(self.problems) > before:
+        if len(self.problems) > before or _has_invalid(raw):  # an INVALID value was reported where it was read
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
         built = getattr(self, "q_" + raw["type"])(raw, path)
         return _Checked(raw["id"], path, built)
@@ -312,6 +335,12 @@ class _Checker:
         for sub, value in numbers:
             if isinstance(value, float) and not math.isfinite(value):
                 self.problem(path + sub, f"{value} is not a usable number", "write a finite number")
+                bad = True
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+                also = " (and such a tolerance accepts any answer)" if sub[0] == "tolerance" else ""
+                self.problem(path + sub, f"{value:g} is larger than 1e+15: beyond that a float no longer holds every "
+                             f"whole number, so answers could not be compared exactly{also}",
+                             "write the number in larger units (e.g. GiB instead of bytes)")
                 bad = True
         if has_tol == has_range:
             self.problem(path, "a numeric question needs either 'answer' with 'tolerance', or 'range'" if not has_tol
@@ -453,6 +482,19 @@ class _Checker:
         if not isinstance(pid, str) or not isinstance(draw, int):
             return None
         return m.Pool(id=pid, draw=draw, questions=tuple(questions), from_quiz=source)
+
+
+def _has_invalid(x: Any, depth: int = 0) -> bool:
+    """Whether a value the YAML reader already reported (:data:`INVALID`) is anywhere in ``x``."""
+    if x is INVALID:
+        return True
+    if depth > 64:
+        return False
+    if isinstance(x, dict):
+        return any(_has_invalid(v, depth + 1) for v in x.values())
+    if isinstance(x, list):
+        return any(_has_invalid(v, depth + 1) for v in x)
+    return False
 
 
 @dataclass
