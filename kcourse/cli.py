@@ -93,7 +93,9 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
     if as_json:
         click.echo(json.dumps({"student_id": sub.student_id, **result.to_dict()}, indent=2))
     else:
-        click.echo(f"{sub.student_id} · {q.title}")
+        from .safetext import printable
+
+        click.echo(f"{printable(sub.student_id)} · {q.title}")
         click.echo(render_result(q, result, feedback=not no_feedback))
 
 
