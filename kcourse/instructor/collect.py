@@ -20,9 +20,9 @@ from ..safetext import printable
 from ..submission import MAX_BYTES
 from .outcome import Reason
 
-MAX_NESTED_ZIP = 200_000_000
+MAX_NESTED_ZIP = 100_000_000
 """A zip inside a zip is copied to a temporary file (never held in memory); larger ones are refused."""
-MAX_EXPANDED = 2_000_000_000
+MAX_EXPANDED = 500_000_000
 """Bytes inflated from archives in one run (inner zips copied out, members read); beyond it, members are refused."""
 MAX_DEPTH = 2
 _CHUNK = 1 << 20
