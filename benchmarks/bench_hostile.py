@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kcourse.saferegex import MAX_MATCH, MAX_PROGRAM, compile_pattern, fullmatch  # noqa: E402
+from kcourse.core.saferegex import MAX_MATCH, MAX_PROGRAM, compile_pattern, fullmatch  # noqa: E402
 
 # Pattern shapes that make every answer position a new DFA state, or make the closure large; K is raised as far
 # as validation allows (the 1,000-step limit, repeats up to 100).
@@ -49,7 +49,7 @@ SHAPES = [
 
 
 def _largest(shape: str) -> str:
-    from kcourse.saferegex import PatternError
+    from kcourse.core.saferegex import PatternError
 
     best = shape.replace("K", "1")
     for k in range(1, 101):
@@ -82,7 +82,7 @@ def bench_patterns(skip_node: bool) -> None:
     rows = []
     for p in WORST:
         compile_pattern.cache_clear()  # includes compiling, as the first answer of a run pays it
-        from kcourse import saferegex
+        from kcourse.core import saferegex
 
         saferegex._matcher.cache_clear()
         best = 0.0

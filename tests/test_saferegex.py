@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcourse.saferegex import MAX_MATCH, MAX_PROGRAM, PatternError, compile_pattern, fullmatch
+from kcourse.core.saferegex import MAX_MATCH, MAX_PROGRAM, PatternError, compile_pattern, fullmatch
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,8 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..safetext import printable
-from ..submission import MAX_BYTES
+from ..core.safetext import printable
+from ..core.submission import MAX_BYTES
 from .outcome import Reason
 
 MAX_NESTED_ZIP = 100_000_000

@@ -22,8 +22,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
-from ..safetext import csv_writer
+from ..core.errors import UsageError
+from ..core.safetext import csv_writer
 from . import gradebook as gb
 from .files import write_text_atomically
 from .roster import Roster, Student

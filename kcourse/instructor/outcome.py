@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ..safetext import printable
+from ..core.safetext import printable
 
 
 class Reason(enum.Enum):

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
+from kcourse.views.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
 
 INLINE = [
     ("emphasis", "a *b* **c**", "a <em>b</em> <strong>c</strong>"),
@@ -127,14 +127,14 @@ HOSTILE_MD = ["<script>alert(1)</script>", "[x](javascript:alert(1))", "[x]( <ja
 
 @pytest.mark.parametrize("text", HOSTILE_MD)
 def test_safe_markdown_leaves_nothing_a_viewer_would_run(text):
-    from kcourse.markdown import safe_markdown
+    from kcourse.views.markdown import safe_markdown
 
     assert _unsafe(text) or "tracker" in text or "<" in text  # the case is hostile to a permissive viewer
     assert _unsafe(safe_markdown(text)) == []
 
 
 def test_safe_markdown_keeps_ordinary_markdown():
-    from kcourse.markdown import safe_markdown
+    from kcourse.views.markdown import safe_markdown
 
     text = "Use `lock_kernel()` and *care*; see [LWN](https://lwn.net/) and [ch. 3](../ch03.html).\n\n- a\n- b"
     assert safe_markdown(text) == text
@@ -144,6 +144,6 @@ def test_safe_markdown_keeps_ordinary_markdown():
 @given(st.lists(st.sampled_from(list("<>[]()!`\\&#;:/ \n-*_~\"'") + ["javascript", "script", "img", "a", "http",
                                                                      "&#106;", "data", "x"]), max_size=40).map("".join))
 def test_safe_markdown_is_safe_for_any_text(text):
-    from kcourse.markdown import safe_markdown
+    from kcourse.views.markdown import safe_markdown
 
     assert _unsafe(safe_markdown(text)) == []

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcourse.saferegex import MAX_MATCH, PatternError, compile_pattern, fullmatch
+from kcourse.core.saferegex import MAX_MATCH, PatternError, compile_pattern, fullmatch
 
 from ..test_saferegex import ALPHABET, PATHOLOGICAL, REFUSED, _patterns
 from .static_support import Node

@@ -271,7 +271,7 @@ def test_assign_manifest_csv_neutralises_formulas(tmp_path, capsys):
 @pytest.mark.parametrize(("value", "cell"), [("=1+1", "'=1+1"), ("-2", "-2"), ("+1.5e3", "+1.5e3"), ("-x", "'-x"),
                                              ("@x", "'@x"), ("a=b", "a=b"), ("", ""), (3, 3), ("\r\n", "'\r\n")])
 def test_csv_cell(value, cell):
-    from kcourse.safetext import csv_cell
+    from kcourse.core.safetext import csv_cell
 
     assert csv_cell(value) == cell
 
