@@ -277,6 +277,14 @@ class _Parser:
             raise self.error(f"bad escape \\{c}", self.i - 2)
         return c
 
+    def no_set_operation(self, c: str) -> None:
+        """``[`` and doubled ``- & ~ |`` in a set: Python warns that their meaning may change (nested sets, set
+        operations), so they are refused; escaped, they are plain characters."""
+        if c == "[" or (c in "-&~|" and self.peek() == c):
+            what = c if c == "[" else c + c
+            raise self.error(f"an unescaped {what} in a set (Python may read it as a nested set or a set operation "
+                             f"one day): write {''.join(chr(92) + x for x in what)}", self.i - 1)
+
     def charset(self) -> CharSet:
         start = self.i - 1
         negated = self.peek() == "^"
@@ -307,6 +315,7 @@ class _Parser:
                     continue
                 lo = "\b" if e == "b" else self.escaped_char(e)
             else:
+                self.no_set_operation(c)
                 lo = c
             if self.p.startswith("-", self.i) and self.i + 1 < len(self.p) and self.p[self.i + 1] != "]":
                 self.i += 1
@@ -321,6 +330,9 @@ class _Parser:
                         raise self.error(f"bad character range {lo}-\\{e}", self.i - 2)
                     hi = "\b" if e == "b" else self.escaped_char(e)
                 else:
+                    if h in "[-":
+                        raise self.error(f"an unescaped {h} in a set (Python may read it as a nested set or a set "
+                                         f"operation one day): write \\{h}", self.i - 1)
                     hi = h
                 if ord(hi) < ord(lo):
                     raise self.error(f"bad character range {lo}-{hi}")

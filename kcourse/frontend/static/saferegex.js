@@ -197,7 +197,10 @@
           continue;
         }
         lo = e === "b" ? "\b" : this.escapedChar(e);
-      } else lo = c;
+      } else {
+        if (c === "[" || ("-&~|".includes(c) && this.peek() === c)) throw this.error("an unescaped " + c + " in a set", this.i - 1);
+        lo = c;
+      }
       if (p[this.i] === "-" && this.i + 1 < p.length && p[this.i + 1] !== "]") {
         this.i++;
         const h = p[this.i++];
@@ -207,7 +210,10 @@
           const e = p[this.i++];
           if ("dwsDWS".includes(e)) throw this.error("bad character range " + lo + "-\\" + e, this.i - 2);
           hi = e === "b" ? "\b" : this.escapedChar(e);
-        } else hi = h;
+        } else {
+          if (h === "[" || h === "-") throw this.error("an unescaped " + h + " in a set", this.i - 1);
+          hi = h;
+        }
         if (hi.codePointAt(0) < lo.codePointAt(0)) throw this.error("bad character range " + lo + "-" + hi);
         ranges.push([lo.codePointAt(0), hi.codePointAt(0)]);
       } else chars.add(lo);
