@@ -156,7 +156,7 @@ def zip_bomb(folder: Path) -> None:
 
 
 def bench_cases() -> None:
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
     from tests.instructor.conftest import FIVE, submission_json
     from tests.instructor.test_hostile import CASES
 
@@ -188,7 +188,7 @@ def bench_cases() -> None:
 def bench_class(n: int) -> None:
     from benchmarks.bench_gradebook import QUIZ, write_class
     from kcourse.instructor.grade import grade_run
-    from kcourse.loader import load_quiz_text
+    from kcourse.core.loader import load_quiz_text
 
     quiz = load_quiz_text(QUIZ.read_text().replace("draw: 1", "draw: 2"), str(QUIZ))
     with tempfile.TemporaryDirectory() as tmp:

@@ -113,9 +113,10 @@ def _yaml_float(x: float) -> str:
     return f"{mantissa}0e{exp}" if mantissa.endswith(".") else f"{mantissa}e{exp}"
 
 
-MAX_MAGNITUDE = 1e15
-"""Numbers of a numeric question, in size. Beyond 10^15 a float no longer holds every whole number, so the
-answers could not be compared exactly; and a tolerance of 1e308 accepts any answer."""
+MAX_MAGNITUDE = 1e21
+"""Numbers of a numeric question, in size: from 1e21 on, the browser writes a number in exponent form
+(``1e+21``) and a float holds no whole numbers apart by less than 100,000; no learner's answer is that large,
+and a tolerance that large accepts any answer (1.0e+308 would even overflow ``answer + tolerance``)."""
 
 
 class _Checker:
@@ -338,9 +339,9 @@ class _Checker:
                 bad = True
             elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
                 also = " (and such a tolerance accepts any answer)" if sub[0] == "tolerance" else ""
-                self.problem(path + sub, f"{value:g} is larger than 1e+15: beyond that a float no longer holds every "
-                             f"whole number, so answers could not be compared exactly{also}",
-                             "write the number in larger units (e.g. GiB instead of bytes)")
+                self.problem(path + sub, f"{value:g} is larger than 1e+21: no answer is that large, the browser shows "
+                             f"such numbers in exponent form, and floats there are 100,000 or more apart{also}",
+                             "write the number in larger units (e.g. TiB instead of bytes)")
                 bad = True
         if has_tol == has_range:
             self.problem(path, "a numeric question needs either 'answer' with 'tolerance', or 'range'" if not has_tol

@@ -151,7 +151,7 @@ PATTERN_QUIZ = FIVE.parent.parent / "quiz" / "valid-pathological-pattern.yml"
                                                 ("a" * 1000 + "b", "incorrect")])
 def test_an_answer_against_a_backtracking_pattern_is_graded_at_once(tmp_path, capsys, answer, status):
     """re would take longer than the age of the universe on these; at most 1,000 characters are compared."""
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     quiz = load_quiz(PATTERN_QUIZ)
     sub = tmp_path / "s.json"
@@ -286,7 +286,7 @@ def _graded_book(tmp_path: Path, five, capsys) -> Path:
 
 def _fail_writes(monkeypatch, err: int) -> None:
     """Every atomic write fails as on a read-only or full disk (as root, chmod cannot make a folder read-only)."""
-    import kcourse.atomicfile as af
+    import kcourse.storage.atomicfile as af
 
     real = af.os.fsync
 
