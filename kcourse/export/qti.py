@@ -134,14 +134,14 @@ def _assessment(quiz: m.Quiz, aid: str, rep: Reporter) -> tuple[bytes, float]:
         pool = placed.pool
         if pool is None:
             parent = section
-            points += placed.question.points
         else:
             if pool is not current or group is None:
                 current = pool
                 group, per_item = _group(quiz, pool, section, rep)
                 points += pool.draw * per_item
             parent = group
-        _item(quiz, placed, parent, rep, used)
+        if _item(quiz, placed, parent, rep, used) and pool is None:
+            points += placed.question.points
     return _xml(root), points
 
 
@@ -159,11 +159,12 @@ def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tu
     return group, per_item
 
 
-def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used: set[str]) -> None:
+def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used: set[str]) -> bool:
+    """Writes the question as an ``<item>`` into ``parent``; ``False`` when it is left out."""
     q = placed.question
     kind = _KIND.get(q.type, "")
     if isinstance(q, m.ShortText) and not _short_ok(placed, rep):
-        return
+        return False
     if isinstance(q, m.Ordering):
         rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
                  "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
@@ -220,6 +221,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
     for fid, html in feedback:
         fb = _sub(item, "itemfeedback", ident=fid)
         _material(_sub(fb, "flow_mat"), html)
+    return True
 
 
 _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
