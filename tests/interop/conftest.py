@@ -19,7 +19,8 @@ CANVAS_FILES = ("QTIMigrationTool/migrate.py",
                 "canvas-lms/gems/plugins/qti_exporter/lib/qti.rb",
                 "canvas-lms/gems/plugins/qti_exporter/lib/qti/assessment_item_converter.rb",
                 "canvas-lms/lib/cc/importer/canvas/quiz_metadata_converter.rb")
-MOODLE_FILES = ("moodle/question/format/gift/format.php",)
+MOODLE_FILES = ("moodle/question/format/xml/format.php", "moodle/question/format/gift/format.php",
+                "moodle/lib/xmlize.php", "moodle/question/type/ordering/questiontype.php")
 
 
 def _interop_dir(needed: tuple[str, ...], programs: tuple[str, ...]) -> Path:

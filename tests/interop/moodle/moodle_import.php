@@ -1,24 +1,68 @@
 <?php
 // Reads a question file with Moodle's own import format class and prints the questions as JSON.
 //
-//   php moodle_import.php INTEROP_DIR gift FILE
+//   php moodle_import.php INTEROP_DIR gift|xml FILE
 //
-// Moodle's question/format/gift/format.php is loaded from INTEROP_DIR/moodle (see tests/interop/README.md).
-// Everything it needs from a Moodle site is stubbed here (this file is ours). The stand-in for the base
-// class qformat_default (question/format.php) keeps only what the format class calls while reading:
-// splitting the file into questions at blank lines, the default question (defaultmark 1, penalty
-// 0.3333333, as qformat_default::defaultquestion sets them), and error reporting. It does not save
-// anything: importprocess() would insert every question as a new one.
+// Moodle's question/format/gift/format.php, question/format/xml/format.php, lib/xmlize.php and
+// question/type/ordering/questiontype.php are loaded from INTEROP_DIR/moodle (see tests/interop/README.md).
+// Everything they need from a Moodle site is stubbed here (this file is ours). The stand-in for the base
+// class qformat_default (question/format.php) keeps only what the format classes call while reading:
+// splitting a GIFT file into questions at blank lines, the default question (defaultmark 1, penalty
+// 0.3333333, as qformat_default::defaultquestion sets them), handing unknown types to the question
+// types' import_from_<format>() as try_importing_using_qtypes does, and error reporting. It does not
+// save anything: importprocess() would insert every question as a new one.
 define('MOODLE_INTERNAL', true);
 define('FORMAT_MOODLE', 0);
 define('FORMAT_HTML', 1);
 define('FORMAT_PLAIN', 2);
+define('FORMAT_WIKI', 3);
 define('FORMAT_MARKDOWN', 4);
+define('DEBUG_DEVELOPER', 32767);
 
 $interop = $argv[1];
 $format = $argv[2];
 $file = $argv[3];
 $errors = [];
+$CFG = new stdClass();
+$CFG->libdir = $interop . '/moodle/lib';
+$CFG->dirroot = __DIR__ . '/stubroot';  // only question/type/ordering/question.php is looked up there
+
+class moodle_exception extends Exception {
+    public function __construct($errorcode, $module = '', $link = '', $a = null, $debuginfo = null) {
+        parent::__construct("$module/$errorcode: " . json_encode($a));
+    }
+}
+
+function debugging($message = '', $level = 0) {
+    global $errors;
+    $errors[] = ['message' => "debugging: $message", 'text' => '', 'question' => ''];
+}
+
+class core_tag_tag {
+    public static function is_enabled($component, $itemtype) {
+        return true;
+    }
+}
+
+class question_type {
+}
+
+class question_bank {
+    private static $qtypes = null;
+
+    public static function get_all_qtypes() {
+        global $interop;
+        if (self::$qtypes === null) {
+            require_once($interop . '/moodle/question/type/ordering/questiontype.php');
+            self::$qtypes = ['ordering' => new qtype_ordering()];
+        }
+        return self::$qtypes;
+    }
+
+    public static function get_qtype($name, $mustexist = true) {
+        return self::get_all_qtypes()[$name] ?? null;
+    }
+}
 
 function get_string($identifier, $component = '', $a = null) {
     return "[[$identifier]]";
@@ -72,6 +116,28 @@ class qformat_default {
         return $name === '' ? $default : mb_substr($name, 0, 80);
     }
 
+    public function try_importing_using_qtypes($data, $question = null, $extra = null, $qtypehint = '') {
+        $formatname = substr(get_class($this), strlen('qformat_'));
+        $methodname = "import_from_{$formatname}";
+        if (!empty($qtypehint)) {
+            $qtype = question_bank::get_qtype($qtypehint, false);
+            if (is_object($qtype) && method_exists($qtype, $methodname)) {
+                $question = $qtype->$methodname($data, $question, $this, $extra);
+                if ($question) {
+                    return $question;
+                }
+            }
+        }
+        foreach (question_bank::get_all_qtypes() as $qtype) {
+            if (method_exists($qtype, $methodname)) {
+                if ($question = $qtype->$methodname($data, $question, $this, $extra)) {
+                    return $question;
+                }
+            }
+        }
+        return false;
+    }
+
     public function readquestions($lines) {
         $questions = [];
         $currentquestion = [];
@@ -97,14 +163,16 @@ class qformat_default {
     }
 }
 
-if ($format !== 'gift') {
+if ($format !== 'gift' && $format !== 'xml') {
     fwrite(STDERR, "unknown format $format\n");
     exit(2);
 }
-require($interop . '/moodle/question/format/gift/format.php');
-$reader = new qformat_gift();
-// qformat_default::readdata: the file's lines, a UTF-8 byte order mark removed.
-$lines = preg_split('/\r\n|\r|\n/', preg_replace('/^\xEF\xBB\xBF/', '', file_get_contents($file)));
+require($interop . "/moodle/question/format/$format/format.php");
+$class = "qformat_$format";
+$reader = new $class();
+// qformat_default::readdata: the file's lines (kept with their ends, as file() gives them), a UTF-8
+// byte order mark removed.
+$lines = preg_split('/(?<=\n)/', preg_replace('/^\xEF\xBB\xBF/', '', file_get_contents($file)));
 $questions = $reader->readquestions($lines);
 echo json_encode(['questions' => $questions, 'errors' => $errors],
                  JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
