@@ -47,7 +47,7 @@ def moodle_dir() -> Path:
 
 def course_quizzes():
     """Every course quiz and the interop fixtures, loaded (pytest parameters)."""
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     paths = sorted((REPO / "quizzes").glob("*.yml")) + sorted((HERE / "files").glob("*.yml"))
     paths.append(REPO / "tests" / "files" / "export" / "valid-edge-cases.yml")

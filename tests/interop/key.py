@@ -5,7 +5,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from kcourse import model as m
+from kcourse.core import model as m
 from kcourse.export.common import md_block, md_inline, md_plain, numeric_target
 
 

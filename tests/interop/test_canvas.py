@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
 from kcourse.export.qti import qti_ident, to_qti_zip
 
 from .conftest import HERE, course_quizzes

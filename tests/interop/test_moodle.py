@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
 from kcourse.export.common import ident
 from kcourse.export.gift import to_gift
 from kcourse.export.moodle import to_moodle_xml
