@@ -4,7 +4,8 @@ Each question type's own rule is in its module of :mod:`kcourse.qtypes`; this mo
 The rules (also in reference/quiz-format.md, and mirrored by the browser grader in
 ``kcourse/frontend/static/quiz.js``; ``tests/files/grading-vectors.json`` holds cases both must agree on):
 
-- single, true_false, numeric, text: all or nothing.
+- single, true_false, numeric, text: all or nothing. A text ``pattern`` is matched by :mod:`kcourse.saferegex`
+  (time linear in the answer; answers longer than 1,000 characters after normalisation never match it).
 - multiple: ``points * max(0, (right picked - wrong picked) / number right)``.
 - ordering: ``points * (pairs of items in the right relative order / all pairs)``.
 - matching: ``points * (right matches / pairs)``.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from functools import cache
 from typing import Any
 
@@ -64,10 +66,20 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+_NUMBER_TEXT = re.compile(r"[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?")
+
+
 def _fix_for_type(expected: str, value: Any) -> str:
     if expected == "boolean":
         return "write true or false, without quotes"
     if expected in ("number", "integer"):
+        if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) and "e" in value.lower():
+            x = float(value.replace("_", ""))
+            if not math.isfinite(x):
+                return (f"{value} is beyond the largest number a computer float holds (about 1.8e+308); write a "
+                        "smaller number")
+            return ("YAML reads a number with an exponent as text unless it has a dot and a signed exponent: "
+                    f"write {_yaml_float(x)}")
         return "write a number without quotes or units" if isinstance(value, str) else "write a number"
     if expected == "string":
         if isinstance(value, bool):
@@ -125,6 +137,13 @@ def translate(err, path: PathKey) -> list[tuple[PathKey, str, str]]:
         _add(out, path, err.message)
     return out
 
+
+
+def _yaml_float(x: float) -> str:
+    """``x`` as YAML 1.1 reads a float: ``1.0e+09``."""
+    mantissa, exp = f"{x:e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}0e{exp}" if mantissa.endswith(".") else f"{mantissa}e{exp}"
 
 
 def _add(out: list, path: PathKey, message: str, fix: str = "") -> None:

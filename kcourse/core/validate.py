@@ -12,13 +12,13 @@ from typing import Any
 
 from ..qtypes import REGISTRY
 from . import model as m
+from . import saferegex
 from .errors import Problem
-from .portable_regex import pattern_problem
 from .schema import SCHEMA_VERSION
 from .schema_errors import describe, translate, validator
 from .textnorm import normalise
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
-from .yamlsource import Located, PathKey, format_path
+from .yamlsource import INVALID, Located, PathKey, format_path
 
 ResolveQuiz = Callable[[str], "m.Quiz | list[Problem]"]
 """Given a quiz id, the loaded quiz or the problems that kept it from loading (for ``from_quiz``)."""
@@ -74,7 +74,7 @@ class Checker:
         if isinstance(data.get("questions", []), list) and not data.get("questions") and not raw_pools:
             self.problem(("questions",) if "questions" in data else (), "the quiz has no questions",
                          "add questions, or a pool under 'pools'")
-        if self.problems:
+        if self.problems or any(v is INVALID for v in data.values()):
             return None
         return m.Quiz(
             id=data["id"],
@@ -130,7 +130,7 @@ class Checker:
             return None  # the stub schema already reported it
         before = len(self.problems)
         self.schema(raw["type"], raw, path)
-        if len(self.problems) > before:
+        if len(self.problems) > before or _has_invalid(raw):  # an INVALID value was reported where it was read
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
         built = REGISTRY[raw["type"]].build(self, raw, path)
         return _Checked(raw["id"], path, built)
@@ -176,8 +176,13 @@ class Checker:
                      for o in opts)
 
     def check_pattern(self, pattern: str, path: PathKey) -> None:
-        if problem := pattern_problem(pattern):
-            self.problem(path, *problem)
+        try:
+            saferegex.compile_pattern(pattern)
+        except saferegex.PatternError as e:
+            self.problem(path, f"{e}; quiz patterns use the part of regular expressions that Python and the browser "
+                         "match alike, in time bounded for any answer",
+                         "see 'pattern' in reference/quiz-format.md: literals, [sets], \\d \\w \\s, ., groups, |, "
+                         "? * + {m,n}, ^ $ \\b")
 
     # -- pools -----------------------------------------------------------------------------------
     def pool(self, raw: Any, path: PathKey, seen: dict[str, PathKey], pool_ids: dict[str, PathKey]):
@@ -236,6 +241,19 @@ class Checker:
         if not isinstance(pid, str) or not isinstance(draw, int):
             return None
         return m.Pool(id=pid, draw=draw, questions=tuple(questions), from_quiz=source)
+
+
+def _has_invalid(x: Any, depth: int = 0) -> bool:
+    """Whether a value the YAML reader already reported (:data:`INVALID`) is anywhere in ``x``."""
+    if x is INVALID:
+        return True
+    if depth > 64:
+        return False
+    if isinstance(x, dict):
+        return any(_has_invalid(v, depth + 1) for v in x.values())
+    if isinstance(x, list):
+        return any(_has_invalid(v, depth + 1) for v in x)
+    return False
 
 
 @dataclass

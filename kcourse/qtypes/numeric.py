@@ -24,6 +24,11 @@ class Numeric(m.Question):
     """Shown after the input box."""
 
 
+MAX_MAGNITUDE = 1e21
+"""Numbers of a numeric question, in size: from 1e21 on, the browser writes a number in exponent form
+(``1e+21``) and a float holds no whole numbers apart by less than 100,000; no learner's answer is that large,
+and a tolerance that large accepts any answer (1.0e+308 would even overflow ``answer + tolerance``)."""
+
 PROPERTIES = {
     "answer": NUMBER,
     "tolerance": {
@@ -57,6 +62,12 @@ def build(c: Any, raw: dict, path: tuple) -> Numeric | None:
     for sub, value in numbers:
         if isinstance(value, float) and not math.isfinite(value):
             c.problem(path + sub, f"{value} is not a usable number", "write a finite number")
+            bad = True
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+            also = " (and such a tolerance accepts any answer)" if sub[0] == "tolerance" else ""
+            c.problem(path + sub, f"{value:g} is larger than 1e+21: no answer is that large, the browser shows "
+                      f"such numbers in exponent form, and floats there are 100,000 or more apart{also}",
+                      "write the number in larger units (e.g. TiB instead of bytes)")
             bad = True
     if has_tol == has_range:
         c.problem(path, "a numeric question needs either 'answer' with 'tolerance', or 'range'" if not has_tol
