@@ -6,8 +6,12 @@ and variants are all derived from it.
 Front ends and exporters keep their per-format code in tables keyed by type name;
 ``tests/test_qtypes.py`` checks that every table covers every type in :data:`REGISTRY`.
 
-To add a type: a module here (copy the nearest one), its entry in ``_MODULES``, then one entry in each
-per-format table that test names, and the browser grader in ``kcourse/frontend/static/quiz.js``.
+To add a type: a module here (copy the nearest one) and its entry in ``_MODULES``; then one entry in each
+per-format table (``tests/test_qtypes.py`` lists them and fails naming any that lacks the type): GIFT, Moodle
+XML, Canvas QTI (kind and body), the widget, the instructor's words for a response and for the key, the page
+data (grading form and practice key), the text view and the key-less reader; and the browser grader in
+``kcourse/frontend/static/quiz.js``. The schema, the validator's dispatch and fixes, grading, correct
+responses, variants and the learner's view (:func:`kcourse.core.public.public_view`) follow from the module.
 """
 from __future__ import annotations
 
