@@ -187,8 +187,8 @@ def bench_cases() -> None:
 # -- 3. a class of n with one hostile file ----------------------------------------------------------------------
 def bench_class(n: int) -> None:
     from benchmarks.bench_gradebook import QUIZ, write_class
-    from kcourse.instructor.grade import grade_run
     from kcourse.core.loader import load_quiz_text
+    from kcourse.instructor.grade import grade_run
 
     quiz = load_quiz_text(QUIZ.read_text().replace("draw: 1", "draw: 2"), str(QUIZ))
     with tempfile.TemporaryDirectory() as tmp:
