@@ -84,17 +84,18 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None) -> str:
+                    mode: str | None = None, heading: int = 3) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
+    ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
     """
     data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
     return (
         f'<section class="kq" data-kq aria-label="Quiz: {title}">'
-        f'<p class="kq-title">{title}</p>'
+        f'<h{heading} class="kq-title">{title}</h{heading}>'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'
         '<div class="kq-app"></div>'
@@ -117,6 +118,6 @@ def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode)}</main>'
+        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1)}</main>'
         '</body></html>\n'
     )
