@@ -1,0 +1,75 @@
+"""Who handed a file in, according to the platform, against whose file it says it is.
+
+The platform's file name (:mod:`.platform`) names the account that uploaded the file; the file names the
+student whose page wrote it. When they are two different students of the roster, the file was handed in
+under someone else's account: it is rejected (:attr:`~.outcome.Reason.FOREIGN_ACCOUNT`), never credited
+silently. The uploader is known for sure from Canvas's user id when the roster came from a Canvas export
+(its ``ID`` column); otherwise from the name in the file name, which is only a hint: a name that matches
+no roster student, or the file's student under another spelling, gives a warning, not a rejection.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .platform import CANVAS, Uploader, canvas_name_key, display_name, moodle_name_key, same_name
+from .roster import Roster, Student
+
+
+@dataclass(frozen=True)
+class Verdict:
+    uploader: Student | None
+    """The roster student who uploaded the file, when known."""
+    reject: str = ""
+    warn: str = ""
+
+
+class IdentityCheck:
+    def __init__(self, roster: Roster | None):
+        self.roster = roster
+        self.by_canvas: dict[str, Student] = {}
+        self.by_canvas_name: dict[str, list[Student]] = {}
+        self.by_moodle_name: dict[str, list[Student]] = {}
+        if roster is not None:
+            for s in roster:
+                if s.canvas_id:
+                    self.by_canvas[s.canvas_id] = s
+                self.by_canvas_name.setdefault(canvas_name_key(s.name), []).append(s)
+                self.by_moodle_name.setdefault(moodle_name_key(display_name(s.name)).casefold(), []).append(s)
+
+    def uploader(self, up: Uploader) -> tuple[Student | None, bool]:
+        """The roster student behind the upload and whether that is certain (a Canvas user id)."""
+        if up.platform == CANVAS:
+            if up.user in self.by_canvas:
+                return self.by_canvas[up.user], True
+            hits = self.by_canvas_name.get(up.name_key, [])
+        else:
+            hits = self.by_moodle_name.get(moodle_name_key(up.name_key).casefold(), [])
+        return (hits[0], False) if len(hits) == 1 else (None, False)
+
+    def check(self, up: Uploader, student_id: str) -> Verdict:
+        if self.roster is None:
+            return Verdict(None)
+        who, certain = self.uploader(up)
+        owner = self.roster.find(student_id)
+        if who is None:
+            if up.platform == CANVAS and self.by_canvas and up.user not in self.by_canvas:
+                return Verdict(None, warn=f"uploaded by {up.label}, who is not on the roster "
+                                          f"{self.roster.source}; the file says it is '{student_id}'")
+            if owner is not None and not _name_matches(up, owner):
+                return Verdict(None, warn=f"uploaded by {up.label}, whose name does not match '{student_id}' "
+                                          f"({owner.name}) on the roster: check who handed it in")
+            return Verdict(None)
+        if owner is not None and who.student_id == owner.student_id:
+            return Verdict(who)
+        if not certain and owner is not None and _name_matches(up, owner):
+            return Verdict(owner)  # two students of the same name: the file's student is one of them
+        return Verdict(who, reject=(
+            f"uploaded under {who.label}'s account ({up.label}) but the file is '{student_id}'"
+            f"{' (' + owner.name + ')' if owner is not None and owner.name else ''}'s: the file was handed in for "
+            "someone else; ask both students, then grade the owner's own file"))
+
+
+def _name_matches(up: Uploader, s: Student) -> bool:
+    if up.platform == CANVAS:
+        return canvas_name_key(s.name) == up.name_key
+    return same_name(moodle_name_key(display_name(s.name)), moodle_name_key(up.name_key))
