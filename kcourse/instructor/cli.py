@@ -349,7 +349,33 @@ def stats(quiz: str, gradebook: str, html_out: str | None, policy: str | None) -
         click.echo(f"\nwrote {html_out}")
 
 
+@click.command()
+@click.argument("quiz")
+@_GRADEBOOK
+@click.option("--accept", multiple=True, metavar="QID=ANSWER",
+              help="Also give full marks for ANSWER (JSON: b, true, 13500, [\"a\",\"c\"]) to question QID "
+                   "(accept both). Kept for later runs; repeat for several.")
+@click.option("--credit", multiple=True, metavar="QID", help="Give everyone asked question QID its full marks. Kept "
+                                                              "for later runs; repeat for several.")
+def regrade(quiz: str, gradebook: str, accept: tuple[str, ...], credit: tuple[str, ...]) -> None:
+    """Grade every stored submission of QUIZ again against the quiz file as it is now (after a key fix).
+
+    The gradebook keeps each submission's text, so no files are needed. Per-student overrides stay.
+    """
+    from .classbook import round_score
+    from .regrade import regrade as run
+
+    q = _load(quiz)
+    report = run(quiz=q, gradebook=gradebook, accept=accept, credit=credit)
+    click.echo(f"{q.id}: regraded {report.attempts} attempt(s) against {report.digest}; {report.changed} score(s) "
+               "changed")
+    for sid, old, new in report.students_changed[:50]:
+        click.echo(f"  {sid}: {round_score(old)} -> {round_score(new)}")
+    for f in report.failed:
+        click.echo(f"warning: not regraded, kept as it was: {f}", err=True)
+
+
 def register(group: click.Group) -> None:
     """Add the instructor commands to the ``kcourse`` group."""
-    for command in (assign, grade, grades, feedback, stats):
+    for command in (assign, grade, grades, feedback, stats, regrade):
         group.add_command(command)

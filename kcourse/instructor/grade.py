@@ -339,6 +339,10 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.rejected.append(_attributed(outcome, data, judge))
             else:
                 report.graded.append(outcome)
+    from .regrade import apply_changes, digest_with, key_changes
+
+    changes = key_changes(conn, quiz.id)
+    digest = digest_with(quiz, changes)
     known = gb.known_attempts(conn, quiz.id)
     new, regrade = [], []
     for k, g in enumerate(report.graded):
@@ -348,9 +352,9 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.graded[k] = _with_state(g, "unchanged")
                 continue
             report.graded[k] = _with_state(g, "regraded")
-            regrade.append((aid, to_new_attempt(g)))
+            regrade.append((aid, apply_changes(to_new_attempt(g), changes, quiz.pass_mark)))
         else:
-            new.append(to_new_attempt(g))
+            new.append(apply_changes(to_new_attempt(g), changes, quiz.pass_mark) if changes else to_new_attempt(g))
     rejections = [gb.RejectedFile(r.source, _sha_of(r, judge), r.student_id, r.reason.value, r.message, r.uploader)
                   for r in report.rejected]
 

@@ -23,7 +23,8 @@ the class: rows that cannot be a student are skipped and listed in :attr:`Roster
 - pseudo-students: Canvas's test student (``Student, Test`` / ``Test Student``);
 - rows with no id in any id column, ids that are too long, and a second row for the same id;
 - students who left: a ``Status`` / ``Enrolment status`` column saying ``Suspended``, ``Not current``,
-  ``Inactive``, ``Dropped``, ``Withdrawn``, ``Concluded`` or ``Deleted``.
+  ``Inactive``, ``Dropped``, ``Withdrawn``, ``Concluded`` or ``Deleted``, or Moodle's grade export
+  ``Suspended`` column (written when "include suspended users" is on) saying ``Yes``.
 
 Only a file that cannot be a class list at all (no id or name column, not CSV, no students) is an error.
 ``section`` keeps Canvas's ``Section`` (``Mon and Tue`` for two sections) or Moodle's ``Groups``; see
@@ -228,6 +229,7 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
     k_login = col.get("sis login id")
     k_section = next((col[c] for c in SECTION_COLUMNS if c in col), None)
     k_status = next((col[c] for c in STATUS_COLUMNS if c in col), None)
+    k_suspended = col.get("suspended")
     id_names = " / ".join(header[k].strip() for k in k_ids)
 
     students: list[Student] = []
@@ -249,6 +251,9 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
                                    "class", "test student"))
             continue
         status = cell(row, k_status)
+        if cell(row, k_suspended).casefold() in ("yes", "1", "true"):
+            skipped.append(Skipped(file, line, name, "no longer in the class (Suspended: Yes)", "inactive"))
+            continue
         if status and status.casefold() in INACTIVE:
             skipped.append(Skipped(file, line, name, f"no longer in the class ({header[k_status].strip()}: "
                                    f"{status})", "inactive"))
