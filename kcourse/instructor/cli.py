@@ -314,22 +314,32 @@ def grades_override(quiz: str, student_id: str, score: float | None, gradebook: 
 @click.command()
 @click.argument("quiz")
 @_GRADEBOOK
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Folder for the files.")
+@click.option("--out", "-o", required=True, type=click.Path(),
+              help="Folder for the files; with --for, the zip file to write.")
 @click.option("--format", "fmt", default="html", show_default=True, type=click.Choice(["html", "md"]))
+@click.option("--for", "platform", type=click.Choice(["canvas", "moodle"]),
+              help="One zip for the platform's upload: Canvas 'Re-upload submissions' or Moodle 'Upload multiple "
+                   "feedback files in a zip' (HTML pages).")
 @click.option("--policy", type=_POLICY, help="Which attempt counts (default: the one kept for this quiz).")
 @click.option("--roster", "-r", type=click.Path(dir_okay=False), help="Take students' names from this class list.")
 @click.option("--id-column", metavar="NAME", help="The roster column with the student ids (default: guessed).")
-def feedback(quiz: str, gradebook: str, out: str, fmt: str, policy: str | None, roster: str | None,
-             id_column: str | None) -> None:
-    """Write one feedback file per student: their answers, the right answers, explanations and score."""
+def feedback(quiz: str, gradebook: str, out: str, fmt: str, platform: str | None, policy: str | None,
+             roster: str | None, id_column: str | None) -> None:
+    """Write one feedback page per student: their answers, the right answers, explanations and score."""
+    q = _load(quiz)
+    if platform:
+        from .lms_feedback import pack_feedback
+
+        packed = pack_feedback(quiz=q, gradebook=gradebook, out=out, platform=platform, policy=policy,
+                               roster=_roster(roster, id_column))
+        click.echo(f"wrote {packed.path}: feedback for {packed.packed} student(s), named for {platform}")
+        for why in packed.left_out:
+            click.echo(f"note: left out {why}", err=True)
+        return
     from .feedback import write_feedback
 
-    q = _load(quiz)
     report = write_feedback(quiz=q, gradebook=gradebook, out=out, fmt=fmt, policy=policy,
                             roster=_roster(roster, id_column))
-    if report.stale:
-        click.echo(f"note: {report.stale} attempt(s) were graded against an earlier version of the quiz; their "
-                   "scores are as graded then (run kcourse grade on the files again to regrade)", err=True)
     click.echo(f"wrote {len(report.files)} feedback file(s) in {report.out}")
 
 
@@ -341,8 +351,11 @@ def feedback(quiz: str, gradebook: str, out: str, fmt: str, policy: str | None, 
 def stats(quiz: str, gradebook: str, html_out: str | None, policy: str | None) -> None:
     """Item statistics of QUIZ: facility, discrimination, answers chosen, and flagged questions."""
     from .analysis import analyse
+    from .gradebook import reading
 
     q = _load(quiz)
+    with reading(gradebook, q.id) as (conn, _row):
+        _warn_versions(conn, q.id)
     result = analyse(quiz=q, gradebook=gradebook, policy=policy, html_out=html_out)
     click.echo(result.table)
     if html_out:
