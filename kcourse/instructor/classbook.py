@@ -108,7 +108,8 @@ def set_deadline(conn: sqlite3.Connection, quiz_id: str, *, due: str | None = No
 def read_extensions(path: str, roster: Roster | None = None) -> dict[str, str]:
     """``student_id,due`` rows (a header row is recognised and skipped); every problem located."""
     try:
-        text = open(path, encoding="utf-8-sig").read()
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         raise InputError([Problem(path, None, "", f"cannot read the extensions file ({e})",
                                   "give a UTF-8 CSV with columns student_id,due")]) from None
