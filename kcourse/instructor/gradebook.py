@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from .roster import Student
 
 SCHEMA_VERSION = 2

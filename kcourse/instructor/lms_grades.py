@@ -28,7 +28,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from . import gradebook as gb
 from .classbook import class_status, mixed_versions_warning, round_score
 from .files import write_text_atomically
