@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..errors import InputError, Problem, UsageError
+from ..core.errors import InputError, Problem, UsageError
 from . import gradebook as gb
 from .roster import Roster, Student
 

@@ -18,7 +18,7 @@ def _roster(path: str | None, id_column: str | None, section: str | None = None)
     """The class list, telling on standard error which rows were skipped (test student, no id, ...)."""
     if path is None:
         if section:
-            from ..errors import UsageError
+            from ..core.errors import UsageError
 
             raise UsageError("--section needs --roster (the class list says who is in which section)")
         return None
@@ -299,7 +299,7 @@ def grades_excuse(quiz: str, student_ids: tuple[str, ...], gradebook: str, comme
 def grades_override(quiz: str, student_id: str, score: float | None, gradebook: str, comment: str,
                     remove: bool) -> None:
     """Set STUDENT_ID's score for QUIZ by hand, with a --comment saying why (it survives regrading)."""
-    from ..errors import UsageError
+    from ..core.errors import UsageError
     from .classbook import set_override
     from .gradebook import reading
 

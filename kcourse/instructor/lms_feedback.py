@@ -21,8 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import model as m
-from ..errors import UsageError
+from ..core import model as m
+from ..core.errors import UsageError
 from . import gradebook as gb
 from .feedback import StudentFeedback, collect, render_html
 from .files import write_bytes_atomically

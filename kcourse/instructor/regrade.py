@@ -24,9 +24,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..model import Quiz
-from ..submission import now_iso
+from ..core.errors import UsageError
+from ..core.model import Quiz
+from ..core.submission import now_iso
 from . import gradebook as gb
 from .manifest import quiz_digest
 

@@ -7,13 +7,13 @@ import io
 
 import pytest
 
-from kcourse.errors import UsageError
+from kcourse.core.errors import UsageError
+from kcourse.core.loader import load_quiz_text
 from kcourse.instructor import gradebook as gb
 from kcourse.instructor.classbook import class_status, mixed_versions_warning, round_score, set_override
 from kcourse.instructor.feedback import write_feedback
 from kcourse.instructor.grade import DeadlineArgs, grade_run
 from kcourse.instructor.regrade import regrade
-from kcourse.loader import load_quiz_text
 
 from .conftest import ALL_TYPES, run_cli, submission_json
 
