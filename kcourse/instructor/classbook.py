@@ -87,7 +87,8 @@ def lateness(conn: sqlite3.Connection, quiz_id: str) -> Deadline:
     r = conn.execute("SELECT due, grace_min, penalty_pct, opens FROM deadlines WHERE quiz_id = ?",
                      (quiz_id,)).fetchone()
     ext = dict(conn.execute("SELECT student_id, due FROM extensions WHERE quiz_id = ?", (quiz_id,)))
-    return Deadline(*(r or ("", 0.0, 0.0, "")), extensions=ext)
+    due, grace, penalty, opens = r or ("", 0.0, 0.0, "")
+    return Deadline(due, grace, penalty, opens, ext)
 
 
 def set_deadline(conn: sqlite3.Connection, quiz_id: str, *, due: str | None = None, grace_min: float | None = None,
@@ -303,4 +304,41 @@ def status_csv(rows: list[StudentStatus]) -> str:
         w.writerow([r.student.student_id, r.student.name, r.status,
                     "" if r.score is None else round_score(r.score), round_score(r.max_score), r.days_late or "",
                     r.attempts, r.reason, files])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    source: str
+    student_id: str
+    outcome: str
+    """``counted``, ``superseded`` or ``rejected``."""
+    late: bool
+    detail: str
+
+
+def file_outcomes(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None) -> list[FileOutcome]:
+    """What became of every file the gradebook has seen for the quiz: the counted attempt, the attempts it
+    superseded, and the rejected files with their reasons."""
+    chosen = gb.counted_attempts(conn, quiz_id, policy)
+    deadline = lateness(conn, quiz_id)
+    out = []
+    for a in gb.attempts(conn, quiz_id):
+        c, _n = chosen[a.student_id]
+        late = deadline.is_late(a)
+        if c.attempt_id == a.attempt_id:
+            out.append(FileOutcome(a.source, a.student_id, "counted", late, a.time_note))
+        else:
+            out.append(FileOutcome(a.source, a.student_id, "superseded", late, f"{c.source} counts instead"))
+    out += [FileOutcome(r.source, r.student_id, "rejected", False, f"{r.reason}: {r.message}")
+            for r in rejections(conn, quiz_id)]
+    return sorted(out, key=lambda f: (f.student_id, f.source))
+
+
+def outcomes_csv(rows: list[FileOutcome]) -> str:
+    out = io.StringIO(newline="")
+    w = csv.writer(out)
+    w.writerow(["file", "student_id", "outcome", "late", "detail"])
+    for r in rows:
+        w.writerow([r.source, r.student_id, r.outcome, "late" if r.late else "", r.detail])
     return out.getvalue()

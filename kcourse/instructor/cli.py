@@ -272,6 +272,31 @@ def grades_status(quiz: str, gradebook: str, roster: str | None, id_column: str 
         click.echo(f"wrote {out}")
 
 
+@grades.command("files")
+@click.argument("quiz")
+@_GRADEBOOK
+@click.option("--policy", type=_POLICY, help="Which attempt counts (default: the one kept for this quiz).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Also write the list as CSV.")
+def grades_files(quiz: str, gradebook: str, policy: str | None, out: str | None) -> None:
+    """Every file the gradebook has seen for QUIZ: counted, superseded (and by which), or rejected (and why)."""
+    from .answers import terminal_safe
+    from .classbook import file_outcomes, outcomes_csv
+    from .files import write_text_atomically
+    from .gradebook import reading
+
+    qid = _quiz_id(quiz)
+    with reading(gradebook, qid) as (conn, _row):
+        _warn_versions(conn, qid)
+        rows = file_outcomes(conn, qid, policy=policy)
+    for r in rows:
+        click.echo(f"  {r.outcome:<10} {'late' if r.late else '':<4} {terminal_safe(r.student_id or '?', 20):<20} "
+                   f"{terminal_safe(r.source, 90)}" + (f"\n             {terminal_safe(r.detail, 110)}" if r.detail
+                                                       else ""))
+    if out:
+        write_text_atomically(out, outcomes_csv(rows))
+        click.echo(f"wrote {out}")
+
+
 @grades.command("excuse")
 @click.argument("quiz")
 @click.argument("student_ids", nargs=-1, required=True)

@@ -120,7 +120,7 @@ def parse_accept(text: str, quiz: Quiz) -> KeyChange:
 def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str, ...] = (),
             credit: list[str] | tuple[str, ...] = ()) -> RegradeReport:
     """Record the key changes, then grade every stored attempt of ``quiz`` again (one transaction)."""
-    from .grade import Judge, to_new_attempt
+    from .grade import Graded, Judge, to_new_attempt
 
     new_changes = [parse_accept(a, quiz) for a in accept]
     for qid in credit:
@@ -145,7 +145,7 @@ def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str,
             content = gb.content_of(conn, a.attempt_id)
             g = judge(a.source, content.encode("utf-8"))
             judge.seen.clear()
-            if not hasattr(g, "result"):
+            if not isinstance(g, Graded):
                 report.failed.append(f"{a.source} ({a.student_id}): {g}")
                 continue
             fresh = apply_changes(to_new_attempt(replace(g, student_id=a.student_id), content), changes,

@@ -254,7 +254,7 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
         if cell(row, k_suspended).casefold() in ("yes", "1", "true"):
             skipped.append(Skipped(file, line, name, "no longer in the class (Suspended: Yes)", "inactive"))
             continue
-        if status and status.casefold() in INACTIVE:
+        if status and status.casefold() in INACTIVE and k_status is not None:
             skipped.append(Skipped(file, line, name, f"no longer in the class ({header[k_status].strip()}: "
                                    f"{status})", "inactive"))
             continue

@@ -192,3 +192,18 @@ def test_moodle_class(tmp_path, quiz, capsys):
     participants = {p.participant for p in people}
     assert targets and all(t is not None and t[0] in participants and t[1] == "assignfeedback_file"
                            and t[2].endswith("feedback.html") for t in targets)
+
+
+def test_every_file_has_an_outcome_in_the_gradebook(canvas_class, quiz, capsys, tmp_path):
+    _tmp, _roster, book, report = canvas_class
+    code, out, err = run_cli(capsys, "grades", "files", str(ALL_TYPES), "--gradebook", str(book), "--out",
+                             str(tmp_path / "files.csv"))
+    assert code == 0
+    table = list(csv.DictReader(io.StringIO((tmp_path / "files.csv").read_text("utf-8"))))
+    assert len(table) == report.files_in
+    by = {}
+    for r in table:
+        by.setdefault(r["student_id"], []).append((r["outcome"], r["late"]))
+    assert sorted(by["s020"]) == [("counted", ""), ("superseded", "late")]
+    assert by["s021"] == [("counted", "late")] and by["s030"] == [("rejected", "")]
+    assert sum(1 for r in table if r["outcome"] == "rejected") == 4
