@@ -114,7 +114,7 @@ def _folders(roster: Roster) -> dict[str, str]:
 
 
 def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = None,
-           progress: Callable[[int], None] | None = None) -> AssignReport:
+           progress: Callable[[int], None] | None = None, class_page: bool = False) -> AssignReport:
     """Write every student's page, notebook and key-less quiz, then the manifest; return what was written."""
     from ..core.submission import now_iso
     from ..views.keyless import SUFFIX, write_keyless
@@ -154,6 +154,16 @@ def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = N
     manifest = Manifest(quiz_id=quiz.id, quiz_title=quiz.title, quiz_digest=digest, quiz_source=quiz.source,
                         created_at=now or now_iso(), generator=GENERATOR, assignments=tuple(entries),
                         source=str(out / "manifest.json"))
+    if class_page:
+        from .classpage import render_class_page
+
+        page, shown = render_class_page(quiz, roster)
+        leaks = key_leaks(quiz, page, shown)
+        if leaks:
+            raise KeyLeakError(f"the class page would contain key text ({', '.join(leaks[:3])}); it was not written."
+                               " Report this as a bug in the static page.")
+        write_text_atomically(out / f"{quiz.id}-class.html", page)
+        written += 1
     write_text_atomically(out / "manifest.csv", manifest.to_csv())
     write_text_atomically(out / "manifest.json", manifest.to_json())
     return AssignReport(manifest, out, written + 2)

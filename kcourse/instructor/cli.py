@@ -91,7 +91,10 @@ def _bar(quiet: bool, desc: str):
               help="Folder to fill: one sub-folder per student, and manifest.json / manifest.csv.")
 @click.option("--id-column", metavar="NAME", help="The roster column with the student ids (default: guessed).")
 @_SECTION
-def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str | None) -> None:
+@click.option("--class-page", is_flag=True,
+              help="Also write OUT/<quiz>-class.html: one page for the whole class; each student types their id, "
+                   "sees their name, and gets their own variant (the page shows the class list's names).")
+def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str | None, class_page: bool) -> None:
     """Write a personal assessment copy of QUIZ for every student of the roster.
 
     Each student's folder gets an offline HTML page and a JupyterLab notebook (with a key-less copy of their
@@ -101,10 +104,12 @@ def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str
 
     q = _load(quiz)
     students = _roster(roster, id_column, section)
-    report = run(quiz=q, roster=students, out=out)
+    report = run(quiz=q, roster=students, out=out, class_page=class_page)
     n = len(report.manifest.assignments)
     click.echo(f"{q.id}: wrote {report.files} file(s) for {n} student(s) in {report.out} "
                f"(manifest: {report.out / 'manifest.json'})")
+    if class_page:
+        click.echo(f"class page: {report.out / (q.id + '-class.html')}")
 
 
 @click.command()
