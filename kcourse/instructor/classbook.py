@@ -5,7 +5,8 @@ A student's final status for a quiz is one of:
 
 - ``excused``: excused by the instructor (Canvas takes ``EX``), whatever they handed in;
 - ``graded``: a counted attempt, on time; ``late``: a counted attempt that is late;
-- ``rejected``: no graded attempt, but at least one of their files was rejected (its reason is kept);
+- ``rejected``: no graded attempt, but at least one of their files was rejected (its reason is kept); a
+  file handed in under another student's account counts for both: the owner and the account holder;
 - ``missing``: nothing from them at all.
 
 Lateness of an attempt: Canvas's ``LATE`` marker decides when the file came from a Canvas zip (Canvas knows
@@ -256,9 +257,16 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
     exc = excused(conn, quiz_id)
     over = overrides(conn, quiz_id)
     rej: dict[str, list[RejectionRow]] = {}
+    accounts = {f"canvas:{s.canvas_id}": s.student_id for s in (roster or known.values()) if s.canvas_id}
+    for a, _n in chosen.values():
+        if a.uploader:
+            accounts.setdefault(a.uploader, a.student_id)
     for r in rejections(conn, quiz_id):
         if r.student_id:
             rej.setdefault(r.student_id, []).append(r)
+        holder = accounts.get(r.uploader, "") if r.uploader else ""
+        if holder and holder != r.student_id and r.reason == "handed in under another student's account":
+            rej.setdefault(holder, []).append(r)  # the account holder handed in someone else's file
     possible = max((a.max_score for a, _ in chosen.values()), default=0.0)
     ids: list[str] = [s.student_id for s in roster] if roster is not None else []
     seen = set(ids)

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-_POLICY = click.Choice(["latest", "best", "first"])
+_POLICY = click.Choice(["latest", "best", "first", "latest-on-time"])
 _GRADEBOOK = click.option("--gradebook", "-g", default="gradebook.sqlite", show_default=True,
                           type=click.Path(dir_okay=False), help="The gradebook file (SQLite).")
 

@@ -214,8 +214,8 @@ class Judge:
         if not t:
             return ""
         if self.opens and t < self.opens:
-            return (f"submitted_at {submitted_at} is before the quiz was assigned ({self.opens}); the time is not "
-                    "used (the file was edited, or the computer's clock is wrong)")
+            return (f"submitted_at {submitted_at} is before the quiz was assigned ({self.opens[:19]}Z); the time is "
+                    "not used (the file was edited, or the computer's clock is wrong)")
         if self.latest and t > self.latest:
             return (f"submitted_at {submitted_at} is in the future; the time is not used (the file was edited, or "
                     "the computer's clock is wrong)")

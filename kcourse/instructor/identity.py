@@ -63,10 +63,10 @@ class IdentityCheck:
             return Verdict(who)
         if not certain and owner is not None and _name_matches(up, owner):
             return Verdict(owner)  # two students of the same name: the file's student is one of them
+        owner_text = f"'{student_id}'" + (f" ({owner.name})" if owner is not None and owner.name else "")
         return Verdict(who, reject=(
-            f"uploaded under {who.label}'s account ({up.label}) but the file is '{student_id}'"
-            f"{' (' + owner.name + ')' if owner is not None and owner.name else ''}'s: the file was handed in for "
-            "someone else; ask both students, then grade the owner's own file"))
+            f"uploaded under the account of {who.label}, {up.label}, but the file says it is {owner_text}'s: it was "
+            "handed in for someone else; ask both students, then grade the owner's own file"))
 
 
 def _name_matches(up: Uploader, s: Student) -> bool:

@@ -100,7 +100,8 @@ def test_every_file_is_accounted_for(canvas_class):
         (Reason.WRONG_QUIZ, "s030"), (Reason.NOT_JSON, "s031"), (Reason.FOREIGN_ACCOUNT, "s032"),
         (Reason.UNKNOWN_STUDENT, "")}
     foreign = next(r for r in report.rejected if r.reason is Reason.FOREIGN_ACCOUNT)
-    assert "uploaded under" in foreign.message and "(s033)'s account (Canvas user 5033" in foreign.message
+    assert f"uploaded under the account of {PEOPLE[33].sortable} (s033), Canvas user 5033" in foreign.message
+    assert "the file says it is 's032'" in foreign.message
     assert any("2000-01-01" in w and "before the quiz was assigned" in w for w in report.warnings)
 
 
@@ -117,10 +118,10 @@ def test_final_statuses(canvas_class, quiz):
     assert {s for s, r in rows.items() if r.status == "late"} == {"s021", "s022", "s023", "s024"}
     assert rows["s030"].status == rows["s031"].status == rows["s032"].status == "rejected"
     assert "wrong quiz" in rows["s030"].reason and "another student's account" in rows["s032"].reason
-    assert rows["s033"].status == "missing"
+    assert rows["s033"].status == "rejected" and "'s032'" in rows["s033"].reason  # s033 handed in s032's file
     assert rows["s040"].score == 10 and rows["s040"].flags == ()  # the backdated file does not win
     assert rows["s115"].status == "excused" and rows["s115"].comment == "medical certificate"
-    assert {s for s, r in rows.items() if r.status == "missing"} == (MISSING - {"s115"}) | {"s033"}
+    assert {s for s, r in rows.items() if r.status == "missing"} == MISSING - {"s115"}
     assert rows["user010"].status == "graded"
 
 
@@ -134,8 +135,8 @@ def test_grades_go_back_to_canvas(canvas_class, quiz, tmp_path):
     by_sis = {r[2]: r for r in table[2:]}
     assert by_sis["s115"][5] == "EX" and by_sis["s112"][5] == "0" and by_sis["s001"][5] == "10"
     assert by_sis["s001"][1] == "5001"  # Canvas matches on its own user id
-    assert not {"s030", "s031", "s032"} & set(by_sis)  # rejected is not missing: no 0 for them
-    assert {s.student_id for s in report.left_out["rejected"]} == {"s030", "s031", "s032"}
+    assert not {"s030", "s031", "s032", "s033"} & set(by_sis)  # rejected is not missing: no 0 for them
+    assert {s.student_id for s in report.left_out["rejected"]} == {"s030", "s031", "s032", "s033"}
     assert "Student, Test" not in out.read_text(encoding="utf-8")
 
 
