@@ -160,7 +160,12 @@ class Judge:
         first = self.seen.get(sha)
         if first is not None:
             return Rejection(name, Reason.DUPLICATE, f"the same content as {first}; only the first is graded")
-        self.seen[sha] = name
+        out = self._judge(name, data, sha)
+        if not isinstance(out, Rejection):
+            self.seen[sha] = name  # a copy of a rejected file (say, under the wrong account) may still be graded
+        return out
+
+    def _judge(self, name: str, data: bytes, sha: str) -> Graded | Rejection:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:

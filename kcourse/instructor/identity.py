@@ -4,8 +4,9 @@ The platform's file name (:mod:`.platform`) names the account that uploaded the 
 student whose page wrote it. When they are two different students of the roster, the file was handed in
 under someone else's account: it is rejected (:attr:`~.outcome.Reason.FOREIGN_ACCOUNT`), never credited
 silently. The uploader is known for sure from Canvas's user id when the roster came from a Canvas export
-(its ``ID`` column); otherwise from the name in the file name, which is only a hint: a name that matches
-no roster student, or the file's student under another spelling, gives a warning, not a rejection.
+(its ``ID`` column); otherwise from the name in the file name: when every roster student of that name
+(two students may share one) is someone other than the file's student, the file is rejected too; a name
+that matches no roster student gives a warning, not a rejection (names get respelled).
 """
 from __future__ import annotations
 
@@ -36,36 +37,40 @@ class IdentityCheck:
                 self.by_canvas_name.setdefault(canvas_name_key(s.name), []).append(s)
                 self.by_moodle_name.setdefault(moodle_name_key(display_name(s.name)).casefold(), []).append(s)
 
-    def uploader(self, up: Uploader) -> tuple[Student | None, bool]:
-        """The roster student behind the upload and whether that is certain (a Canvas user id)."""
+    def candidates(self, up: Uploader) -> tuple[list[Student], bool]:
+        """The roster students the upload can be from, and whether that is certain (a Canvas user id)."""
         if up.platform == CANVAS:
             if up.user in self.by_canvas:
-                return self.by_canvas[up.user], True
-            hits = self.by_canvas_name.get(up.name_key, [])
-        else:
-            hits = self.by_moodle_name.get(moodle_name_key(up.name_key).casefold(), [])
-        return (hits[0], False) if len(hits) == 1 else (None, False)
+                return [self.by_canvas[up.user]], True
+            return self.by_canvas_name.get(up.name_key, []), False
+        return self.by_moodle_name.get(moodle_name_key(up.name_key).casefold(), []), False
+
+    def uploader(self, up: Uploader) -> tuple[Student | None, bool]:
+        """The one roster student behind the upload (``None`` when no one or several) and whether certain."""
+        hits, certain = self.candidates(up)
+        return (hits[0], certain) if len(hits) == 1 else (None, False)
 
     def check(self, up: Uploader, student_id: str) -> Verdict:
         if self.roster is None:
             return Verdict(None)
-        who, certain = self.uploader(up)
+        hits, certain = self.candidates(up)
         owner = self.roster.find(student_id)
-        if who is None:
+        if not hits:
             if up.platform == CANVAS and self.by_canvas and up.user not in self.by_canvas:
                 return Verdict(None, warn=f"uploaded by {up.label}, who is not on the roster "
                                           f"{self.roster.source}; the file says it is '{student_id}'")
             if owner is not None and not _name_matches(up, owner):
-                return Verdict(None, warn=f"uploaded by {up.label}, whose name does not match '{student_id}' "
-                                          f"({owner.name}) on the roster: check who handed it in")
+                return Verdict(None, warn=f"uploaded by {up.label}, whose name is not on the roster "
+                                          f"{self.roster.source}; the file says it is '{student_id}' ({owner.name}): "
+                                          "check who handed it in")
             return Verdict(None)
-        if owner is not None and who.student_id == owner.student_id:
-            return Verdict(who)
-        if not certain and owner is not None and _name_matches(up, owner):
-            return Verdict(owner)  # two students of the same name: the file's student is one of them
+        if owner is not None and any(h.student_id == owner.student_id for h in hits):
+            return Verdict(owner)
+        who = hits[0]
+        account = who.label if len(hits) == 1 else " or ".join(h.label for h in hits)
         owner_text = f"'{student_id}'" + (f" ({owner.name})" if owner is not None and owner.name else "")
-        return Verdict(who, reject=(
-            f"uploaded under the account of {who.label}, {up.label}, but the file says it is {owner_text}'s: it was "
+        return Verdict(who if len(hits) == 1 else None, reject=(
+            f"uploaded under the account of {account}, {up.label}, but the file says it is {owner_text}'s: it was "
             "handed in for someone else; ask both students, then grade the owner's own file"))
 
 

@@ -26,7 +26,7 @@ from ..core.errors import UsageError
 from . import gradebook as gb
 from .feedback import StudentFeedback, collect, render_html
 from .files import write_bytes_atomically
-from .platform import CANVAS, MOODLE, moodle_name_key
+from .platform import CANVAS, MOODLE, canvas_name_key, display_name, moodle_name_key, same_name
 from .roster import Roster
 
 PLATFORMS = (CANVAS, MOODLE)
@@ -43,9 +43,16 @@ class PackReport:
 
 
 def member_name(platform: str, f: StudentFeedback, latest_file: dict[str, str]) -> str | None:
+    """The zip member for the student's page, or ``None`` when the counted file did not come from the
+    student's own account as far as the platform's name tells (feedback never goes to another account)."""
     a = f.attempt
     kind, _, user = a.uploader.partition(":")
     if kind != platform or not user:
+        return None
+    s = f.student
+    if platform == CANVAS and (s.canvas_id != user if s.canvas_id else canvas_name_key(s.name) != a.upload_name):
+        return None
+    if platform == MOODLE and not same_name(moodle_name_key(display_name(s.name)), moodle_name_key(a.upload_name)):
         return None
     if platform == CANVAS:
         file_id = latest_file.get(a.uploader) or a.platform_file
@@ -80,7 +87,8 @@ def pack_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, platf
             name = member_name(platform, f, latest)
             if name is None or name in used:
                 why = "already packed under this account" if name else (
-                    f"its file did not come from a {platform.capitalize()} submissions zip")
+                    f"its counted file did not come from their own account in a {platform.capitalize()} "
+                    "submissions zip")
                 left.append(f"{f.student.student_id}: {why}")
                 continue
             used.add(name)

@@ -208,3 +208,23 @@ def test_every_file_has_an_outcome_in_the_gradebook(canvas_class, quiz, capsys, 
     assert sorted(by["s020"]) == [("counted", ""), ("superseded", "late")]
     assert by["s021"] == [("counted", "late")] and by["s030"] == [("rejected", "")]
     assert sum(1 for r in table if r["outcome"] == "rejected") == 4
+
+
+def test_a_copy_under_a_namesakes_account_is_rejected_and_the_owners_own_file_graded(tmp_path, quiz):
+    """Two students called Maria Garcia; one of them uploads Zoë's file, byte for byte; Zoë uploads it too."""
+    people = [pf.Person("Maria", "Garcia", "s1", 1, "m1", "A", 701, "m1@x"),
+              pf.Person("Maria", "Garcia", "s2", 2, "m2", "A", 702, "m2@x"),
+              pf.Person("Zoë", "O'Brien", "s3", 3, "z3", "A", 703, "z3@x")]
+    (tmp_path / "grades.csv").write_bytes(pf.moodle_grades(people, assignment="Q"))
+    zoe = submission_json(quiz, "s3").encode()
+    (tmp_path / "subs.zip").write_bytes(pf.zip_of({f"{pf.moodle_submission_folder(people[0])}/a.json": zoe,
+                                                   f"{pf.moodle_submission_folder(people[2])}/b.json": zoe}))
+    report = grade_run(quiz=quiz, inputs=[str(tmp_path / "subs.zip")], gradebook=tmp_path / "gb.sqlite",
+                       roster=read_roster(tmp_path / "grades.csv"))
+    (rej,) = report.rejected
+    assert rej.reason is Reason.FOREIGN_ACCOUNT and "Garcia (s1) or Maria Garcia (s2)" in rej.message
+    (g,) = report.graded
+    assert g.student_id == "s3" and "Zoë OBrien_703" in g.source
+    packed = pack_feedback(quiz=quiz, gradebook=tmp_path / "gb.sqlite", out=tmp_path / "fb.zip", platform="moodle")
+    with zipfile.ZipFile(packed.path) as z:
+        assert [pf.moodle_feedback_target(n)[0] for n in z.namelist()] == [703]
