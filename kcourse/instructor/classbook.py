@@ -270,7 +270,7 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
     possible = max((a.max_score for a, _ in chosen.values()), default=0.0)
     ids: list[str] = [s.student_id for s in roster] if roster is not None else []
     seen = set(ids)
-    extra = sorted((set(chosen) | set(exc) | set(rej)) - seen)
+    extra = sorted((set(chosen) | set(exc) | set(rej) | set(over)) - seen)
     if roster is not None:
         extra = [sid for sid in extra if roster.find(sid) is None]
     out = []
@@ -286,9 +286,11 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
                                      flags=tuple(flags)))
             continue
         if a is None:
-            status = "rejected" if rejected else "missing"
-            score = over[sid][0] if sid in over else None
-            out.append(StudentStatus(s, status, None, 0, score, possible, comment=over.get(sid, (0, ""))[1],
+            if sid in over:  # marked by hand (an oral check, a paper copy): graded, with the comment
+                out.append(StudentStatus(s, "graded", None, 0, over[sid][0], possible, comment=over[sid][1],
+                                         rejected=rejected))
+                continue
+            out.append(StudentStatus(s, "rejected" if rejected else "missing", None, 0, None, possible,
                                      rejected=rejected))
             continue
         days = deadline.days_late(a)

@@ -232,10 +232,10 @@ def grades_show(quiz: str, gradebook: str, policy: str | None) -> None:
         a, n, score = r.attempt, r.attempts, r.score or 0.0
         pct = round_score(100 * score / r.max_score) if r.max_score else "0"
         note = f"  {r.status}" + (f": {terminal_safe(r.reason, 60)}" if r.reason else "") if r.status != "graded" \
-            else ""
+            else (f"  {terminal_safe(r.comment, 60)}" if r.comment else "")
         click.echo(f"  {terminal_safe(r.student.student_id, 24):<24} {terminal_safe(r.student.name, 28):<28} "
                    f"{round_score(score):>6} / {round_score(r.max_score):<5} {pct:>6}%  "
-                   f"{'pass' if a and a.passed else 'fail'}  {n} attempt{'s' if n != 1 else ''}{note}")
+                   f"{('pass' if a.passed else 'fail') if a else '-':<4}  {n} attempt{'s' if n != 1 else ''}{note}")
 
 
 @grades.command("status")

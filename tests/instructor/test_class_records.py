@@ -168,3 +168,10 @@ def test_regrade_refuses_unknown_questions(quiz, late_class):
 @pytest.mark.parametrize("x,text", [(134 / 15, "8.93"), (8.0, "8"), (0.005, "0.01"), (-0.0, "0"), (2 / 3, "0.67")])
 def test_scores_round_the_same_everywhere(x, text):
     assert round_score(x) == text
+
+
+def test_an_override_without_a_file_counts_as_graded_with_its_comment(quiz, late_class):
+    book, _ = late_class
+    set_override(gb.connect(book, create=False), quiz.id, "s99", 6.5, "paper copy, marked by hand")
+    row = statuses(book, quiz.id)["s99"]
+    assert (row.status, row.score, row.comment) == ("graded", 6.5, "paper copy, marked by hand")
