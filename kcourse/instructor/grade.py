@@ -60,6 +60,8 @@ class Graded:
     """Who uploaded it, from the platform's file name (Canvas or Moodle zip)."""
     time_note: str = ""
     """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
+    when: str | None = None
+    """``sort_time(submission.submitted_at)``, when already computed."""
 
 
 @dataclass
@@ -207,15 +209,16 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        note = self.time_note(sub.submitted_at)
+        when = sort_time(sub.submitted_at)
+        note = self.time_note(sub.submitted_at, when)
         if note:
             self.warn(f"{name}: {note}")
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
-                      time_note=note)
+                      time_note=note, when=when)
 
-    def time_note(self, submitted_at: str | None) -> str:
-        """Why ``submitted_at`` cannot be trusted, or ''."""
-        t = sort_time(submitted_at)
+    def time_note(self, submitted_at: str | None, t: str | None = None) -> str:
+        """Why ``submitted_at`` cannot be trusted, or '' (``t``: its :func:`sort_time`, when known)."""
+        t = sort_time(submitted_at) if t is None else t
         if not t:
             return ""
         if self.opens and t < self.opens:
@@ -254,7 +257,8 @@ def to_new_attempt(g: Graded, content: str | None = None) -> gb.NewAttempt:
     up = g.uploader
     return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
                          submitted_at=g.submission.submitted_at,
-                         sort_time="" if g.time_note else sort_time(g.submission.submitted_at),
+                         sort_time="" if g.time_note else (
+                             g.when if g.when is not None else sort_time(g.submission.submitted_at)),
                          source=g.source, content=g.content if content is None else content, total=total,
                          max_score=max_score, percentage=percentage, passed=percentage >= res.pass_mark, items=items,
                          uploader=f"{up.platform}:{up.user}" if up else "", upload_name=up.name_key if up else "",

@@ -57,17 +57,19 @@ _MOODLE_PART = re.compile(r"^(?P<name>[^_/]*)_(?P<pid>\d+)_assignsubmission_(?P<
 def parse_upload_name(source: str) -> Uploader | None:
     """The uploader from a source name (``subs.zip:folder/file``, or a path), or ``None`` when the name is not
     one a platform gives."""
-    path = source.replace("\\", "/")
-    parts = [p for seg in path.split(":") for p in seg.split("/") if p]
-    for k, part in enumerate(parts):
-        m = _MOODLE_PART.match(part)
-        if m:
-            rest = m.group("rest") or ""
-            original = rest if rest else "/".join(parts[k + 1:])
-            return Uploader(MOODLE, m.group("pid"), m.group("name"), None, "", original)
-    if not parts:
+    if "_" not in source:  # the common case of plain files: nothing to look at
         return None
-    return _canvas(parts[-1])
+    path = source.replace("\\", "/")
+    if "_assignsubmission_" in path:
+        parts = [p for seg in path.split(":") for p in seg.split("/") if p]
+        for k, part in enumerate(parts):
+            m = _MOODLE_PART.match(part)
+            if m:
+                rest = m.group("rest") or ""
+                original = rest if rest else "/".join(parts[k + 1:])
+                return Uploader(MOODLE, m.group("pid"), m.group("name"), None, "", original)
+    base = path.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return _canvas(base) if "_" in base else None
 
 
 def _canvas(base: str) -> Uploader | None:
