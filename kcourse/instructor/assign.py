@@ -27,6 +27,7 @@ from ..core.variants import make_variant, seed_for
 from .answers import md_escape
 from .files import safe_name, write_text_atomically
 from .manifest import Assignment, Manifest, quiz_digest, read_manifest
+from .platform import display_name
 from .roster import Roster, Student
 
 GENERATOR = f"kcourse {__version__} (kcourse assign)"
@@ -72,7 +73,8 @@ def key_leaks(quiz: m.Quiz, page: str, question_ids: tuple[str, ...] | None = No
 
 def notebook_json(quiz: m.Quiz, student: Student, keyless_name: str) -> str:
     """A JupyterLab notebook (nbformat 4.5) that shows the student's key-less quiz in assessment mode."""
-    who = f"**{md_escape(student.name)}** (student id `{student.student_id.replace('`', '')}`)" if student.name \
+    name = display_name(student.name)  # "Hernández, José" (Canvas) reads "José Hernández"
+    who = f"**{md_escape(name)}** (student id `{student.student_id.replace('`', '')}`)" if name \
         else f"student id `{student.student_id.replace('`', '')}`"
     intro = (f"# {md_escape(quiz.title)}\n\n"
              f"Quiz `{quiz.id}` (chapter {quiz.chapter}) for {who}.\n\n"

@@ -60,3 +60,9 @@ def test_a_student_gets_their_variant_and_their_id_stays(quiz, tmp_path):
         assert page.locator("section.kq").get_attribute("data-kq-seed") == str(seed_for(quiz.id, "AB 12"))
         assert errors == []
         ctx.close()
+
+
+def test_the_notebook_greets_the_student_by_name_as_people_write_it(quiz, tmp_path):
+    assign(quiz=quiz, roster=parse_roster(ROSTER, "r.csv"), out=tmp_path)
+    nb = json.loads((tmp_path / "s000" / f"{quiz.id}.ipynb").read_text(encoding="utf-8"))
+    assert "**José Hernández** (student id `s000`)" in nb["cells"][0]["source"]
