@@ -258,9 +258,9 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
     over = overrides(conn, quiz_id)
     rej: dict[str, list[RejectionRow]] = {}
     accounts = {f"canvas:{s.canvas_id}": s.student_id for s in (roster or known.values()) if s.canvas_id}
-    for a, _n in chosen.values():
-        if a.uploader:
-            accounts.setdefault(a.uploader, a.student_id)
+    for att, _n in chosen.values():
+        if att.uploader:
+            accounts.setdefault(att.uploader, att.student_id)
     for r in rejections(conn, quiz_id):
         if r.student_id:
             rej.setdefault(r.student_id, []).append(r)
@@ -276,7 +276,8 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
     out = []
     for sid in ids + extra:
         s = (roster.find(sid) if roster is not None else None) or known.get(sid) or Student(student_id=sid)
-        a, n = chosen.get(sid, (None, 0))
+        pair = chosen.get(sid)
+        a, n = pair if pair is not None else (None, 0)
         rejected = tuple(rej.get(sid, ()))
         flags = []
         if a is not None and a.time_note:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..core import safejson
 from ..core.errors import Problem, SubmissionError, UsageError
 from ..core.grading import QuizResult, grade_responses, is_blank
 from ..core.model import Quiz
@@ -138,12 +139,10 @@ class Judge:
     def _not_a_submission(name: str, text: str, e: SubmissionError) -> Rejection:
         """NOT_JSON when the text is not a JSON object at all, else NOT_SUBMISSION with the problems."""
         try:
-            top = json.loads(text)
-        except json.JSONDecodeError as je:
-            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {je.msg} (line {je.lineno}, column {je.colno}); "
-                                                    "ask for the .json file the quiz page or notebook saved")
-        except RecursionError:
-            return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
+            top = safejson.loads(text)
+        except safejson.JSONError as je:
+            return Rejection(name, Reason.NOT_JSON, f"{je.message}; ask for the .json file the quiz page or "
+                                                    "notebook saved")
         if not isinstance(top, dict):
             return Rejection(name, Reason.NOT_JSON, f"expected a JSON object at the top, got {type(top).__name__}")
         return Rejection(name, Reason.NOT_SUBMISSION, "; ".join(_short(p) for p in e.problems))
@@ -168,6 +167,9 @@ class Judge:
         return out
 
     def _judge(self, name: str, data: bytes, sha: str) -> Graded | Rejection:
+        if data.startswith(b"PK\x03\x04"):
+            return Rejection(name, Reason.NOT_JSON, "a zip archive, not a submission file; unpack it and give the "
+                                                    "folder, or name it .zip")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -228,6 +230,23 @@ class Judge:
             return (f"submitted_at {submitted_at} is in the future; the time is not used (the file was edited, or "
                     "the computer's clock is wrong)")
         return ""
+
+
+def _judge_one(judge: Judge, found: Collector, src: Source) -> tuple[Graded | Rejection, bytes | None]:
+    """One file's outcome (and its bytes, when read). Whatever goes wrong with one file fails that file only:
+    the run goes on."""
+    try:
+        data, problem = found.read(src)
+        if problem is not None:
+            return Rejection(src.name, *problem), None
+        assert data is not None  # internal invariant: read() gives bytes or a problem
+        return judge(src.name, data), data
+    except (MemoryError, RecursionError) as e:
+        return Rejection(src.name, Reason.TOO_LARGE, f"too large or nested too deeply to grade ({type(e).__name__})"
+                         ), None
+    except Exception as e:  # noqa: BLE001 - a bug must cost one file, not the class's run
+        return Rejection(src.name, Reason.FAILED, f"grading this file failed ({type(e).__name__}: {str(e)[:200]}); "
+                                                  "please report it as a kcourse bug, with the file"), None
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -338,12 +357,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
         if progress is not None:
             sources = progress(found.sources, len(found.sources))
         for src in sources:
-            data, problem = found.read(src)
-            if problem is not None:
-                report.rejected.append(_attributed(Rejection(src.name, *problem), None, judge))
-                continue
-            assert data is not None  # internal invariant: read() gives bytes or a problem
-            outcome = judge(src.name, data)
+            outcome, data = _judge_one(judge, found, src)
             if isinstance(outcome, Rejection):
                 report.rejected.append(_attributed(outcome, data, judge))
             else:
@@ -364,8 +378,8 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             regrade.append((aid, apply_changes(to_new_attempt(g), changes, quiz.pass_mark)))
         else:
             new.append(apply_changes(to_new_attempt(g), changes, quiz.pass_mark) if changes else to_new_attempt(g))
-    rejections = [gb.RejectedFile(r.source, _sha_of(r, judge), r.student_id, r.reason.value, r.message, r.uploader)
-                  for r in report.rejected]
+    rejections = [gb.RejectedFile(_db_text(r.source), _sha_of(r, judge), _db_text(r.student_id), r.reason.value,
+                                  _db_text(r.message), _db_text(r.uploader)) for r in report.rejected]
 
     def setup(c) -> None:
         if deadline != DeadlineArgs():
@@ -379,8 +393,17 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
             new=new, regrade=regrade, roster=roster or (), rejections=rejections, setup=setup)
     except sqlite3.Error as e:
-        raise gb.GradebookError(f"could not write the gradebook {book} ({e}); nothing of this run was stored, the "
-                                "gradebook is as it was") from None
+        raise gb.sqlite_error(book, e) from None
+
+
+def _db_text(text: str) -> str:
+    """Text SQLite can store: lone surrogates (from a file name that is not UTF-8, or a hostile JSON string)
+    written as ``\\udcff``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _sha_of(r: Rejection, judge: Judge) -> str:
@@ -400,7 +423,7 @@ def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
         try:
             top = json.loads(data.decode("utf-8-sig"))
             claimed = top.get("student_id") if isinstance(top, dict) else None
-            if isinstance(claimed, str) and claimed.strip():
+            if isinstance(claimed, str) and claimed.strip() and _db_text(claimed) == claimed:
                 sid = claimed.strip()
                 if judge.roster is not None:
                     s = judge.roster.find(sid)

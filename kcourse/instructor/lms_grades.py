@@ -22,13 +22,13 @@ the instructor can sort the file out. Files are written atomically (temporary fi
 """
 from __future__ import annotations
 
-import csv
 import io
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import UsageError
+from ..core.safetext import csv_writer
 from . import gradebook as gb
 from .classbook import class_status, mixed_versions_warning, round_score
 from .files import write_text_atomically
@@ -95,7 +95,7 @@ def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; one of {', '.join(FORMATS)}")
     out = io.StringIO(newline="")
-    w = csv.writer(out)
+    w = csv_writer(out)
     column = column or f"{title} ({quiz_id})"
     possible = possible_raw = max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0)
     if scale_to is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..core.safetext import printable
+
 
 class Reason(enum.Enum):
     """Why a file was not graded. The value is what the summary prints."""
@@ -28,6 +30,8 @@ class Reason(enum.Enum):
     """The same bytes as another file of the same run."""
     FOREIGN_ACCOUNT = "handed in under another student's account"
     """The platform's file name says one student uploaded it, the file says it is another student's."""
+    FAILED = "could not be graded"
+    """Grading it raised an error kcourse did not foresee (a bug: please report it); the run went on."""
 
 
 @dataclass(frozen=True)
@@ -43,4 +47,4 @@ class Rejection:
     """``canvas:<user id>`` / ``moodle:<participant id>`` from the platform's file name."""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        return printable(f"{self.source}: {self.message}")
