@@ -81,6 +81,7 @@ def test_a_quiz_given_by_path_relative_to_the_notebook(tmp_path):
 def test_markdown_pages_name_their_quizzes_through_the_directive(tmp_path):
     root = project(tmp_path)
     page = root / "chapters" / "p.md"
+    page.parent.mkdir()
     page.write_text("# Page\n\n```{quiz} exam\n:mode: assessment\n```\n\n:::{quiz} ../extra/own.yml\n:::\n")
     assert rel(deps.page_quizzes(page), root) == ["extra/own.yml", "quizzes/exam.yml", "quizzes/q1.yml"]
 
