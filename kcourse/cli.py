@@ -98,6 +98,20 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 
 
 @cli.command()
+@click.argument("folder", type=click.Path())
+@click.option("--title", help="The book's title (default: from the folder name).")
+@click.option("--course-id", metavar="ID", help="The course id that keeps its answers apart (default: from the folder).")
+def new(folder: str, title: str | None, course_id: str | None) -> None:
+    """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
+    from .book.new import new_course
+
+    written = new_course(folder, title=title, course_id=course_id)
+    click.echo(f"{len(written)} files written in {folder}. Next:\n"
+               f"  kcourse validate {folder}/quizzes\n"
+               f"  jupyter-book build {folder} -W -n --keep-going")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of quiz files (for editor completion and checking)."""
     import json

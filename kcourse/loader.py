@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .course import COURSE_FILE
 from .errors import Problem, QuizFileError, UsageError
 from .model import Quiz
 from .validate import check_quiz
@@ -33,7 +34,8 @@ def resolve_quiz_ref(ref: str | Path, start: Path | None = None) -> Path:
             for suffix in QUIZ_SUFFIXES:
                 if (d / f"{ref}{suffix}").exists():
                     return d / f"{ref}{suffix}"
-            known = ", ".join(sorted(q.stem for q in d.iterdir() if q.suffix in QUIZ_SUFFIXES)) or "none"
+            known = ", ".join(sorted(q.stem for q in d.iterdir()
+                                     if q.suffix in QUIZ_SUFFIXES and q.name != COURSE_FILE)) or "none"
             raise UsageError(f"no quiz '{ref}' in {d} (quizzes there: {known})")
         here = (start or Path.cwd()).resolve()
         raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it "
@@ -101,7 +103,8 @@ def quiz_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     files, problems = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix in QUIZ_SUFFIXES and f.is_file())
+            found = sorted(f for f in p.rglob("*") if f.suffix in QUIZ_SUFFIXES and f.is_file()
+                           and f.name != COURSE_FILE)  # the course's id, not a quiz
             if not found:
                 problems.append(Problem(str(p), None, "", "no .yml quiz files in this folder", "check the path"))
             files += found

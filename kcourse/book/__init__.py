@@ -18,11 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..frontend.display import QUIZ_MIME
-
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
-MIME_OVERRIDES = [(b, m, p) for b in HTML_BUILDERS for m, p in ((QUIZ_MIME, 0), (WIDGET_VIEW, None))]
 DEFAULTS: dict[str, Any] = {
     "nb_ipywidgets_js": {},            # no require.js / html-manager from a CDN: the book works offline
     "nb_render_plugin": "kcourse",     # quizzes from the quiz files; no dead widget state in the pages
@@ -34,6 +31,13 @@ def user_set(config, name: str) -> bool:
     return name in config._raw_config or name in config.overrides
 
 
+def mime_overrides() -> list[tuple[str, str, int | None]]:
+    """HTML builders take the quiz output (rendered at build time) first and never an (empty) widget view."""
+    from ..frontend.display import QUIZ_MIME
+
+    return [(b, m, p) for b in HTML_BUILDERS for m, p in ((QUIZ_MIME, 0), (WIDGET_VIEW, None))]
+
+
 def set_defaults(app, config) -> None:
     for name, value in DEFAULTS.items():
         if not user_set(config, name):
@@ -41,7 +45,7 @@ def set_defaults(app, config) -> None:
     own = [tuple(o) for o in config.nb_mime_priority_overrides] if user_set(config, "nb_mime_priority_overrides") \
         else []
     mentioned = {(o[0], o[1]) for o in own}
-    config.nb_mime_priority_overrides = own + [o for o in MIME_OVERRIDES if (o[0], o[1]) not in mentioned]
+    config.nb_mime_priority_overrides = own + [o for o in mime_overrides() if (o[0], o[1]) not in mentioned]
 
 
 def unique_scripts(app, pagename, templatename, context, doctree) -> None:

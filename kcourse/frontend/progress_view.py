@@ -108,8 +108,10 @@ def course_progress(*, start: str | Path | None = None, store: ProgressStore | N
     """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
     from ..loader import find_quizzes_dir, load_many
 
-    store = store if store is not None else ProgressStore()
+    from ..course import course_id
+
     qdir = find_quizzes_dir(Path(start) if start is not None else None)
+    store = store if store is not None else ProgressStore(course=course_id(qdir) if qdir is not None else None)
     if qdir is None:
         return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices)
     report = load_many([qdir])

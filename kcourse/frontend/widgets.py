@@ -20,6 +20,7 @@ from .. import model as m
 from ..atomicfile import write_text_atomically
 from ..grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..markdown import unwrap_paragraph
+from ..course import course_of_quiz
 from ..progress_store import (
     HOME_ENV,
     ProgressStore,
@@ -146,7 +147,7 @@ class QuizWidget:
                  mode: str | None = None, store: ProgressStore | None = None):
         self.quiz = quiz
         self.assessment = quiz.mode == "assessment" or mode == "assessment"
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
         stored = self.store.record(quiz.id)
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)

@@ -1,0 +1,59 @@
+"""Course ids keep two courses that reuse a quiz id apart: in the progress file (here), in the browser
+(tests/book/test_new_course.py) and in what a course's commands find."""
+import json
+
+import pytest
+
+from kcourse import progress_store as ps
+from kcourse.course import COURSE_FILE, course_id, course_id_from, course_of_quiz
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Small Steps", "small-steps"), ("git_internals", "git-internals"), ("Linux 101!", "linux-101"),
+    ("---", "course"), ("Ä", "course"),
+], ids=["words", "underscore", "punctuation", "nothing-left", "non-ascii"])
+def test_course_id_from_a_name(name, expected):
+    assert course_id_from(name) == expected
+
+
+def test_course_id_comes_from_course_yml_else_the_course_folder(tmp_path):
+    quizzes = tmp_path / "Git Internals" / "quizzes"
+    quizzes.mkdir(parents=True)
+    (quizzes / "q1.yml").write_text("id: q1\n")
+    assert course_id(quizzes) == "git-internals"
+    assert course_of_quiz(quizzes / "q1.yml") == "git-internals"
+    (quizzes / COURSE_FILE).write_text("id: git-101\ntitle: Git\n")
+    assert course_id(quizzes) == "git-101" == course_of_quiz(quizzes / "q1.yml")
+    assert course_id(quizzes, configured="book-override") == "book-override"
+    (quizzes / COURSE_FILE).write_text("id: Not An Id\n")  # not an id: the folder name is used
+    assert course_id(quizzes) == "git-internals"
+
+
+def record(quiz_id: str, answer: str) -> ps.QuizRecord:
+    return ps.with_response(ps.new_record(quiz_id, 7), "q", answer)
+
+
+def test_two_courses_with_the_same_quiz_id_keep_separate_answers(tmp_path):
+    path = tmp_path / "progress.json"
+    linux, git = ps.ProgressStore(path, course="small-steps"), ps.ProgressStore(path, course="git-101")
+    assert linux.save(record("ch02-growing-up", "linux answer"))
+    assert git.record("ch02-growing-up") is None
+    assert git.save(record("ch02-growing-up", "git answer"))
+    assert linux.record("ch02-growing-up").responses == {"q": "linux answer"}
+    assert git.record("ch02-growing-up").responses == {"q": "git answer"}
+    assert set(git.records()) == {"ch02-growing-up"}
+    assert sorted(json.loads(path.read_text())["quizzes"]) == ["git-101/ch02-growing-up",
+                                                               "small-steps/ch02-growing-up"]
+
+
+def test_a_record_from_before_course_ids_is_read_once_then_kept_under_the_course(tmp_path):
+    path = tmp_path / "progress.json"
+    assert ps.ProgressStore(path).save(record("ch02-growing-up", "old answer"))  # no course: as kcourse 0.1 wrote
+    linux = ps.ProgressStore(path, course="small-steps")
+    assert linux.record("ch02-growing-up").responses == {"q": "old answer"}
+    assert set(linux.records()) == {"ch02-growing-up"}
+    rec = linux.record("ch02-growing-up")
+    assert linux.save(ps.with_response(rec, "q2", "more"))
+    assert list(json.loads(path.read_text())["quizzes"]) == ["small-steps/ch02-growing-up"]
+    assert ps.ProgressStore(path, course="git-101").record("ch02-growing-up") is None  # not read twice
+    assert ps.ProgressStore(path).record("ch02-growing-up") is None
