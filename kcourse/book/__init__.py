@@ -76,6 +76,7 @@ def setup(app) -> dict[str, Any]:
 
     app.setup_extension("myst_nb")
     app.add_config_value("kcourse_parallel_execution", True, "env")
+    app.add_config_value("kcourse_course_id", None, "env", types=[str, type(None)])  # else quizzes/course.yml
     app.connect("config-inited", set_defaults)
     app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's (500) sets the cache path
     app.connect("env-get-outdated", outdated)

@@ -111,7 +111,10 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
         from ..keyless import is_keyless_file, keyless_seed
 
         seed = keyless_seed(path) if is_keyless_file(path) else None
-    return render_fragment(quiz, seed=seed, student_id=student_id, mode=mode), files
+    from ..course import course_id
+
+    course = course_id(path.resolve().parent, configured=env.config.kcourse_course_id)
+    return render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course), files
 
 
 def validate_used_quizzes(app, pages: list[Path]) -> None:

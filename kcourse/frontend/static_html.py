@@ -82,16 +82,21 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None) -> str:
+                    mode: str | None = None, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
+    ``course`` (default: the course of the quiz's file, :mod:`kcourse.course`) keys the browser's storage.
     """
+    from ..course import course_of_quiz
+
     data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
+    course = course if course is not None else course_of_quiz(quiz.source)
+    course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""
     return (
-        f'<section class="kq" data-kq aria-label="Quiz: {title}">'
+        f'<section class="kq" data-kq{course_attr} aria-label="Quiz: {title}">'
         f'<p class="kq-title">{title}</p>'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'
