@@ -57,3 +57,23 @@ def test_a_record_from_before_course_ids_is_read_once_then_kept_under_the_course
     assert list(json.loads(path.read_text())["quizzes"]) == ["small-steps/ch02-growing-up"]
     assert ps.ProgressStore(path, course="git-101").record("ch02-growing-up") is None  # not read twice
     assert ps.ProgressStore(path).record("ch02-growing-up") is None
+
+
+def test_a_gradebook_refuses_the_same_quiz_id_from_another_course(tmp_path):
+    from kcourse.instructor import gradebook as gb
+
+    linux, git = tmp_path / "linux" / "quizzes", tmp_path / "git" / "quizzes"
+    for d, cid in ((linux, "small-steps"), (git, "git-101")):
+        d.mkdir(parents=True)
+        (d / COURSE_FILE).write_text(f"id: {cid}\n")
+    args = dict(quiz_id="ch02-growing-up", digest="d", policy=None, started_at="t", files_in=0, graded=0,
+                rejected=0, new=[], regrade=[])
+    conn = gb.connect(tmp_path / "grades.sqlite", create=True)
+    try:
+        gb.write_run(conn, title="Growing up", source=str(linux / "ch02-growing-up.yml"), **args)
+        with pytest.raises(gb.GradebookError, match="of course 'small-steps'.*of course 'git-101'.*--gradebook"):
+            gb.write_run(conn, title="Git objects", source=str(git / "ch02-growing-up.yml"), **args)
+        assert gb.quiz_row(conn, "ch02-growing-up").title == "Growing up"  # not overwritten
+        gb.write_run(conn, title="Growing up, 2nd edition", source=str(linux / "ch02-growing-up.yml"), **args)
+    finally:
+        conn.close()

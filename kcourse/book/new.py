@@ -46,5 +46,7 @@ def new_course(dest: str | Path, *, title: str | None = None, course_id: str | N
         for key, value in fill.items():
             text = text.replace(key, value)
         target.write_text(text, encoding="utf-8")
+        if target.suffix == "" and text.startswith("#!"):
+            target.chmod(0o755)  # .ci/run
         written.append(target)
     return written

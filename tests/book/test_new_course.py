@@ -75,7 +75,7 @@ def books(tmp_path_factory):
 def test_the_starter_course_is_complete_and_valid(books):
     demo = books["demo"]
     for rel in ("_config.yml", "_toc.yml", "intro.md", "chapters/01-first-steps.ipynb", "chapters/02-practice.md",
-                "quizzes/course.yml", "quizzes/ch01-first-steps.yml", "requirements.txt",
+                "quizzes/course.yml", "quizzes/ch01-first-steps.yml", "requirements.txt", ".ci/run",
                 ".github/workflows/book.yml"):
         assert (demo / rel).is_file(), rel
     quiz = load_quiz(demo / "quizzes" / "ch01-first-steps.yml")
