@@ -100,7 +100,8 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 @cli.command()
 @click.argument("folder", type=click.Path())
 @click.option("--title", help="The book's title (default: from the folder name).")
-@click.option("--course-id", metavar="ID", help="The course id that keeps its answers apart (default: from the folder).")
+@click.option("--course-id", metavar="ID",
+              help="The course id that keeps its answers apart (default: the folder name).")
 def new(folder: str, title: str | None, course_id: str | None) -> None:
     """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
     from .book.new import new_course

@@ -106,9 +106,8 @@ class CourseProgress:
 
 def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
     """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
-    from ..loader import find_quizzes_dir, load_many
-
     from ..course import course_id
+    from ..loader import find_quizzes_dir, load_many
 
     qdir = find_quizzes_dir(Path(start) if start is not None else None)
     store = store if store is not None else ProgressStore(course=course_id(qdir) if qdir is not None else None)

@@ -18,9 +18,9 @@ import ipywidgets as w
 from .. import __version__
 from .. import model as m
 from ..atomicfile import write_text_atomically
+from ..course import course_of_quiz
 from ..grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..markdown import unwrap_paragraph
-from ..course import course_of_quiz
 from ..progress_store import (
     HOME_ENV,
     ProgressStore,
