@@ -349,7 +349,7 @@ def with_submission(rec: QuizRecord, student_id: str, file: str, when: str) -> Q
 class CourseRow:
     """One line of the course progress page."""
 
-    chapter: int
+    chapter: int | None
     quiz_id: str
     title: str
     answered: int
@@ -388,7 +388,7 @@ def course_rows(quizzes: Iterable[m.Quiz], records: Mapping[str, QuizRecord]) ->
                 score, best = rec.last_score, rec.best_score
         rows.append(CourseRow(quiz.chapter, quiz.id, quiz.title, answered, quiz.variant_size, score, best,
                               quiz.pass_mark, assessment, submitted))
-    return sorted(rows, key=lambda r: (r.chapter, r.quiz_id))
+    return sorted(rows, key=lambda r: (r.chapter is None, r.chapter or 0, r.quiz_id))  # quizzes of no chapter last
 
 
 def choose_seed(quiz_id: str, *, seed: int | None = None, student_id: str | None = None,

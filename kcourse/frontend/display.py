@@ -56,7 +56,7 @@ class QuizDisplay:
 
     def __repr__(self) -> str:
         q = self.quiz
-        return (f"Quiz '{q.title}' ({q.id}, chapter {q.chapter}, {len(self.widget.ids)} questions). "
+        return (f"Quiz '{q.title}' ({q.id}, {q.chapter_label}, {len(self.widget.ids)} questions). "
                 "Run this cell in JupyterLab to answer it.")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

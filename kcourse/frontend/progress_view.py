@@ -29,7 +29,7 @@ def _passed(row: CourseRow) -> str:
 
 def _cells(row: CourseRow) -> tuple[str, ...]:
     score = "graded by instructor" if row.assessment and row.started else _pct(row.score)
-    return (str(row.chapter), row.title, f"{row.answered}/{row.total}", score,
+    return ("" if row.chapter is None else str(row.chapter), row.title, f"{row.answered}/{row.total}", score,
             "—" if row.assessment else _pct(row.best), _passed(row))
 
 

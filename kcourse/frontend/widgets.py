@@ -176,7 +176,7 @@ class QuizWidget:
         how = ("Assessment: answer every question, then save a submission to hand in. There is no feedback "
                "here." if self.assessment else "Practice: press Check under a question to see feedback.")
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
-                            f"<p>Chapter {quiz.chapter} · {n} question{'s' if n != 1 else ''} · "
+                            f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
                             f"{_pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>")
         self.notices = w.HTML("")
         self.score = w.HTML("")
