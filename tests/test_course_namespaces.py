@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from kcourse import progress_store as ps
-from kcourse.course import COURSE_FILE, course_id, course_id_from, course_of_quiz
+from kcourse.core.course import COURSE_FILE, course_id, course_id_from, course_of_quiz
+from kcourse.storage import progress_store as ps
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -1,12 +1,12 @@
 """``chapter`` is optional: a quiz of no chapter (an exam, a practice page) loads, shows, exports and sorts."""
 import pytest
 
-from kcourse import progress_store as ps
+from kcourse.core.loader import load_quiz_text
+from kcourse.core.variants import make_variant
 from kcourse.export import render
-from kcourse.keyless import load_keyless_text, write_keyless
-from kcourse.loader import load_quiz_text
-from kcourse.textview import render_quiz
-from kcourse.variants import make_variant
+from kcourse.storage import progress_store as ps
+from kcourse.views.keyless import load_keyless_text, write_keyless
+from kcourse.views.textview import render_quiz
 
 QUIZ = """schema_version: 1
 id: final-exam

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse import progress_store as ps
-from kcourse.grading import grade
-from kcourse.loader import load_quiz
-from kcourse.variants import make_variant, seed_for
+from kcourse.core.grading import grade
+from kcourse.core.loader import load_quiz
+from kcourse.core.variants import make_variant, seed_for
+from kcourse.storage import progress_store as ps
 
 FILES = Path(__file__).parent / "files" / "progress"
 QUIZ = Path(__file__).parent / "files" / "quiz" / "valid-all-types.yml"

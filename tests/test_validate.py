@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.errors import QuizFileError
-from kcourse.loader import load_many, load_quiz, load_quiz_text
+from kcourse.core.errors import QuizFileError
+from kcourse.core.loader import load_many, load_quiz, load_quiz_text
 
 QUIZ_FILES = Path(__file__).parent / "files" / "quiz"
 INVALID = sorted(QUIZ_FILES.glob("invalid-*.yml"))

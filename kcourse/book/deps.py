@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from ..loader import QUIZ_SUFFIXES, find_quizzes_dir
+from ..core.loader import QUIZ_SUFFIXES, find_quizzes_dir
 
 QUIZ_CALL = re.compile(r"""\bquiz\(\s*(?:ref\s*=\s*)?["']([^"'\n]+)["']""")
 PROGRESS_CALL = re.compile(r"\bprogress\(")
@@ -32,6 +32,7 @@ FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([\w\s,]
 ENGINE_SUFFIXES = {".py", ".js", ".css", ".json", ".csv", ".yml", ".md", ".html"}
 ENGINE_SKIP = {"labs", "book", "instructor", "export", "__pycache__"}
 """Parts of the engine that no notebook output depends on (the labs, if still inside, count as course modules)."""
+DATA_SUFFIXES = {".csv", ".tsv", ".json", ".yml", ".yaml", ".txt", ".md", ".dat"}
 STATE = "kcourse-deps.json"
 
 
@@ -99,9 +100,23 @@ def imported_names(code: str) -> set[str]:
     return names
 
 
+def module_roots(base: Path, root: Path) -> tuple[Path, ...]:
+    """Where a notebook's own modules are looked for: its folder, the book's folder, and every folder of the book
+    that is a Python project (``pyproject.toml`` or ``setup.py``, such as a course package in ``course/``), each
+    with its ``src/``. Installed libraries are not looked for: they are not the course's to change."""
+    roots = [base, root]
+    try:
+        roots += sorted(d for d in root.iterdir() if d.is_dir() and not d.name.startswith((".", "_"))
+                        and ((d / "pyproject.toml").is_file() or (d / "setup.py").is_file()))
+    except OSError:
+        pass
+    roots += [r / "src" for r in roots[1:] if (r / "src").is_dir()]
+    return tuple(roots)
+
+
 def module_files(name: str, roots: Iterable[Path]) -> list[Path]:
     """The local files importing ``name`` runs: its module and the packages above it, in the first root that
-    has it. Installed libraries are not looked for: they are not the course's to change."""
+    has it."""
     parts = name.split(".")
     for root in roots:
         if not (root / parts[0]).is_dir() and not (root / f"{parts[0]}.py").is_file():
@@ -114,9 +129,17 @@ def module_files(name: str, roots: Iterable[Path]) -> list[Path]:
     return []
 
 
+def package_data(package: Path) -> set[Path]:
+    """The data files of a local package (CSV tables and the like, which its modules read)."""
+    return {p for p in package.rglob("*") if p.is_file() and p.suffix in DATA_SUFFIXES
+            and "__pycache__" not in p.parts}
+
+
 def local_modules(code: str, roots: tuple[Path, ...], engine: Path) -> set[Path]:
-    """Course modules ``code`` imports, followed through their own imports (engine files are counted apart)."""
+    """Course modules ``code`` imports, followed through their own imports, with the data files of their
+    packages (engine files are counted apart)."""
     out: set[Path] = set()
+    packages: set[Path] = set()
     todo = sorted(imported_names(code))
     seen: set[str] = set()
     while todo:
@@ -128,10 +151,15 @@ def local_modules(code: str, roots: tuple[Path, ...], engine: Path) -> set[Path]
             if f in out or (f.is_relative_to(engine) and f in engine_files(engine)):
                 continue
             out.add(f)
+            top = next((r / name.split(".")[0] for r in roots if f.is_relative_to(r / name.split(".")[0])), None)
+            if top is not None and top.is_dir():
+                packages.add(top)
             try:
                 todo += sorted(imported_names(f.read_text(encoding="utf-8")) - seen)
             except (OSError, UnicodeDecodeError):
                 pass
+    for package in packages:
+        out |= {p for p in package_data(package) if not p.is_relative_to(engine)}
     return out
 
 
@@ -141,7 +169,7 @@ def notebook_dependencies(notebook: Path, root: Path, *, engine: Path | None = N
     text = code_of(notebook)
     base = notebook.parent
     deps = set(engine_files(engine))
-    deps |= local_modules(text, (base, root), engine)
+    deps |= local_modules(text, module_roots(base, root), engine)
     quizzes = {f for ref in QUIZ_CALL.findall(text) if (f := quiz_file(ref, base))}
     if PROGRESS_CALL.search(text) and (d := find_quizzes_dir(base)) is not None:  # the progress page reads all
         quizzes |= {p for p in d.iterdir() if p.suffix in QUIZ_SUFFIXES and p.is_file()}

@@ -19,7 +19,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from ..model import MODES
+from ..core.model import MODES
 
 
 def _mode(argument: str | None) -> str:

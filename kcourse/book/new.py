@@ -11,8 +11,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ..course import COURSE_ID, course_id_from
-from ..errors import UsageError
+from ..core.course import COURSE_ID, course_id_from
+from ..core.errors import UsageError
 
 
 def _walk(node: Traversable, prefix: str = ""):

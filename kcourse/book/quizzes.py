@@ -14,8 +14,8 @@ from typing import Any
 
 from sphinx.util import logging
 
-from ..errors import KcourseError, Problem
-from ..model import MODES
+from ..core.errors import KcourseError, Problem
+from ..core.model import MODES
 from .deps import quiz_file
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ def _warn(env):
 
 def load_book_quiz(env, path: Path):
     """The quiz of ``path`` (a quiz file or a student's key-less copy), or ``None`` after reporting its problems."""
-    from ..keyless import is_keyless_file, load_keyless
-    from ..loader import load_quiz
+    from ..core.loader import load_quiz
+    from ..views.keyless import is_keyless_file, load_keyless
 
     try:
         return load_keyless(path) if is_keyless_file(path) else load_quiz(path, warn=_warn(env))
@@ -108,10 +108,10 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
     if quiz is None:
         return notice(ref), files
     if seed is None and student_id is None:
-        from ..keyless import is_keyless_file, keyless_seed
+        from ..views.keyless import is_keyless_file, keyless_seed
 
         seed = keyless_seed(path) if is_keyless_file(path) else None
-    from ..course import course_id
+    from ..core.course import course_id
 
     course = course_id(path.resolve().parent, configured=env.config.kcourse_course_id)
     return render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course), files

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+from ..core import model as m
+from ..core.warnings_ import WarnCallback, ignore
 from .common import (
     Placed,
     Reporter,

@@ -11,8 +11,8 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+from ..core import model as m
+from ..core.warnings_ import WarnCallback, ignore
 from .common import (
     Placed,
     Reporter,

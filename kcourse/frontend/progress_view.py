@@ -9,8 +9,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
-from ..progress_store import CourseRow, ProgressStore, course_rows, shown_path
+from ..core.errors import Problem
+from ..storage.progress_store import CourseRow, ProgressStore, course_rows, shown_path
 
 HEADERS = ("Chapter", "Quiz", "Answered", "Score", "Best", "Passed")
 
@@ -106,8 +106,8 @@ class CourseProgress:
 
 def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
     """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
-    from ..course import course_id
-    from ..loader import find_quizzes_dir, load_many
+    from ..core.course import course_id
+    from ..core.loader import find_quizzes_dir, load_many
 
     qdir = find_quizzes_dir(Path(start) if start is not None else None)
     store = store if store is not None else ProgressStore(course=course_id(qdir) if qdir is not None else None)

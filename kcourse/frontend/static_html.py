@@ -3,7 +3,7 @@
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
 inline CSS and inline JS (``static/quiz.js``, defined once per page however many quizzes it holds).
 Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
-What the data holds in practice and assessment mode is described in :mod:`kcourse.pagedata`.
+What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from ..model import Quiz
-from ..pagedata import page_data, to_script_json
+from ..core.model import Quiz
+from ..views.pagedata import page_data, to_script_json
 
 
 @lru_cache(maxsize=2)
@@ -85,11 +85,11 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
                     mode: str | None = None, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
-    ``seed`` (or ``student_id``, through :func:`kcourse.variants.seed_for`) fixes the variant; without
+    ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
     ``course`` (default: the course of the quiz's file, :mod:`kcourse.course`) keys the browser's storage.
     """
-    from ..course import course_of_quiz
+    from ..core.course import course_of_quiz
 
     data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)

@@ -24,9 +24,9 @@ def _roster(path: str | None, id_column: str | None):
 
 def _load(ref: str):
     """The full quiz (with its key) of a quiz id or file; a student's key-less copy is refused clearly."""
-    from ..errors import UsageError
-    from ..keyless import is_keyless_file
-    from ..loader import load_quiz, resolve_quiz_ref
+    from ..core.errors import UsageError
+    from ..core.loader import load_quiz, resolve_quiz_ref
+    from ..views.keyless import is_keyless_file
 
     path = resolve_quiz_ref(ref)
     if is_keyless_file(path):

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..submission import MAX_BYTES
+from ..core.submission import MAX_BYTES
 from .outcome import Reason
 
 MAX_NESTED_ZIP = 200_000_000

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model as m
-from ..errors import UsageError
-from ..grading import grade
-from ..variants import fnv1a32
+from ..core import model as m
+from ..core.errors import UsageError
+from ..core.grading import grade
+from ..core.variants import fnv1a32
 from . import answers
 from . import gradebook as gb
 from .answers import md_escape
@@ -81,7 +81,7 @@ def views(quiz: m.Quiz, items: dict[str, gb.ItemRow], content: str) -> tuple[Que
 
 
 def _order(quiz: m.Quiz, variant_seed: int, items: dict[str, gb.ItemRow]) -> dict[str, gb.ItemRow]:
-    from ..variants import variant_question_ids
+    from ..core.variants import variant_question_ids
 
     ids = [i for i in variant_question_ids(quiz, variant_seed) if i in items]
     return {i: items[i] for i in ids + [i for i in items if i not in ids]}

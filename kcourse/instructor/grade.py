@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, SubmissionError, UsageError
-from ..grading import QuizResult, grade_responses, is_blank
-from ..model import Quiz
-from ..submission import Submission, now_iso, parse_submission
-from ..variants import variant_question_ids
+from ..core.errors import Problem, SubmissionError, UsageError
+from ..core.grading import QuizResult, grade_responses, is_blank
+from ..core.model import Quiz
+from ..core.submission import Submission, now_iso, parse_submission
+from ..core.variants import variant_question_ids
 from . import gradebook as gb
 from .collect import Collector, Source
 from .manifest import Manifest, quiz_digest
@@ -216,7 +216,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
               progress: Progress | None = None) -> RunReport:
     """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
-    from ..keyless import is_keyless_file
+    from ..views.keyless import is_keyless_file
 
     if quiz.source and is_keyless_file(quiz.source):
         raise UsageError(f"{quiz.source} is a student's key-less copy; grade against the quiz file itself")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from .roster import Student
 
 SCHEMA_VERSION = 1
@@ -397,7 +397,7 @@ def _paused(rows: Iterable[tuple], after: int) -> Iterator[tuple]:
 def _same_course(conn: sqlite3.Connection, quiz_id: str, source: str) -> None:
     """A gradebook holds one course's grades: a quiz with the same id from another course (:mod:`kcourse.course`)
     is refused, never merged into the first one's rows."""
-    from ..course import course_of_quiz
+    from ..core.course import course_of_quiz
 
     row = quiz_row(conn, quiz_id)
     if row is None or not Path(row.source).is_absolute() or not Path(source).is_absolute():

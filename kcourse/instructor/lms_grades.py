@@ -23,7 +23,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..core.errors import UsageError
 from . import gradebook as gb
 from .files import write_text_atomically
 from .roster import Roster, Student

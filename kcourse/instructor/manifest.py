@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
-from ..model import Question, Quiz
+from ..core.errors import InputError, Problem
+from ..core.model import Question, Quiz
 from .roster import Roster, Student
 
 MANIFEST_VERSION = 1
@@ -100,7 +100,7 @@ class Manifest:
 
 
 def read_manifest(path: str | Path) -> Manifest:
-    """Read ``manifest.json``; raise :class:`~kcourse.errors.InputError` when it is not one."""
+    """Read ``manifest.json``; raise :class:`~kcourse.core.errors.InputError` when it is not one."""
     p = Path(path)
     if p.is_dir():
         p = p / "manifest.json"

@@ -32,6 +32,13 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "quizzes" / "q1.yml").write_text("id: q1\n")
     (tmp_path / "quizzes" / "q2.yml").write_text("id: q2\n")
     (tmp_path / "quizzes" / "exam.yml").write_text("id: exam\npools:\n  - {id: p, draw: 1, from_quiz: q1}\n")
+    course = tmp_path / "course"  # a course package of its own, as this course's smallsteps
+    (course / "pkg" / "labs").mkdir(parents=True)
+    (course / "pkg" / "data").mkdir()
+    (course / "pyproject.toml").write_text("[project]\nname = 'pkg'\n")
+    (course / "pkg" / "__init__.py").write_text("")
+    (course / "pkg" / "labs" / "gamma.py").write_text("import csv\n")
+    (course / "pkg" / "data" / "table.csv").write_text("a,b\n")
     (tmp_path / "extra").mkdir()
     (tmp_path / "extra" / "own.yml").write_text("id: own\n")
     return tmp_path
@@ -63,6 +70,13 @@ def test_import_forms(tmp_path, code, module):
     nb = write_nb(root / "chapters" / "b.ipynb", code)
     assert module in dependencies(nb, root)
     assert "mylabs/alpha.py" not in dependencies(nb, root)
+
+
+def test_a_course_package_in_a_project_folder_and_its_data(tmp_path):
+    root = project(tmp_path)
+    nb = write_nb(root / "chapters" / "g.ipynb", "from pkg.labs import gamma")
+    assert dependencies(nb, root) == ["course/pkg/__init__.py", "course/pkg/data/table.csv",
+                                      "course/pkg/labs/gamma.py", "engine/core.py"]
 
 
 def test_progress_page_depends_on_every_quiz(tmp_path):

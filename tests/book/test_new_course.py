@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from kcourse.cli import main as kcourse_main
-from kcourse.grading import grade
-from kcourse.loader import load_quiz
-from kcourse.variants import make_variant
+from kcourse.core.grading import grade
+from kcourse.core.loader import load_quiz
+from kcourse.core.variants import make_variant
 
 from ..frontend.static_support import chromium, fieldset, press, serve, set_response, verdict
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.book, pytest.mark.kernel]
 
 
 def new(folder: Path, *args: str) -> Path:

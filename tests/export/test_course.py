@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kcourse.core.loader import load_many
 from kcourse.export import FORMATS, render
-from kcourse.loader import load_many
 
 from .giftreader import read
 from .xmlparse import fromstring

@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
+from kcourse.core.grading import grade
 from kcourse.export.common import md_block, md_inline
 from kcourse.export.qti import qti_members, to_qti_zip
-from kcourse.grading import grade
 
 from .xmlparse import fromstring, strip_ns
 

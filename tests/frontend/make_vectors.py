@@ -23,13 +23,13 @@ QUIZZES = ["tests/files/frontend/vectors-all-types.yml", "tests/files/frontend/g
 if str(ROOT) not in sys.path:  # pragma: no cover - run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from kcourse import model as m  # noqa: E402
-from kcourse.grading import QuestionResult, correct_response, grade  # noqa: E402
-from kcourse.loader import load_quiz  # noqa: E402
-from kcourse.markdown import render_block  # noqa: E402
-from kcourse.pagedata import grading_form, page_data  # noqa: E402
-from kcourse.textnorm import normalise  # noqa: E402
-from kcourse.variants import Mulberry32, make_variant, seed_for  # noqa: E402
+from kcourse.core import model as m  # noqa: E402
+from kcourse.core.grading import QuestionResult, correct_response, grade  # noqa: E402
+from kcourse.core.loader import load_quiz  # noqa: E402
+from kcourse.core.textnorm import normalise  # noqa: E402
+from kcourse.core.variants import Mulberry32, make_variant, seed_for  # noqa: E402
+from kcourse.views.markdown import render_block  # noqa: E402
+from kcourse.views.pagedata import grading_form, page_data  # noqa: E402
 
 GENERIC = [None, "", [], {}, 0, 1, 2.5, True, False, "zz", ["zz"], {"zz": "a"}, [1, 2], {"a": 1}]
 SEEDS = [0, 1, 2, 3, 42, 1234567, 2**31 - 1, 2**31, 2**32 - 1]

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
+from kcourse.views.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
 
 INLINE = [
     ("emphasis", "a *b* **c**", "a <em>b</em> <strong>c</strong>"),

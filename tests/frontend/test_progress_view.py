@@ -8,7 +8,7 @@ import pytest
 
 import kcourse
 from kcourse.frontend.progress_view import course_progress
-from kcourse.progress_store import ProgressStore
+from kcourse.storage.progress_store import ProgressStore
 
 FILES = Path(__file__).parents[1] / "files"
 
@@ -71,6 +71,6 @@ def test_a_broken_quiz_file_is_listed_and_the_others_still_shown(course):
 
 
 def test_progress_still_works_after_the_store_module_is_imported():
-    import kcourse.progress_store  # noqa: F401  (a module named kcourse.progress would shadow the function)
+    import kcourse.storage.progress_store  # noqa: F401  (a module named kcourse.progress would shadow the function)
 
     assert callable(kcourse.progress)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kcourse.core.loader import load_quiz
 from kcourse.frontend.static_html import asset, compact_css, compact_js, render_document, render_fragment
-from kcourse.loader import load_quiz
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 STATIC = Path(__file__).resolve().parents[2] / "kcourse" / "frontend" / "static"
@@ -63,7 +63,7 @@ def test_quiz_js_puts_no_learner_text_into_html():
     assert js.count("innerHTML") == 1, "only h() may set innerHTML, and only from the page data"
     for bad in ("insertAdjacentHTML", "outerHTML", "document.write", "eval(", "new Function", "setTimeout(\""):
         assert bad not in js
-    # every HTML source, reviewed: page data rendered by kcourse/markdown.py (or a grading form made of it) or a
+    # every HTML source, reviewed: page data rendered by kcourse/views/markdown.py (or a grading form made of it) or a
     # fixed string. A new one must be added here after checking that no learner input can reach it.
     sources = {s.strip() for s in re.findall(r"\bhtml: ([^,}]+)", js)}
     assert sources == {'"False"', '"True"', "byId.get(id).html", "f.html", "html.get(id)", "o.feedback_html", "o.html",
