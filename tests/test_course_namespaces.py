@@ -77,3 +77,41 @@ def test_a_gradebook_refuses_the_same_quiz_id_from_another_course(tmp_path):
         gb.write_run(conn, title="Growing up, 2nd edition", source=str(linux / "ch02-growing-up.yml"), **args)
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("where", ["course", "quizzes", "below"], ids=["course-folder", "quizzes-folder", "below"])
+def test_commands_find_the_course_from_below_it_or_with_course(tmp_path, monkeypatch, capsys, where):
+    from kcourse.cli import main
+
+    course = tmp_path / "git"
+    quizzes = course / "quizzes"
+    (course / "chapters" / "deep").mkdir(parents=True)
+    quizzes.mkdir()
+    (quizzes / COURSE_FILE).write_text("id: git-101\n")
+    (quizzes / "q1.yml").write_text("schema_version: 1\nid: q1\ntitle: Q\nquestions:\n  - {id: a, type: true_false, "
+                                    "prompt: 'A?', explanation: 'Yes.', answer: true}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if where == "below":
+        monkeypatch.chdir(course / "chapters" / "deep")
+        args = []
+    else:
+        monkeypatch.chdir(elsewhere)
+        args = ["--course", str(course if where == "course" else quizzes)]
+    for command in (["validate"], ["show", "q1"]):
+        with pytest.raises(SystemExit) as done:
+            main([*args, *command])
+        assert done.value.code == 0, capsys.readouterr()
+    out = capsys.readouterr()
+    assert "1 file(s) checked: 1 good" in out.err and "Quiz q1" in out.out
+    import os
+
+    assert "KCOURSE_COURSE" not in os.environ  # --course is for one command only
+
+
+def test_course_names_a_folder_without_quizzes(tmp_path, capsys):
+    from kcourse.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--course", str(tmp_path), "validate"])
+    assert done.value.code == 2 and "no quizzes/ folder in" in capsys.readouterr().err
