@@ -1,12 +1,13 @@
 """Safe Markdown for quiz text: prompts, options, feedback, hints and explanations.
 
-CommonMark through markdown-it-py with raw HTML *escaped* (``<script>`` shows as text), no images (a
-quiz page loads nothing from elsewhere), no headings (a prompt must not break the page's outline),
+CommonMark through markdown-it-py, ``$...$`` / ``$$...$$`` math as MathML (:func:`render_math`), raw HTML
+*escaped* (``<script>`` shows as text), no images (a quiz page loads nothing from elsewhere), no headings (a prompt must not break the page's outline),
 and links only to ``http:``, ``https:``, ``mailto:`` or relative addresses. Everything else in a
 link is left as plain text. Pure: no IPython, no I/O.
 """
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -27,6 +28,19 @@ def link_allowed(url: str) -> bool:
     return u[: cut.start()].lower() in ALLOWED_SCHEMES
 
 
+def render_math(latex: str, display: bool = False) -> str:
+    """TeX math as MathML (``latex2mathml``, part of ``kcourse[book]``), which browsers render natively: the
+    same build-time MathML as the book's own pages. Without latex2mathml, or for TeX it cannot convert, the
+    source shows as code."""
+    try:
+        from latex2mathml.converter import convert
+
+        return convert(latex, display="block" if display else "inline")
+    except Exception:  # ImportError, or one of the several exceptions latex2mathml raises for unsupported TeX
+        code = f'<code class="kq-math">{html.escape(latex)}</code>'
+        return f"<p>{code}</p>" if display else code
+
+
 @lru_cache(maxsize=1)
 def _md():
     from markdown_it import MarkdownIt
@@ -34,6 +48,12 @@ def _md():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "heading", "lheading"])
     md.validateLink = link_allowed  # type: ignore[method-assign]
+    try:  # $...$ and $$...$$ math; mdit-py-plugins comes with kcourse[book] (it is MyST's own parser plugin)
+        from mdit_py_plugins.dollarmath import dollarmath_plugin
+    except ImportError:
+        return md
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           renderer=lambda content, opts: render_math(content, bool(opts.get("display_mode"))))
     return md
 
 
@@ -76,7 +96,7 @@ def render_plain(text: str) -> str:
     parts: list[str] = []
     for block in _md().parseInline(text.strip()):
         for tok in block.children or ():
-            if tok.type in ("text", "code_inline"):
+            if tok.type in ("text", "code_inline", "math_inline"):
                 parts.append(tok.content)
             elif tok.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
