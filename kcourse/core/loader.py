@@ -48,8 +48,8 @@ def resolve_quiz_ref(ref: str | Path, start: Path | None = None) -> Path:
                                      if q.suffix in QUIZ_SUFFIXES and q.name != COURSE_FILE)) or "none"
             raise UsageError(f"no quiz '{ref}' in {d} (quizzes there: {known})")
         here = (start or Path.cwd()).resolve()
-        raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it "
-                         "(run this inside the course or give kcourse --course DIR, or give the path to the quiz's .yml file)")
+        raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it (run this inside "
+                         "the course or give kcourse --course DIR, or give the path to the quiz's .yml file)")
     raise UsageError(f"no quiz file or quiz id '{ref}' (give a path to a .yml file, or a quiz id)")
 
 

@@ -1,8 +1,8 @@
 """Safe Markdown for quiz text: prompts, options, feedback, hints and explanations.
 
 CommonMark through markdown-it-py, ``$...$`` / ``$$...$$`` math as MathML (:func:`render_math`), raw HTML
-*escaped* (``<script>`` shows as text), no images (a quiz page loads nothing from elsewhere), no headings (a prompt must not break the page's outline),
-and links only to ``http:``, ``https:``, ``mailto:`` or relative addresses. Everything else in a
+*escaped* (``<script>`` shows as text), no images (a quiz page loads nothing from elsewhere), no headings
+(a prompt must not break the page's outline), and links only to ``http:``, ``https:``, ``mailto:`` or relative addresses. Everything else in a
 link is left as plain text. Pure: no IPython, no I/O.
 """
 from __future__ import annotations

@@ -209,7 +209,7 @@ def test_a_broken_quiz_fails_the_build_at_its_file_and_line_and_learners_see_no_
         rc, out = build(other, "-W", "-n", "--keep-going")
         assert rc != 0
         line = good.splitlines().index("    answer: false") + 1
-        assert re.search(rf"quizzes/ch02-practice\.yml:{line}: WARNING: questions\[1\]\.answer: ", out), out[-3000:]
+        assert re.search(rf"quizzes/ch02-practice\.yml:{line}: WARNING: questions\[2\]\.answer: ", out), out[-3000:]
         rc, out = build(other)  # without -W the book is built; the page names no path of the author's computer
         assert rc == 0
         page = (other / "_build" / "html" / "chapters" / "02-practice.html").read_text()
