@@ -112,9 +112,15 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
 
         seed = keyless_seed(path) if is_keyless_file(path) else None
     from ..core.course import course_id
+    from ..views.markdown import quiz_images
 
     course = course_id(path.resolve().parent, configured=env.config.kcourse_course_id)
-    return render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course), files
+    with quiz_images(path.parent) as images:
+        fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course)
+    for why in dict.fromkeys(images.missing):
+        report_problem(env, Problem(str(path), None, "", f"image {why}",
+                                    "put the image file in the quiz's folder and name it relative to it"))
+    return fragment, files | set(images.used)
 
 
 def validate_used_quizzes(app, pages: list[Path]) -> None:

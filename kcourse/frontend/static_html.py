@@ -11,6 +11,7 @@ import html
 import re
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from ..core.model import Quiz
 from ..views.pagedata import page_data, to_script_json
@@ -90,8 +91,13 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     ``course`` (default: the course of the quiz's file, :mod:`kcourse.course`) keys the browser's storage.
     """
     from ..core.course import course_of_quiz
+    from ..views.markdown import images_active, quiz_images
 
-    data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
+    if images_active() or not quiz.source or quiz.source.startswith("<"):
+        data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
+    else:
+        with quiz_images(Path(quiz.source).parent):  # images next to the quiz go into the page
+            data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
     course = course if course is not None else course_of_quiz(quiz.source)
     course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""

@@ -26,3 +26,23 @@ def test_tex_that_cannot_be_converted_shows_as_code():
     out = render_inline(r"A $\unknowncommand{<script>}$ here")
     assert "<script>" not in out
     assert "<math" in out or "kq-math" in out
+
+
+def test_an_image_next_to_the_quiz_is_inlined_and_a_missing_one_reported(tmp_path):
+    from kcourse.core.loader import load_quiz
+    from kcourse.frontend.static_html import render_fragment
+    from kcourse.views.markdown import quiz_images
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    quiz = tmp_path / "q.yml"
+    quiz.write_text("schema_version: 1\nid: q\ntitle: Q\nquestions:\n  - id: a\n    type: true_false\n"
+                    "    prompt: \"![a dot](img/dot.svg) A?\"\n    explanation: \"![gone](img/gone.png) ![up](../x.png)\"\n"
+                    "    answer: true\n")
+    page = render_fragment(load_quiz(quiz), mode="assessment")
+    assert "data:image/svg+xml;base64," in page and str(tmp_path) not in page
+    with quiz_images(tmp_path) as log:
+        render_fragment(load_quiz(quiz))  # practice: the explanation is in the (packed) key
+    assert log.used == [tmp_path / "img" / "dot.svg"]
+    assert log.missing == ["img/gone.png: no such file next to the quiz",
+                           "../x.png: give a file next to the quiz (a relative path inside its folder)"]
