@@ -290,3 +290,51 @@ def test_max_latency_never_exceeds_point_spacing(sections, gaps, every):
     r = L.simulate(w, every, point_cost=0)
     assert len(r.latencies) == len(wakeups)
     assert max(r.latencies) <= every
+
+
+def _hidden_by_legends(fig) -> list[str]:
+    """Bars and marker lines whose drawn area a legend covers (the legend must leave the data readable)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    hidden = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        marks = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() > 0]
+        marks += [ln for ln in ax.lines if isinstance(ln, Line2D) and ln.get_linestyle() in ("--", ":")]
+        hidden += [f"{ax.get_title() or ax.get_xlabel()}: {m}" for m in marks
+                   if box.overlaps(m.get_window_extent(renderer))]
+    return hidden
+
+
+def test_the_tail_plot_legend_hides_no_p99_or_max_bar():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    matplotlib.use("Agg")
+    workload = L.make_workload(2020, n_wakeups=2000)
+    axes = L.plot_tail([L.simulate(workload, every) for every in (None, 1000, 100)])
+    try:
+        assert _hidden_by_legends(axes[0].figure) == []
+        assert axes[0].get_legend() is not None  # the colours are still named
+    finally:
+        plt.close(axes[0].figure)
+
+
+def test_the_histogram_legend_hides_no_p99_or_max_line():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    matplotlib.use("Agg")
+    idle = [60.0] * 150 + [100.0 * k for k in range(1, 51)]
+    loaded = [55.0] * 120 + [300.0 * k for k in range(1, 81)]
+    ax = L.plot_histograms({"idle": idle, "CPU load": loaded})
+    try:
+        assert _hidden_by_legends(ax.figure) == []
+    finally:
+        plt.close(ax.figure)

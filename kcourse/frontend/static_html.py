@@ -1,7 +1,8 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/quiz.js``, defined once per page however many quizzes it holds).
+inline CSS and inline JS (``static/saferegex.js``, the pattern matcher, then ``static/quiz.js``; each defined once
+per page however many quizzes it holds).
 Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
@@ -19,7 +20,8 @@ from ..views.pagedata import page_data, to_script_json
 
 @lru_cache(maxsize=2)
 def asset(name: str) -> str:
-    """``static/quiz.js`` or ``static/quiz.css`` as a page carries it: without comment lines and indentation."""
+    """``static/quiz.js``, ``static/saferegex.js`` or ``static/quiz.css`` as a page carries it: without comment
+    lines and indentation."""
     text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     return compact_js(text) if name.endswith(".js") else compact_css(text)
 
@@ -83,12 +85,13 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None, course: str | None = None) -> str:
+                    mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
-    ``course`` (default: the course of the quiz's file, :mod:`kcourse.course`) keys the browser's storage.
+    ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
+    ``course`` (default: the course of the quiz's file, :mod:`kcourse.core.course`) keys the browser's storage.
     """
     from ..core.course import course_of_quiz
     from ..views.markdown import images_active, quiz_images
@@ -103,12 +106,13 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""
     return (
         f'<section class="kq" data-kq{course_attr} aria-label="Quiz: {title}">'
-        f'<p class="kq-title">{title}</p>'
+        f'<h{heading} class="kq-title">{title}</h{heading}>'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'
         '<div class="kq-app"></div>'
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
         f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("saferegex.js")}</script>'
         f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )
@@ -125,6 +129,6 @@ def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode)}</main>'
+        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1)}</main>'
         '</body></html>\n'
     )

@@ -419,7 +419,7 @@ def plot_histograms(samples: dict[str, Sequence[float]], *, unit: str = "µs", a
     ax.set_xscale("log")
     ax.set_xlabel(f"latency ({unit}, log scale); dashed = p99, dotted = max")
     ax.set_ylabel("samples")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="lower left", bbox_to_anchor=(0, 1.01), frameon=False)  # above: hides no line
     return ax
 
 
@@ -464,8 +464,8 @@ def plot_tail(results: Sequence[SimResult], *, axes=None):
     right.set_xticks([j + width * (len(results) - 1) / 2 for j in range(3)], names)
     right.set_yscale("log")
     right.set_ylabel("latency (µs, log scale)")
-    right.legend(fontsize="small")
+    # no second legend: the left one names the colours, and one here covered the p99 and max bars
     right.set_title(
-        "the worst case shrinks far more than the median", fontsize="medium"
+        "the worst case shrinks far more than the median\n(colours as on the left)", fontsize="medium"
     )
     return axes
