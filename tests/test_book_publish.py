@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from smallsteps import book_theme as T  # the course's own book extension (course/smallsteps)
 
 ROOT = Path(__file__).resolve().parent.parent
