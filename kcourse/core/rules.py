@@ -19,7 +19,7 @@ class Rules:
     default_mode: str = "practice"
     seed_max: int = 0xFFFFFFFF
     """Variant seeds are unsigned 32-bit integers, ``0 .. seed_max`` (the browser computes the same)."""
-    attempt_policies: tuple[str, ...] = ("latest", "best", "first")
+    attempt_policies: tuple[str, ...] = ("latest", "best", "first", "latest-on-time")
     """Which of a student's attempts counts in the gradebook (the first is the default)."""
     percent_decimals: int = 2
     """Percentages are rounded to this many decimals, half to even, as Python's ``round``."""

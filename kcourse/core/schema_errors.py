@@ -154,7 +154,6 @@ REQUIRED_FIX = {
     "schema_version": "add 'schema_version: 1'",
     "id": "add 'id:' with a short unique name",
     "title": "add 'title:'",
-    "chapter": "add 'chapter:' with the chapter number",
     "prompt": "add 'prompt:' with the question text",
     "explanation": "add 'explanation:' saying why the answer is right",
     **{k: fix for t in REGISTRY.values() for k, fix in t.required_fix.items()},

@@ -79,7 +79,7 @@ class Checker:
         return m.Quiz(
             id=data["id"],
             title=data["title"],
-            chapter=data["chapter"],
+            chapter=data.get("chapter"),
             pass_mark=float(data.get("pass_mark", 60)),
             mode=data.get("mode", "practice"),
             shuffle_questions=data.get("shuffle_questions", False),
