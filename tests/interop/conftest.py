@@ -49,6 +49,7 @@ def course_quizzes():
     """Every course quiz and the interop fixtures, loaded (pytest parameters)."""
     from kcourse.core.loader import load_quiz
 
-    paths = sorted((REPO / "quizzes").glob("*.yml")) + sorted((HERE / "files").glob("*.yml"))
+    paths = sorted(p for p in (REPO / "quizzes").glob("*.yml") if p.name != "course.yml")  # course.yml: no quiz
+    paths += sorted((HERE / "files").glob("*.yml"))
     paths.append(REPO / "tests" / "files" / "export" / "valid-edge-cases.yml")
     return [pytest.param(load_quiz(p), id=p.stem) for p in paths]
