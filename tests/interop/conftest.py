@@ -47,9 +47,8 @@ def moodle_dir() -> Path:
 
 def course_quizzes():
     """Every course quiz and the interop fixtures, loaded (pytest parameters)."""
-    from kcourse.core.loader import load_quiz
+    from kcourse.core.loader import load_quiz, quiz_files
 
-    paths = sorted(p for p in (REPO / "quizzes").glob("*.yml") if p.name != "course.yml")  # course.yml: no quiz
-    paths += sorted((HERE / "files").glob("*.yml"))
+    paths = quiz_files([REPO / "quizzes", HERE / "files"])[0]
     paths.append(REPO / "tests" / "files" / "export" / "valid-edge-cases.yml")
     return [pytest.param(load_quiz(p), id=p.stem) for p in paths]
