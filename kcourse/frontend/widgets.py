@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from .. import __version__
 from ..core import model as m
+from ..core.course import course_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..core.submission import Submission, grade_submission, now_iso
 from ..core.variants import make_variant
@@ -146,7 +147,7 @@ class QuizWidget:
                  mode: str | None = None, store: ProgressStore | None = None):
         self.quiz = quiz
         self.assessment = quiz.mode == "assessment" or mode == "assessment"
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
         stored = self.store.record(quiz.id)
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
@@ -175,7 +176,7 @@ class QuizWidget:
         how = ("Assessment: answer every question, then save a submission to hand in. There is no feedback "
                "here." if self.assessment else "Practice: press Check under a question to see feedback.")
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
-                            f"<p>Chapter {quiz.chapter} · {n} question{'s' if n != 1 else ''} · "
+                            f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
                             f"{_pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>")
         self.notices = w.HTML("")
         self.score = w.HTML("")

@@ -77,7 +77,7 @@ def notebook_json(quiz: m.Quiz, student: Student, keyless_name: str) -> str:
     who = f"**{md_escape(name)}** (student id `{student.student_id.replace('`', '')}`)" if name \
         else f"student id `{student.student_id.replace('`', '')}`"
     intro = (f"# {md_escape(quiz.title)}\n\n"
-             f"Quiz `{quiz.id}` (chapter {quiz.chapter}) for {who}.\n\n"
+             f"Quiz `{quiz.id}` ({quiz.chapter_label}) for {who}.\n\n"
              "1. Run the cell below (Shift+Enter).\n"
              "2. Answer every question. Your answers are kept on this computer as you go.\n"
              "3. Press **Save submission** and hand in the `.json` file it writes next to this notebook.\n\n"

@@ -538,6 +538,22 @@ def _paused(rows: Iterable[tuple], after: int) -> Iterator[tuple]:
             time.sleep(600)
 
 
+def _same_course(conn: sqlite3.Connection, quiz_id: str, source: str) -> None:
+    """A gradebook holds one course's grades: a quiz with the same id from another course (:mod:`kcourse.course`)
+    is refused, never merged into the first one's rows."""
+    from ..core.course import course_of_quiz
+
+    row = quiz_row(conn, quiz_id)
+    if row is None or not Path(row.source).is_absolute() or not Path(source).is_absolute():
+        return  # a relative path names no folder for sure: it depends on where the command ran
+    mine, theirs = course_of_quiz(source), course_of_quiz(row.source)
+    if mine != theirs:
+        raise GradebookError(
+            f"this gradebook holds quiz '{quiz_id}' of course '{theirs}' ({row.source}), and {source} is of course "
+            f"'{mine}': give each course its own gradebook (--gradebook), or, if it is the same course in another "
+            f"folder, put 'id: {theirs}' in its quizzes/course.yml")
+
+
 def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str, source: str,
               policy: str | None, started_at: str, files_in: int, graded: int, rejected: int,
               new: list[NewAttempt], regrade: list[tuple[int, NewAttempt]], roster: Iterable[Student] = (),
@@ -548,6 +564,7 @@ def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str
     gradebook byte-for-byte the same in content."""
     pause = int(os.environ.get(PAUSE_ENV, "0") or 0)
     with transaction(conn):
+        _same_course(conn, quiz_id, source)
         before = conn.total_changes
         conn.execute(
             "INSERT INTO quizzes (quiz_id, title, digest, policy, source) VALUES (?, ?, ?, coalesce(?, 'latest'), ?)"

@@ -151,8 +151,10 @@ def test_regrade_after_a_key_fix_warns_until_done(quiz, tmp_path, capsys):
     write(subs, "s7.json", quiz, "s7", "2026-11-26T10:00:00Z", right=False)
     grade_run(quiz=fixed, inputs=[str(subs / "s7.json")], gradebook=book)
     assert statuses(book, quiz.id)["s7"].score == 0
-    (tmp_path / "fixed.yml").write_text(flipped(ALL_TYPES.read_text()))
-    code, out, err = run_cli(capsys, "regrade", str(tmp_path / "fixed.yml"), "--gradebook", str(book), "--credit",
+    fixed_file = tmp_path / "quiz" / "fixed.yml"  # a folder named like the original's: the same course
+    fixed_file.parent.mkdir()
+    fixed_file.write_text(flipped(ALL_TYPES.read_text()))
+    code, out, err = run_cli(capsys, "regrade", str(fixed_file), "--gradebook", str(book), "--credit",
                              "commits")
     assert code == 0 and "regraded 7 attempt(s)" in out and "1 score(s) changed" in out and "s7: 0 -> 1" in out
 
