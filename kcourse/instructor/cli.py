@@ -211,9 +211,10 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
         if not people:
             continue
         listed = ", ".join(s.student_id for s in people[:10]) + (" ..." if len(people) > 10 else "")
-        why = {"missing": "handed in nothing (--missing-as-zero gives them 0)",
-               "rejected": "had every file rejected (see kcourse grades status; not given 0)"}[status]
-        click.echo(f"note: {len(people)} student(s) on the roster {why} and are not in the file: {listed}", err=True)
+        why = {"missing": "on the roster handed in nothing (--missing-as-zero gives them 0)",
+               "rejected": "on the roster had every file rejected (see kcourse grades status; not given 0)",
+               "not on the roster": "in the gradebook are not on the roster (dropped?)"}[status]
+        click.echo(f"note: {len(people)} student(s) {why} and are not in the file: {listed}", err=True)
 
 
 @grades.command("show")

@@ -18,7 +18,9 @@ and at most 2 decimals, as every report rounds them (:func:`.classbook.round_sco
 of the Moodle file (Moodle's CSV import has no "excused"; exclude them in Moodle's grader report) and are
 ``excused`` in the plain CSV. Students who handed in nothing are left out, or given 0 with
 ``missing_as_zero``; students whose every file was rejected are never given 0 by it: they are listed, so
-the instructor can sort the file out. Files are written atomically (temporary file, then ``os.replace``).
+the instructor can sort the file out. With a roster, students the gradebook has but the roster has not
+(dropped since they were graded) are left out and listed. Files are written atomically (temporary file,
+then ``os.replace``).
 """
 from __future__ import annotations
 
@@ -76,8 +78,11 @@ def grade_lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = 
 def _lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None
            ) -> tuple[list[GradeLine], dict[str, tuple[Student, ...]]]:
     lines: list[GradeLine] = []
-    left: dict[str, list[Student]] = {"missing": [], "rejected": []}
+    left: dict[str, list[Student]] = {"missing": [], "rejected": [], "not on the roster": []}
     for r in class_status(conn, quiz_id, policy=policy, roster=roster):
+        if roster is not None and roster.find(r.student.student_id) is None:
+            left["not on the roster"].append(r.student)  # dropped since graded: the LMS has no row for them
+            continue
         if r.status in ("missing", "rejected") and r.score is None:
             left[r.status].append(r.student)
             continue

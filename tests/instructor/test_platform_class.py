@@ -228,3 +228,13 @@ def test_a_copy_under_a_namesakes_account_is_rejected_and_the_owners_own_file_gr
     packed = pack_feedback(quiz=quiz, gradebook=tmp_path / "gb.sqlite", out=tmp_path / "fb.zip", platform="moodle")
     with zipfile.ZipFile(packed.path) as z:
         assert [pf.moodle_feedback_target(n)[0] for n in z.namelist()] == [703]
+
+
+def test_a_student_dropped_after_grading_is_not_exported(canvas_class, quiz, tmp_path):
+    _tmp, roster, book, _report = canvas_class
+    from kcourse.instructor.roster import Roster
+
+    smaller = Roster(tuple(s for s in roster if s.student_id != "s001"), roster.source, roster.id_column)
+    report = export_grades(gradebook=book, quiz_id=quiz.id, fmt="canvas", out=tmp_path / "c.csv", roster=smaller)
+    assert [s.student_id for s in report.left_out["not on the roster"]] == ["s001"]
+    assert ",s001," not in (tmp_path / "c.csv").read_text(encoding="utf-8")
