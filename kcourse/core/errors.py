@@ -67,8 +67,8 @@ _FIXES = {
     "ENOSPC": "free some disk space, or write to another disk",
     "EDQUOT": "free some space within your disk quota, or write to another disk",
     "EROFS": "the disk is read-only: write to another folder",
-    "EACCES": "you may not write there: choose another folder, or change its permissions",
-    "EPERM": "you may not write there: choose another folder, or change its permissions",
+    "EACCES": "check its permissions, or choose another folder",
+    "EPERM": "check its permissions, or choose another folder",
     "ENOENT": "check that the folder exists (create it first)",
     "ENOTDIR": "a file stands where a folder is needed: choose another path",
     "EISDIR": "a folder stands where a file is needed: name a file",
@@ -76,7 +76,10 @@ _FIXES = {
 }
 
 
-def output_error(e: OSError, what: str = "cannot write") -> OutputError:
+_WRITING = frozenset({"ENOSPC", "EDQUOT", "EROFS"})
+
+
+def output_error(e: OSError, what: str | None = None) -> OutputError:
     """A one-line :class:`OutputError` for an ``OSError``: the path, what went wrong, and the fix."""
     import errno
     import os
@@ -87,5 +90,6 @@ def output_error(e: OSError, what: str = "cannot write") -> OutputError:
     path = e.filename if e.filename is not None else ""
     path = printable(os.fsdecode(path)) if isinstance(path, (str, bytes)) else str(path)
     fix = _FIXES.get(name, "check the path and try again")
+    what = what or ("cannot write" if name in _WRITING else "cannot use")
     reason = e.strerror or str(e)
     return OutputError(f"{what} {path or 'the output'}: {reason} ({fix}); nothing was half-written")

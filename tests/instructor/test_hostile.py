@@ -360,3 +360,39 @@ def test_a_gradebook_in_a_folder_that_cannot_be_opened_is_one_line(tmp_path, fiv
     monkeypatch.setattr(gb.sqlite3, "connect", refuse)
     code, _out, err = run_cli(capsys, "grade", str(FIVE), str(subs), "-g", str(tmp_path / "gb.sqlite"), "-q")
     assert code == 1 and "cannot write the gradebook" in err and len(err.strip().splitlines()) == 1, err
+
+
+# -- grade-one and validate: the same inputs end in a clean error, exit 1 --------------------------------------
+@pytest.mark.parametrize(("text", "says"), [
+    (lambda q: _responses_with(q, 0).replace(": 0", ": " + "9" * 5001, 1), "a whole number of 5,001 digits"),
+    (lambda q: _sub(q).replace('"mallory"', '"\\ud800"'), "lone UTF-16 surrogate"),
+    (lambda q: "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (lambda q: "{" + '"a":' * 10 + "}", "not valid JSON"),
+], ids=["5001-digits", "lone-surrogate", "nested", "broken"])
+def test_grade_one_reports_a_hostile_file_cleanly(tmp_path, five, capsys, text, says):
+    sub = tmp_path / "m.json"
+    sub.write_text(text(five), encoding="utf-8")
+    code, _out, err = run_cli(capsys, "grade-one", str(FIVE), str(sub))
+    assert code == 1 and says in err and "Traceback" not in err, err
+
+
+def test_validate_reports_huge_numbers_cleanly(capsys):
+    quiz = FIVE.parent.parent / "quiz" / "invalid-numeric-huge-numbers.yml"
+    code, out, err = run_cli(capsys, "validate", str(quiz))
+    assert code == 1 and "Traceback" not in out + err
+    assert "a whole number of 5,001 characters" in out + err
+
+
+@pytest.mark.slow
+def test_a_class_of_2000_with_one_hostile_file_stores_the_other_1999(tmp_path, five):
+    """benchmarks/bench_hostile.py does the same with 10,000 files (9,999 stored)."""
+    from kcourse.instructor.grade import grade_run
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(1999):
+        (subs / f"s{i:04d}.json").write_text(submission_json(five, f"s{i:04d}"), encoding="utf-8")
+    (subs / "zz.json").write_text(_sub(five).replace('"variant_seed": ', '"variant_seed": ' + "7" * 5001))
+    report = grade_run(quiz=five, inputs=[str(subs)], gradebook=tmp_path / "gb.sqlite")
+    assert report.write is not None and report.write.added == 1999
+    assert [r.source.rsplit("/", 1)[1] for r in report.rejected] == ["zz.json"]
