@@ -78,6 +78,8 @@ def open_page(browser, site):
         page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.problems.append(str(e)))
         page.on("response", lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("request", lambda r: None if r.url.startswith((site, "data:", "blob:"))
+                else page.problems.append(f"offline book requested {r.url}"))
         page.goto(site + path)
         page.wait_for_load_state("load")
         return page
