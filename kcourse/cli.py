@@ -93,7 +93,9 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
     if as_json:
         click.echo(json.dumps({"student_id": sub.student_id, **result.to_dict()}, indent=2))
     else:
-        click.echo(f"{sub.student_id} · {q.title}")
+        from .core.safetext import printable
+
+        click.echo(f"{printable(sub.student_id)} · {q.title}")
         click.echo(render_result(q, result, feedback=not no_feedback))
 
 
@@ -122,6 +124,11 @@ def main(argv: list[str] | None = None) -> None:
     except KcourseError as e:
         click.echo(e.format_message(), err=True)
         sys.exit(e.exit_code)
+    except OSError as e:  # writing an output: read-only, full disk, missing folder (inputs are reported as problems)
+        from .core.errors import output_error
+
+        click.echo(output_error(e).format_message(), err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -55,3 +55,37 @@ class UsageError(KcourseError):
     """The user asked for something that cannot be done (unknown quiz id, missing file, ...)."""
 
     exit_code = 2
+
+
+class OutputError(KcourseError):
+    """A file could not be written (read-only folder, full disk, missing folder); nothing was half-written."""
+
+    exit_code = 1
+
+
+_FIXES = {
+    "ENOSPC": "free some disk space, or write to another disk",
+    "EDQUOT": "free some space within your disk quota, or write to another disk",
+    "EROFS": "the disk is read-only: write to another folder",
+    "EACCES": "you may not write there: choose another folder, or change its permissions",
+    "EPERM": "you may not write there: choose another folder, or change its permissions",
+    "ENOENT": "check that the folder exists (create it first)",
+    "ENOTDIR": "a file stands where a folder is needed: choose another path",
+    "EISDIR": "a folder stands where a file is needed: name a file",
+    "ENAMETOOLONG": "use a shorter path",
+}
+
+
+def output_error(e: OSError, what: str = "cannot write") -> OutputError:
+    """A one-line :class:`OutputError` for an ``OSError``: the path, what went wrong, and the fix."""
+    import errno
+    import os
+
+    from .safetext import printable
+
+    name = errno.errorcode.get(e.errno or 0, "")
+    path = e.filename if e.filename is not None else ""
+    path = printable(os.fsdecode(path)) if isinstance(path, (str, bytes)) else str(path)
+    fix = _FIXES.get(name, "check the path and try again")
+    reason = e.strerror or str(e)
+    return OutputError(f"{what} {path or 'the output'}: {reason} ({fix}); nothing was half-written")

@@ -3,7 +3,8 @@
 The rules (also in reference/quiz-format.md, and mirrored by the browser grader in
 ``kcourse/frontend/static/quiz.js``; ``tests/files/grading-vectors.json`` holds cases both must agree on):
 
-- single, true_false, numeric, text: all or nothing.
+- single, true_false, numeric, text: all or nothing. A text ``pattern`` is matched by :mod:`kcourse.saferegex`
+  (time linear in the answer; answers longer than 1,000 characters after normalisation never match it).
 - multiple: ``points * max(0, (right picked - wrong picked) / number right)``.
 - ordering: ``points * (pairs of items in the right relative order / all pairs)``.
 - matching: ``points * (right matches / pairs)``.
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
+from . import saferegex
 from .textnorm import normalise
 
 
@@ -184,8 +185,10 @@ def _text(q: m.ShortText, r: Any) -> QuestionResult:
         return _result(q, 0.0, unanswered=True)
     ok = given in q.normalised_accept
     if not ok and q.pattern is not None:
-        flags = 0 if q.case_sensitive else re.IGNORECASE
-        ok = re.fullmatch(q.pattern, given, flags) is not None
+        try:
+            ok = saferegex.fullmatch(q.pattern, given, ignore_case=not q.case_sensitive)
+        except saferegex.PatternError:  # validation refuses such a pattern; a quiz built by hand may not
+            ok = False
     return _result(q, 1.0 if ok else 0.0)
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from . import safejson
 from .errors import Problem, SubmissionError
 from .model import Quiz
+from .safetext import has_surrogates
 from .variants import variant_question_ids
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
 
@@ -69,14 +71,16 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
         raise SubmissionError([Problem(file, None, "", f"larger than {MAX_BYTES:,} characters",
                                        "this is not a quiz submission; check the file")])
     try:
-        data = json.loads(text, parse_constant=lambda c: None)
-    except json.JSONDecodeError as e:
-        raise SubmissionError([Problem(file, e.lineno, "", f"not valid JSON: {e.msg}",
+        data = safejson.loads(text)
+    except safejson.JSONError as e:
+        raise SubmissionError([Problem(file, e.line, "", e.message,
                                        "save the file again from the quiz page, or fix the JSON")]) from None
-    except RecursionError:
-        raise SubmissionError([Problem(file, None, "", "nested too deeply", "check the file")]) from None
     if not isinstance(data, dict):
         raise SubmissionError([Problem(file, 1, "", "expected a JSON object at the top",
+                                       "save the file again from the quiz page")])
+    if _ESCAPED_SURROGATE.search(text) and _lone_surrogate(data):
+        raise SubmissionError([Problem(file, None, "", "holds a lone UTF-16 surrogate (an escape such as \\ud800 "
+                                       "without its pair), which is not text",
                                        "save the file again from the quiz page")])
     version = data.get("schema_version")
     if "schema_version" not in data:
@@ -136,6 +140,25 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
         generator=gen,
         schema_version=data["schema_version"],
     )
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(data: Any) -> bool:
+    """Whether any text in ``data`` (keys and values, at any depth) holds a lone surrogate."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            if has_surrogates(x):
+                return True
+        elif isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return False
 
 
 def _parse_time(v: str) -> datetime | None:

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from . import model as m
+from . import saferegex
 from .errors import Problem
 from .ids import choice_id
 from .schema import QUESTION_SCHEMAS, QUIZ, SCHEMA_VERSION
@@ -79,10 +80,20 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+_NUMBER_TEXT = re.compile(r"[-+]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][-+]?\d+)?")
+
+
 def _fix_for_type(expected: str, value: Any) -> str:
     if expected == "boolean":
         return "write true or false, without quotes"
     if expected in ("number", "integer"):
+        if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) and "e" in value.lower():
+            x = float(value.replace("_", ""))
+            if not math.isfinite(x):
+                return (f"{value} is beyond the largest number a computer float holds (about 1.8e+308); write a "
+                        "smaller number")
+            return ("YAML reads a number with an exponent as text unless it has a dot and a signed exponent: "
+                    f"write {_yaml_float(x)}")
         return "write a number without quotes or units" if isinstance(value, str) else "write a number"
     if expected == "string":
         if isinstance(value, bool):
@@ -93,6 +104,19 @@ def _fix_for_type(expected: str, value: Any) -> str:
     if expected == "object":
         return "write keys with values, one 'key: value' per line"
     return ""
+
+
+def _yaml_float(x: float) -> str:
+    """``x`` as YAML 1.1 reads a float: ``1.0e+09``."""
+    mantissa, exp = f"{x:e}".split("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}0e{exp}" if mantissa.endswith(".") else f"{mantissa}e{exp}"
+
+
+MAX_MAGNITUDE = 1e21
+"""Numbers of a numeric question, in size: from 1e21 on, the browser writes a number in exponent form
+(``1e+21``) and a float holds no whole numbers apart by less than 100,000; no learner's answer is that large,
+and a tolerance that large accepts any answer (1.0e+308 would even overflow ``answer + tolerance``)."""
 
 
 class _Checker:
@@ -181,7 +205,7 @@ class _Checker:
         if isinstance(data.get("questions", []), list) and not data.get("questions") and not raw_pools:
             self.problem(("questions",) if "questions" in data else (), "the quiz has no questions",
                          "add questions, or a pool under 'pools'")
-        if self.problems:
+        if self.problems or any(v is INVALID for v in data.values()):
             return None
         return m.Quiz(
             id=data["id"],
@@ -237,7 +261,7 @@ class _Checker:
             return None  # the stub schema already reported it
         before = len(self.problems)
         self.schema(raw["type"], raw, path)
-        if len(self.problems) > before:
+        if len(self.problems) > before or _has_invalid(raw):  # an INVALID value was reported where it was read
             return _Checked(raw.get("id") if isinstance(raw.get("id"), str) else None, path, None)
         built = getattr(self, "q_" + raw["type"])(raw, path)
         return _Checked(raw["id"], path, built)
@@ -313,6 +337,12 @@ class _Checker:
             if isinstance(value, float) and not math.isfinite(value):
                 self.problem(path + sub, f"{value} is not a usable number", "write a finite number")
                 bad = True
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+                also = " (and such a tolerance accepts any answer)" if sub[0] == "tolerance" else ""
+                self.problem(path + sub, f"{value:g} is larger than 1e+21: no answer is that large, the browser shows "
+                             f"such numbers in exponent form, and floats there are 100,000 or more apart{also}",
+                             "write the number in larger units (e.g. TiB instead of bytes)")
+                bad = True
         if has_tol == has_range:
             self.problem(path, "a numeric question needs either 'answer' with 'tolerance', or 'range'" if not has_tol
                          else "give either 'tolerance' or 'range', not both",
@@ -376,15 +406,13 @@ class _Checker:
         return m.ShortText(**self.common(raw), accept=tuple(accept), pattern=pattern, case_sensitive=cs)
 
     def check_pattern(self, pattern: str, path: PathKey) -> None:
-        for bad, why in _NON_PORTABLE_REGEX:
-            if re.search(bad, pattern):
-                self.problem(path, f"the pattern uses {why}, which the browser quiz (JavaScript) does not "
-                             "understand the same way", "rewrite it with plain groups, classes and quantifiers")
-                return
         try:
-            re.compile(pattern)
-        except re.error as e:
-            self.problem(path, f"not a valid regular expression: {e}", "fix the pattern")
+            saferegex.compile_pattern(pattern)
+        except saferegex.PatternError as e:
+            self.problem(path, f"{e}; quiz patterns use the part of regular expressions that Python and the browser "
+                         "match alike, in time bounded for any answer",
+                         "see 'pattern' in reference/quiz-format.md: literals, [sets], \\d \\w \\s, ., groups, |, "
+                         "? * + {m,n}, ^ $ \\b")
 
     def q_ordering(self, raw: dict, path: PathKey):
         items = raw["items"]
@@ -457,6 +485,19 @@ class _Checker:
         return m.Pool(id=pid, draw=draw, questions=tuple(questions), from_quiz=source)
 
 
+def _has_invalid(x: Any, depth: int = 0) -> bool:
+    """Whether a value the YAML reader already reported (:data:`INVALID`) is anywhere in ``x``."""
+    if x is INVALID:
+        return True
+    if depth > 64:
+        return False
+    if isinstance(x, dict):
+        return any(_has_invalid(v, depth + 1) for v in x.values())
+    if isinstance(x, list):
+        return any(_has_invalid(v, depth + 1) for v in x)
+    return False
+
+
 @dataclass
 class _Checked:
     """One checked question: its id (``None`` when the id itself was bad), where it stands, and the
@@ -472,17 +513,6 @@ def _prefixed(q: m.Question, quiz_id: str) -> m.Question:
 
     return dataclasses.replace(q, id=f"{quiz_id}/{q.id}")
 
-
-_NON_PORTABLE_REGEX = [
-    (r"\(\?P[<=]", "a Python named group (?P<...>)"),
-    (r"\(\?[aiLmsux]+[):]", "an inline flag such as (?i)"),
-    (r"\\[AZ]", "\\A or \\Z"),
-    (r"\(\?#", "a (?#...) comment"),
-    (r"\(\?>", "an atomic group (?>...)"),
-    (r"(?<!\\)[*+?}]\+", "a possessive quantifier such as *+"),
-    (r"\\N\{", "a named character \\N{...}"),
-    (r"\\a", "the bell escape \\a"),
-]
 
 _REQUIRED_FIX = {
     "schema_version": "add 'schema_version: 1'",

@@ -19,6 +19,10 @@ MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
 """Values after alias expansion; a 'billion laughs' file stops here."""
 MAX_DEPTH = 64
+MAX_INT_CHARS = 100
+"""A whole number written with more characters is refused before it is converted (Python refuses 4,300 digits
+with a bare ``ValueError``, and converting fewer still costs time quadratic in the length)."""
+_INT_TAG = "tag:yaml.org,2002:int"
 
 PathKey = tuple[str | int, ...]
 
@@ -163,11 +167,20 @@ def _convert(node, path, loc, problems, constructor, budget, depth):
 
 
 def _scalar(node, path, loc, problems, constructor):
+    if node.tag == _INT_TAG and len(node.value) > MAX_INT_CHARS:
+        problems.append(Problem(loc.file, node.start_mark.line + 1, format_path(path),
+                                f"a whole number of {len(node.value):,} characters; at most {MAX_INT_CHARS} are read",
+                                "write a smaller number (a quiz needs no number this large)"))
+        return INVALID
     try:
         value = constructor.construct_object(node, deep=True)
     except yaml.YAMLError:
         problems.append(Problem(loc.file, node.start_mark.line + 1, format_path(path),
                                 f"unsupported tag {node.tag!r}", "remove the !tag; quiz files hold plain data"))
+        return INVALID
+    except (ValueError, OverflowError) as e:
+        problems.append(Problem(loc.file, node.start_mark.line + 1, format_path(path),
+                                f"cannot read {node.value[:40]!r} as a value ({e})", "write a smaller number or text"))
         return INVALID
     if not isinstance(value, (str, int, float, bool, type(None))):
         # timestamps, binary, sets: keep the text as written so that validation can name it

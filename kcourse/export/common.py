@@ -106,6 +106,25 @@ def exclusive_ends(q: m.Numeric) -> str:
 # ----------------------------------------------------------------------------- questions and places
 
 
+def presented_order(quiz_id: str, question_id: str, items: tuple) -> list:
+    """``items`` in a fixed order that is not the right one (for two or more items).
+
+    An ordering exported as a matching of each item to its position would list its items in the right
+    order, so the answer would read 1, 2, 3, ...; this order depends only on the ids, so the same quiz
+    always gives the same bytes.
+    """
+    import hashlib
+
+    def key(item) -> str:
+        return hashlib.sha256(f"{quiz_id}/{question_id}/{item.id}".encode()).hexdigest()
+
+    order = sorted(items, key=key)
+    if len(order) > 1 and order == list(items):
+        order = order[1:] + order[:1]
+    return order
+
+
+
 @dataclass(frozen=True)
 class Placed:
     """A question with where it stands in the quiz file and in which pool, if any."""

@@ -1,7 +1,8 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/quiz.js``, defined once per page however many quizzes it holds).
+inline CSS and inline JS (``static/saferegex.js``, the pattern matcher, then ``static/quiz.js``; each defined once
+per page however many quizzes it holds).
 Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
@@ -18,7 +19,8 @@ from ..views.pagedata import page_data, to_script_json
 
 @lru_cache(maxsize=2)
 def asset(name: str) -> str:
-    """``static/quiz.js`` or ``static/quiz.css`` as a page carries it: without comment lines and indentation."""
+    """``static/quiz.js``, ``static/saferegex.js`` or ``static/quiz.css`` as a page carries it: without comment
+    lines and indentation."""
     text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     return compact_js(text) if name.endswith(".js") else compact_css(text)
 
@@ -99,6 +101,7 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         '<div class="kq-app"></div>'
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
         f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("saferegex.js")}</script>'
         f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )

@@ -22,6 +22,15 @@ def write_bytes_atomically(path: str | Path, data: bytes, *, private: bool = Fal
     folder is an ``OSError`` like any other.
     """
     path = Path(path)
+    try:
+        _write(path, data, private, make_parents)
+    except OSError as e:
+        if e.filename is None:  # a full disk says so from write() or fsync(), without the path
+            e.filename = str(path)
+        raise
+
+
+def _write(path: Path, data: bytes, private: bool, make_parents: bool) -> None:
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600

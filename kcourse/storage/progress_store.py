@@ -21,6 +21,7 @@ import math
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import model as m
+from ..core import safejson
 from ..core.grading import QuestionResult, is_blank
 from ..core.variants import seed_for, variant_question_ids
 from .atomicfile import write_text_atomically
@@ -157,24 +159,28 @@ class ProgressStore:
     def read_raw(self) -> dict[str, Any]:
         """The whole file as data; an unreadable file is moved aside and an empty one returned."""
         try:
-            size = self.path.stat().st_size
+            st = self.path.stat()
         except (FileNotFoundError, NotADirectoryError):
             return self._empty()
         except OSError as e:
             self._refuse(f"The progress file {shown_path(self.path)} cannot be read ({e.strerror}); "
                          "answers are not saved.")
             return self._empty()
+        if not stat.S_ISREG(st.st_mode):  # a named pipe or a device would block the read, or never end
+            self._refuse(f"The progress file {shown_path(self.path)} is not a regular file (a folder, named pipe, "
+                         "socket or device); answers are not saved. Remove it, or set KCOURSE_HOME to another "
+                         "folder.")
+            return self._empty()
+        size = st.st_size
         if size > MAX_BYTES:
             return self._set_aside(f"it is {size:,} bytes, more than a progress file can be")
         try:
             text = self.path.read_text(encoding="utf-8")
-            data = json.loads(text)
+            data = safejson.loads(text, nan_as_none=False)
         except UnicodeDecodeError:
             return self._set_aside("it is not UTF-8 text")
-        except json.JSONDecodeError as e:
-            return self._set_aside(f"line {e.lineno}: not valid JSON ({e.msg})")
-        except RecursionError:
-            return self._set_aside("it is nested too deeply")
+        except safejson.JSONError as e:
+            return self._set_aside((f"line {e.line}: " if e.line else "") + e.message)
         except OSError as e:
             self._refuse(f"The progress file {shown_path(self.path)} cannot be read ({e.strerror}); "
                          "answers are not saved.")

@@ -88,3 +88,72 @@ def unwrap_paragraph(html_text: str) -> str | None:
     if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
         return html_text[3:-4]
     return None
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)(\s*$)?")
+
+
+def safe_markdown(text: str) -> str:
+    """Author's Markdown made safe for any Markdown viewer, as :func:`render_block` is for HTML.
+
+    Outside code: raw HTML and ``<...>`` autolinks become text (``<`` as ``&lt;``), images become text (a
+    feedback file loads nothing), link reference definitions become text, and a link stays a link only when
+    its target (entities decoded) has an allowed scheme. Code (fenced blocks, inline code spans) is kept as
+    written: a viewer shows it literally anyway."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+                fence = None
+            continue
+        if m and not (m.group(1)[0] == "`" and "`" in line[m.end():]):  # CommonMark: no ` in a ``` info string
+            fence = m.group(1)
+            out.append(line)
+            continue
+        out.append(_safe_line(line))
+    return "\n".join(out)
+
+
+def _safe_line(line: str) -> str:
+    parts = re.split(r"(`+)", line)
+    out, k = [], 0
+    while k < len(parts):
+        piece = parts[k]
+        if k % 2 == 1:  # a run of backticks: a code span if the same run closes it later on the line (and it is
+            # not escaped: `\`` is a literal backtick)
+            escaped = len(parts[k - 1]) - len(parts[k - 1].rstrip("\\"))
+            close = None if escaped % 2 else next((j for j in range(k + 2, len(parts), 2) if parts[j] == piece), None)
+            if close is not None:
+                out.append("".join(parts[k:close + 1]))
+                k = close + 1
+                continue
+            out.append(piece)
+        else:
+            out.append(_safe_text(piece))
+        k += 1
+    return "".join(out)
+
+
+def _safe_text(s: str) -> str:
+    s = s.replace("<", "&lt;").replace("![", "!\\[")  # an entity: a backslash before it cannot undo it; no images
+    s = s.replace("]:", "\\]:")  # no link reference definitions: their target may stand on the next line
+    return _LINK_TARGET.sub(_link, s)
+
+
+def _link(m: re.Match[str]) -> str:
+    """A link target stays a link only if allowed and on this line (``](`` then a line end: the next line's
+    target is not seen here, so it is text)."""
+    if _target_allowed(m.group(1)) and not (m.group(1) == "" and m.group(2) is not None):
+        return m.group(0)
+    return "]\\(" + m.group(0)[2:]
+
+
+def _target_allowed(url: str) -> bool:
+    """:func:`link_allowed` of a link target as a viewer reads it: entities decoded (``&#106;avascript:``)."""
+    import html
+
+    return link_allowed(url) and link_allowed(html.unescape(url))

@@ -80,6 +80,10 @@ def responses(q: m.Question) -> list[Any]:
                 "STRASSE", "Strasse", "straße", "ＳＴＲＡＳＳＥ", "ABC", "Abc", "A", "io-uring", "IO URING",
                 "io__uring",
                 "a" * 10_001 if q.id == "async-io" else "a" * 20, 5, ["io_uring"]]
+        if q.id == "regex-hostile":  # pathological for backtracking engines; the 1,000-character bound
+            out += ["a" * 40, "a" * 40 + "b", "x" * 40, "x" * 40 + "y", "ab " * 30, "ab " * 30 + "!", "a" * 999 + "b",
+                    "a" * 1000 + "b", "é" * 999 + "b", "abc-xy.aé", "abc-x y]aé", "ab_-1yza\u00e9", "$", "ababacc",
+                    "abac", "ccc", "ſ", "K", "İ", "ǅ"]
     elif isinstance(q, m.Ordering):
         ids = [i.id for i in q.items]
         out += [list(reversed(ids)), ids[1:] + ids[:1], ids[-1:] + ids[:-1], [ids[1], ids[0]] + ids[2:],

@@ -27,14 +27,20 @@ def test_a_page_carries_at_most_30_kb_of_quiz_code_and_style():
     assert size <= BUDGET, f"quiz JS+CSS is {size:,} bytes, the budget is {BUDGET:,}"
 
 
+def test_the_pattern_matcher_carries_at_most_12_kb():
+    size = len(asset("saferegex.js").encode("utf-8"))  # the linear-time matcher of text patterns (issue 11)
+    assert size <= 12_000, f"saferegex.js is {size:,} bytes, the budget is 12,000"
+
+
 @pytest.mark.parametrize("mode", ["practice", "assessment"])
 def test_fragment_is_self_contained(quiz, mode):
     html = render_fragment(quiz, mode=mode)
-    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">', "<script>"]
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">', "<script>",
+                                                    "<script>"]  # saferegex.js, then quiz.js
     assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
         "no external or relative resource may be referenced"
     assert "//cdn" not in html and "http://" not in html
-    assert html.count("</script>") == 2 and html.count("<style>") == 1
+    assert html.count("</script>") == 3 and html.count("<style>") == 1
     assert data_of(html)["quiz"]["mode"] == mode
 
 

@@ -166,7 +166,9 @@
       const given = normalise(r, q.case_sensitive);
       if (!given) return result(q, 0, [], true);
       let ok = q.accept.some((a) => normalise(a, q.case_sensitive) === given);
-      if (!ok && q.pattern != null) { try { ok = pyRegex(q.pattern, q.case_sensitive).test(given); } catch (e) { ok = false; } }
+      if (!ok && q.pattern != null) {  // kcourse/frontend/static/saferegex.js (time linear in the answer)
+        try { ok = globalThis.kcourseSafeRegexV1.fullmatch(q.pattern, given, !q.case_sensitive); } catch (e) { ok = false; }
+      }
       return result(q, ok ? 1 : 0);
     },
     ordering(q, r) {
