@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from kcourse.core.grading import Status, correct_response, grade, grade_responses
 from kcourse.core.ids import choice_id
-from kcourse.core.model import Matching
+from kcourse.qtypes import Matching
 
 CASES = [
     # question id, response, score, status, feedback fragment (or None)

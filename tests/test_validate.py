@@ -140,3 +140,16 @@ def test_load_many_keeps_good_files_when_others_are_bad(tmp_path):
     messages = [str(p) for p in report.problems]
     assert any("bad.yml:1: missing required key 'title'" in m for m in messages)
     assert any("misnamed.yml:1: id: the file is named 'misnamed.yml' but its id is 'other'" in m for m in messages)
+
+
+def test_check_quiz_without_a_resolver_reports_a_from_quiz_pool_instead_of_dropping_it():
+    from kcourse.core.validate import check_quiz
+    from kcourse.core.yamlsource import load_yaml
+
+    loc, problems = load_yaml(BASE.replace("id: t", "id: exam").replace("questions:\n", "questions: []\n")
+                              + "pools:\n  - {id: p, draw: 1, from_quiz: a}\n", "exam.yml")
+    assert problems == []
+    quiz, problems = check_quiz(loc)
+    assert quiz is None
+    assert [(p.line, p.path) for p in problems] == [(7, "pools[0].from_quiz")]
+    assert "draws from quiz 'a'" in problems[0].message and "load_quiz" in problems[0].fix

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smallsteps.labs import cbpf as c
+from smallsteps.labs import cbpf_kernel
 from smallsteps.labs.cbpf import Insn
 
 # --- the kernel documentation's `tcpdump port 22 -dd` program ---------------------------------
@@ -322,7 +323,7 @@ def test_live_kernel_agrees(name):
 
 
 def test_kernel_verdict_off_linux(monkeypatch):
-    monkeypatch.setattr(c.sys, "platform", "darwin")
+    monkeypatch.setattr(cbpf_kernel.sys, "platform", "darwin")
     assert c.kernel_verdict(PORT22) == "unavailable: SO_ATTACH_FILTER is Linux-only (this is darwin)"
 
 
@@ -356,13 +357,13 @@ class _Sock:
 def test_kernel_verdict_in_restricted_sandboxes(monkeypatch, make_socket, expected):
     import socket
 
-    monkeypatch.setattr(c.sys, "platform", "linux")
+    monkeypatch.setattr(cbpf_kernel.sys, "platform", "linux")
     monkeypatch.setattr(socket, "socket", make_socket)
     assert re.match(expected, c.kernel_verdict(PORT22))
 
 
 def test_kernel_verdicts_fall_back_to_recorded_off_linux(monkeypatch):
-    monkeypatch.setattr(c.sys, "platform", "win32")
+    monkeypatch.setattr(cbpf_kernel.sys, "platform", "win32")
     verdicts, source = c.kernel_verdicts()
     assert verdicts == c.RECORDED_KERNEL_VERDICTS
     assert source.startswith("recorded on Linux 6.18") and "Linux-only (this is win32)" in source
@@ -384,7 +385,7 @@ def test_kernel_verdicts_fall_back_to_recorded_off_linux(monkeypatch):
 def test_kernel_verdicts_never_trust_or_mix_a_strange_kernel(monkeypatch, answers, why):
     """Unlisted programs get the verdict a real Linux gives; the listed ones misbehave."""
     by_prog = {prog: answers.get(name, c.RECORDED_KERNEL_VERDICTS[name]) for name, prog in c.VERIFIER_CASES.items()}
-    monkeypatch.setattr(c, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
+    monkeypatch.setattr(cbpf_kernel, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
     verdicts, source = c.kernel_verdicts()
     assert verdicts == c.RECORDED_KERNEL_VERDICTS, "all recorded, never a live/recorded mix"
     assert source.startswith("recorded") and re.search(why, source), source
@@ -392,7 +393,7 @@ def test_kernel_verdicts_never_trust_or_mix_a_strange_kernel(monkeypatch, answer
 
 def test_kernel_verdicts_trust_a_kernel_that_behaves(monkeypatch):
     by_prog = {prog: c.RECORDED_KERNEL_VERDICTS[name] for name, prog in c.VERIFIER_CASES.items()}
-    monkeypatch.setattr(c, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
+    monkeypatch.setattr(cbpf_kernel, "kernel_verdict", lambda prog: by_prog[tuple(prog)])
     verdicts, source = c.kernel_verdicts()
     assert verdicts == c.RECORDED_KERNEL_VERDICTS
     assert source.startswith("live: asked the running Linux kernel")

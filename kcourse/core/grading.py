@@ -1,5 +1,6 @@
 """Grading: a pure function of a question and a response. Never raises on a malformed response.
 
+Each question type's own rule is in its module of :mod:`kcourse.qtypes`; this module holds what they share.
 The rules (also in reference/quiz-format.md, and mirrored by the browser grader in
 ``kcourse/frontend/static/quiz.js``; ``tests/files/grading-vectors.json`` holds cases both must agree on):
 
@@ -18,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
-from . import saferegex
-from .textnorm import normalise
+from .rules import percentage
 
 
 class Status(enum.StrEnum):
@@ -66,7 +66,7 @@ class QuizResult:
 
     @property
     def percentage(self) -> float:
-        return round(100 * self.total / self.max_score, 2) if self.max_score else 0.0
+        return percentage(self.total, self.max_score)
 
     @property
     def passed(self) -> bool:
@@ -88,7 +88,7 @@ class QuizResult:
         }
 
 
-def _result(q: m.Question, fraction: float, feedback: list[str] | tuple[str, ...] = (),
+def result(q: m.Question, fraction: float, feedback: list[str] | tuple[str, ...] = (),
             unanswered: bool = False) -> QuestionResult:
     if fraction >= 1.0:
         score, status = q.points, Status.CORRECT
@@ -100,8 +100,9 @@ def _result(q: m.Question, fraction: float, feedback: list[str] | tuple[str, ...
                           q.explanation)
 
 
-def _malformed(q: m.Question, expected: str) -> QuestionResult:
-    return _result(q, 0.0, [f"This answer could not be read: expected {expected}."])
+def malformed(q: m.Question, expected: str) -> QuestionResult:
+    """The grade of a response that cannot be read as an answer to ``q``: 0, saying what was expected."""
+    return result(q, 0.0, [f"This answer could not be read: expected {expected}."])
 
 
 def is_blank(response: Any) -> bool:
@@ -112,36 +113,8 @@ def is_blank(response: Any) -> bool:
 def grade(question: m.Question, response: Any) -> QuestionResult:
     """Grade one response to one question."""
     if is_blank(response):
-        return _result(question, 0.0, unanswered=True)
-    return _GRADERS[type(question)](question, response)
-
-
-def _single(q: m.SingleChoice, r: Any) -> QuestionResult:
-    by_id = q.by_id
-    if not isinstance(r, str) or r not in by_id:
-        return _malformed(q, "one option id of " + ", ".join(by_id))
-    o = by_id[r]
-    return _result(q, 1.0 if o.correct else 0.0, [o.feedback])
-
-
-def _multiple(q: m.MultipleSelect, r: Any) -> QuestionResult:
-    by_id = q.by_id
-    if not isinstance(r, list) or not all(isinstance(x, str) and x in by_id for x in r) or len(set(r)) != len(r):
-        return _malformed(q, "a list of different option ids from " + ", ".join(by_id))
-    chosen = set(r)
-    right = len(chosen & q.correct_ids)
-    wrong = len(chosen - q.correct_ids)
-    feedback = [o.feedback for o in q.options if o.id in chosen]
-    missed = len(q.correct_ids - chosen)
-    if missed:
-        feedback.append(f"You missed {missed} right option{'s' if missed > 1 else ''}.")
-    return _result(q, (right - wrong) / len(q.correct_ids), feedback)
-
-
-def _true_false(q: m.TrueFalse, r: Any) -> QuestionResult:
-    if not isinstance(r, bool):
-        return _malformed(q, "true or false")
-    return _result(q, 1.0 if r == q.answer else 0.0, [q.feedback_true if r else q.feedback_false])
+        return result(question, 0.0, unanswered=True)
+    return _table("grade")[type(question)](question, response)
 
 
 def to_number(r: Any) -> float | None:
@@ -163,87 +136,24 @@ def to_number(r: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _numeric(q: m.Numeric, r: Any) -> QuestionResult:
-    x = to_number(r)
-    if x is None:
-        return _malformed(q, "a number such as 13500 or 2.5")
-    if x in q.accepted:
-        return _result(q, 1.0)
-    side = "too high" if x > q.accepted.high or (x == q.accepted.high) else "too low"
-    return _result(q, 0.0, [f"{_fmt(x)} is {side}."])
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
-
-
-def _text(q: m.ShortText, r: Any) -> QuestionResult:
-    if not isinstance(r, str) or len(r) > 10_000:
-        return _malformed(q, "text")
-    given = normalise(r, case_sensitive=q.case_sensitive)
-    if not given:
-        return _result(q, 0.0, unanswered=True)
-    ok = given in q.normalised_accept
-    if not ok and q.pattern is not None:
-        try:
-            ok = saferegex.fullmatch(q.pattern, given, ignore_case=not q.case_sensitive)
-        except saferegex.PatternError:  # validation refuses such a pattern; a quiz built by hand may not
-            ok = False
-    return _result(q, 1.0 if ok else 0.0)
-
-
-def _ordering(q: m.Ordering, r: Any) -> QuestionResult:
-    ids = [i.id for i in q.items]
-    if not isinstance(r, list) or sorted(map(str, r)) != sorted(ids) or not all(isinstance(x, str) for x in r):
-        return _malformed(q, "every item id exactly once: " + ", ".join(sorted(ids)))
-    pos = {item_id: k for k, item_id in enumerate(r)}
-    n = len(ids)
-    pairs = n * (n - 1) // 2
-    good = sum(1 for a in range(n) for b in range(a + 1, n) if pos[ids[a]] < pos[ids[b]])
-    return _result(q, good / pairs)
-
-
-def _matching(q: m.Matching, r: Any) -> QuestionResult:
-    lefts = {p.id for p in q.pairs}
-    rights = {c.id for c in q.right_choices}
-    if not isinstance(r, Mapping) or not all(k in lefts and isinstance(v, str) and v in rights
-                                             for k, v in r.items()):
-        return _malformed(q, "a mapping from pair ids (" + ", ".join(sorted(lefts)) + ") to right-hand choice ids")
-    right = sum(1 for k, v in r.items() if q.answer_of[k] == v)
-    return _result(q, right / len(q.pairs))
-
-
-_GRADERS: dict[type[m.Question], Callable[[Any, Any], QuestionResult]] = {
-    m.SingleChoice: _single,
-    m.MultipleSelect: _multiple,
-    m.TrueFalse: _true_false,
-    m.Numeric: _numeric,
-    m.ShortText: _text,
-    m.Ordering: _ordering,
-    m.Matching: _matching,
-}
-
-
 def correct_response(q: m.Question) -> Any:
     """A response that earns full points (for keys, exports and tests)."""
-    if isinstance(q, m.SingleChoice):
-        return q.correct_id
-    if isinstance(q, m.MultipleSelect):
-        return [o.id for o in q.options if o.correct]
-    if isinstance(q, m.TrueFalse):
-        return q.answer
-    if isinstance(q, m.Numeric):
-        if q.answer is not None:
-            return q.answer
-        a = q.accepted
-        return (a.low + a.high) / 2
-    if isinstance(q, m.ShortText):
-        return q.accept[0] if q.accept else None
-    if isinstance(q, m.Ordering):
-        return [i.id for i in q.items]
-    if isinstance(q, m.Matching):
-        return dict(q.answer_of)
-    raise TypeError(type(q))
+    return _table("correct_response")[type(q)](q)
+
+
+def _table(what: str) -> dict[type, Callable[..., Any]]:
+    """The question types' ``grade`` or ``correct_response`` by class (from :data:`kcourse.qtypes.REGISTRY`,
+    which builds on this module, hence looked up on first use)."""
+    try:
+        return _TABLES[what]
+    except KeyError:
+        from ..qtypes import REGISTRY
+
+        table = _TABLES[what] = {t.cls: getattr(t, what) for t in REGISTRY.values()}
+        return table
+
+
+_TABLES: dict[str, dict[type, Callable[..., Any]]] = {}
 
 
 def grade_responses(quiz: m.Quiz, question_ids: list[str] | tuple[str, ...],

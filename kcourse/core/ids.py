@@ -1,9 +1,8 @@
 """Portable ids and hashes, the same in Python and in the browser."""
 from __future__ import annotations
 
+from .rules import MASK32
 from .textnorm import normalise
-
-MASK32 = 0xFFFFFFFF
 
 
 def fnv1a32(text: str) -> int:

@@ -8,9 +8,6 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text", "ordering", "matching")
-MODES = ("practice", "assessment")
-
 
 @dataclass(frozen=True, kw_only=True)
 class Choice:
@@ -65,7 +62,7 @@ class Interval:
         return f"{_num(self.low)} {lo} x {hi} {_num(self.high)}"
 
 
-def _cached(obj, name: str, compute):
+def cached(obj, name: str, compute):
     """A value derived from a frozen object, computed once and kept on it (outside the dataclass fields)."""
     try:
         return obj.__dict__[name]
@@ -82,7 +79,7 @@ def _num(x: float) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
-    """What every question has."""
+    """What every question has. The types (subclasses) are in :mod:`kcourse.qtypes`, one module each."""
 
     TYPE: ClassVar[str] = ""
 
@@ -105,109 +102,6 @@ class Question:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SingleChoice(Question):
-    TYPE: ClassVar[str] = "single"
-    options: tuple[Choice, ...]
-    """Exactly one is correct."""
-
-    @property
-    def correct_id(self) -> str:
-        return next(o.id for o in self.options if o.correct)
-
-    @property
-    def by_id(self) -> dict[str, Choice]:
-        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
-
-
-@dataclass(frozen=True, kw_only=True)
-class MultipleSelect(Question):
-    TYPE: ClassVar[str] = "multiple"
-    options: tuple[Choice, ...]
-    """At least one is correct."""
-
-    @property
-    def correct_ids(self) -> frozenset[str]:
-        return _cached(self, "_correct_ids", lambda: frozenset(o.id for o in self.options if o.correct))
-
-    @property
-    def by_id(self) -> dict[str, Choice]:
-        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
-
-
-@dataclass(frozen=True, kw_only=True)
-class TrueFalse(Question):
-    TYPE: ClassVar[str] = "true_false"
-    answer: bool
-    feedback_true: str = ""
-    """Shown when the learner answered true."""
-    feedback_false: str = ""
-    """Shown when the learner answered false."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Numeric(Question):
-    TYPE: ClassVar[str] = "numeric"
-    accepted: Interval
-    """The accepted interval, computed from answer and tolerance or given as a range."""
-    answer: float | None = None
-    """The expected value (``None`` when the file gave a range)."""
-    unit: str = ""
-    """Shown after the input box."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ShortText(Question):
-    TYPE: ClassVar[str] = "text"
-    accept: tuple[str, ...] = ()
-    """Accepted answers, compared after normalisation."""
-    pattern: str | None = None
-    """A regular expression (Python and JavaScript compatible) that must match the whole normalised answer."""
-    case_sensitive: bool = False
-
-    @property
-    def normalised_accept(self) -> frozenset[str]:
-        from .textnorm import normalise
-
-        return _cached(self, "_norm", lambda: frozenset(normalise(a, case_sensitive=self.case_sensitive)
-                                                         for a in self.accept))
-
-
-@dataclass(frozen=True, kw_only=True)
-class Ordering(Question):
-    TYPE: ClassVar[str] = "ordering"
-    items: tuple[Item, ...]
-    """In the correct order."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Matching(Question):
-    TYPE: ClassVar[str] = "matching"
-    pairs: tuple[Pair, ...]
-    distractors: tuple[Item, ...] = ()
-    """Extra right-hand choices that match nothing (their ``id`` names them in the file and in exports)."""
-
-    @property
-    def right_choices(self) -> tuple[Item, ...]:
-        """All right-hand choices, pairs first then distractors, each with its choice id (derived from its text)."""
-        from .ids import choice_id
-
-        texts = [p.right for p in self.pairs] + [d.text for d in self.distractors]
-        return _cached(self, "_rights", lambda: tuple(Item(id=choice_id(t), text=t) for t in texts))
-
-    @property
-    def answer_of(self) -> dict[str, str]:
-        """The key: pair id -> the choice id of its right-hand side."""
-        from .ids import choice_id
-
-        return _cached(self, "_answer", lambda: {p.id: choice_id(p.right) for p in self.pairs})
-
-
-QUESTION_CLASSES: dict[str, type[Question]] = {
-    c.TYPE: c for c in (SingleChoice, MultipleSelect, TrueFalse, Numeric, ShortText, Ordering, Matching)
-}
-
-
-@dataclass(frozen=True, kw_only=True)
 class Pool:
     """A set of questions of which each variant gets ``draw``."""
 
@@ -224,7 +118,8 @@ class Quiz:
 
     id: str
     title: str
-    chapter: int
+    chapter: int | None = None
+    """The chapter it belongs to (1-99); ``None`` for a quiz of no chapter (an exam, a practice page)."""
     pass_mark: float = 60.0
     """Percent of the maximum needed to pass (``percentage >= pass_mark``)."""
     mode: str = "practice"
@@ -237,6 +132,11 @@ class Quiz:
     source: str = ""
     """The file it was loaded from."""
     _index: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def chapter_label(self) -> str:
+        """``chapter 3``, or ``no chapter``: for the lines that name a quiz."""
+        return f"chapter {self.chapter}" if self.chapter is not None else "no chapter"
 
     def __post_init__(self) -> None:
         index = {q.id: q for q in self.all_questions}

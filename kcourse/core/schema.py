@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+from ..qtypes import REGISTRY
+from .fragments import ITEM_ID, QUIZ_ID, TEXT
+from .rules import MODES
 
-QUIZ_ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$", "maxLength": 80}
-ITEM_ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 80}
-TEXT = {"type": "string", "minLength": 1, "maxLength": 20_000}
-OPTIONAL_TEXT = {"type": "string", "maxLength": 20_000}
-NUMBER = {"type": "number"}
+SCHEMA_VERSION = 1
 
 COMMON_QUESTION = {
     "id": ITEM_ID,
-    "type": {"enum": ["single", "multiple", "true_false", "numeric", "text", "ordering", "matching"]},
+    "type": {"enum": list(REGISTRY)},
     "prompt": TEXT,
     "explanation": TEXT,
     "points": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000},
@@ -27,81 +25,16 @@ COMMON_QUESTION = {
 }
 REQUIRED_COMMON = ["id", "type", "prompt", "explanation"]
 
-CHOICE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "text", "correct"],
-    "properties": {"id": ITEM_ID, "text": TEXT, "correct": {"type": "boolean"}, "feedback": OPTIONAL_TEXT},
-}
-ITEM = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "text"],
-    "properties": {"id": ITEM_ID, "text": TEXT},
-}
-PAIR = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "left", "right"],
-    "properties": {"id": ITEM_ID, "left": TEXT, "right": TEXT},
-}
-
-
-def _question(extra: dict, required: list[str]) -> dict:
-    return {
+QUESTION_SCHEMAS: dict[str, dict] = {
+    name: {
         "type": "object",
         "additionalProperties": False,
-        "required": REQUIRED_COMMON + required,
-        "properties": {**COMMON_QUESTION, **extra},
+        "required": REQUIRED_COMMON + list(t.required),
+        "properties": {**COMMON_QUESTION, **t.properties},
     }
-
-
-QUESTION_SCHEMAS: dict[str, dict] = {
-    "single": _question({"options": {"type": "array", "items": CHOICE, "minItems": 2, "maxItems": 26}}, ["options"]),
-    "multiple": _question({"options": {"type": "array", "items": CHOICE, "minItems": 2, "maxItems": 26}}, ["options"]),
-    "true_false": _question(
-        {"answer": {"type": "boolean"}, "feedback_true": OPTIONAL_TEXT, "feedback_false": OPTIONAL_TEXT}, ["answer"]
-    ),
-    "numeric": _question(
-        {
-            "answer": NUMBER,
-            "tolerance": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {"absolute": NUMBER, "relative": NUMBER},
-            },
-            "range": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["min", "max"],
-                "properties": {
-                    "min": NUMBER,
-                    "max": NUMBER,
-                    "min_inclusive": {"type": "boolean"},
-                    "max_inclusive": {"type": "boolean"},
-                },
-            },
-            "unit": OPTIONAL_TEXT,
-        },
-        [],
-    ),
-    "text": _question(
-        {
-            "accept": {"type": "array", "items": TEXT, "maxItems": 100},
-            "pattern": {"type": "string", "minLength": 1, "maxLength": 1000},
-            "case_sensitive": {"type": "boolean"},
-        },
-        [],
-    ),
-    "ordering": _question({"items": {"type": "array", "items": ITEM, "minItems": 2, "maxItems": 20}}, ["items"]),
-    "matching": _question(
-        {
-            "pairs": {"type": "array", "items": PAIR, "minItems": 2, "maxItems": 20},
-            "distractors": {"type": "array", "items": ITEM, "maxItems": 20},
-        },
-        ["pairs"],
-    ),
+    for name, t in REGISTRY.items()
 }
+"""One schema per question type, from its module in :mod:`kcourse.qtypes`."""
 
 QUESTION_STUB = {"type": "object", "required": ["type"], "properties": {"type": COMMON_QUESTION["type"]}}
 
@@ -122,14 +55,14 @@ QUIZ: dict[str, Any] = {
     "title": "kcourse quiz file, schema version 1",
     "type": "object",
     "additionalProperties": False,
-    "required": ["schema_version", "id", "title", "chapter"],
+    "required": ["schema_version", "id", "title"],
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
         "id": QUIZ_ID,
         "title": TEXT,
         "chapter": {"type": "integer", "minimum": 1, "maximum": 99},
         "pass_mark": {"type": "number", "minimum": 0, "maximum": 100},
-        "mode": {"enum": ["practice", "assessment"]},
+        "mode": {"enum": list(MODES)},
         "shuffle_questions": {"type": "boolean"},
         "shuffle_options": {"type": "boolean"},
         "questions": {"type": "array", "items": QUESTION_STUB, "maxItems": 500},

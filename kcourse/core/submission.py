@@ -17,6 +17,7 @@ from .. import __version__
 from . import safejson
 from .errors import Problem, SubmissionError
 from .model import Quiz
+from .rules import is_seed
 from .safetext import has_surrogates
 from .variants import variant_question_ids
 from .warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
@@ -103,7 +104,7 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
     seed = data.get("variant_seed")
     if "variant_seed" not in data:
         bad("", "missing 'variant_seed'", "save the file again from the quiz page")
-    elif isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
+    elif not is_seed(seed):
         bad("variant_seed", f"expected a whole number from 0 to 4294967295, got {json.dumps(seed)[:40]}",
             "save the file again from the quiz page")
     responses = data.get("responses")

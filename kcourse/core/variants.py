@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ..qtypes import Shuffle, qtype
 from . import model as m
 from .ids import fnv1a32
+from .rules import MASK32
 
 __all__ = ["fnv1a32", "seed_for", "Mulberry32", "shuffled", "Variant", "make_variant", "variant_question_ids"]
 
 T = TypeVar("T")
-MASK32 = 0xFFFFFFFF
 
 
 def seed_for(quiz_id: str, student_id: str) -> int:
@@ -80,15 +81,15 @@ def make_variant(quiz: m.Quiz, seed: int) -> Variant:
     ids = _draw_questions(quiz, rng)
     orders: dict[str, tuple[str, ...]] = {}
     for qid in ids:
-        q = quiz.question(qid)
-        natural = _natural_order(q)
+        t = qtype(q := quiz.question(qid))
+        natural = t.natural_order(q)
         if not natural:
             continue
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)) and not quiz.shuffle_options:
+        if t.shuffle is Shuffle.NEVER or (t.shuffle is Shuffle.OPTIONS and not quiz.shuffle_options):
             orders[qid] = natural
             continue
         order = shuffled(natural, rng)
-        if isinstance(q, m.Ordering) and order == list(natural):
+        if t.shuffle is Shuffle.NOT_NATURAL and order == list(natural):
             order = order[1:] + order[:1]
         orders[qid] = tuple(order)
     return Variant(seed, tuple(ids), orders)
@@ -111,13 +112,3 @@ def variant_question_ids(quiz: m.Quiz, seed: int) -> tuple[str, ...]:
     if not quiz.pools and not quiz.shuffle_questions:
         return tuple(q.id for q in quiz.questions)
     return tuple(_draw_questions(quiz, Mulberry32(seed)))
-
-
-def _natural_order(q: m.Question) -> tuple[str, ...]:
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        return tuple(o.id for o in q.options)
-    if isinstance(q, m.Ordering):
-        return tuple(i.id for i in q.items)
-    if isinstance(q, m.Matching):
-        return tuple(c.id for c in q.right_choices)
-    return ()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
 
@@ -88,7 +89,7 @@ class Target:
         return float(f"{max(self.high - self.midpoint, self.midpoint - self.low):.12g}")
 
 
-def numeric_target(q: m.Numeric) -> Target:
+def numeric_target(q: qt.Numeric) -> Target:
     """The accepted interval of ``q``; exclusive ends are reported by :func:`exclusive_ends`."""
     iv = q.accepted
     answer = q.answer
@@ -97,7 +98,7 @@ def numeric_target(q: m.Numeric) -> Target:
     return Target(low=iv.low, high=iv.high, answer=answer)
 
 
-def exclusive_ends(q: m.Numeric) -> str:
+def exclusive_ends(q: qt.Numeric) -> str:
     """``""`` when both ends are included, else the interval as our grader reads it (``9 < x <= 10``)."""
     iv = q.accepted
     return "" if iv.low_inclusive and iv.high_inclusive else iv.describe()

@@ -8,7 +8,10 @@ sensitivity, open interval ends) is reported through ``warn``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import cast
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -48,7 +51,7 @@ def escape(text: str) -> str:
 def to_gift(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
     """The quiz in GIFT (UTF-8 bytes, byte-identical for the same quiz)."""
     rep = Reporter(quiz, FORMAT, warn)
-    blocks = [f"// kcourse export of quiz {quiz.id} (chapter {quiz.chapter}): {' '.join(quiz.title.split())}",
+    blocks = [f"// kcourse export of quiz {quiz.id} ({quiz.chapter_label}): {' '.join(quiz.title.split())}",
               f"$CATEGORY: {category_path(quiz.title)}"]
     current = None
     other_points = []
@@ -109,58 +112,68 @@ def _feedback(text: str) -> str:
     return f"#{_html(text)}" if text.strip() else ""
 
 
-def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
-    q = placed.question
-    if isinstance(q, m.SingleChoice):
-        lines = [f"\t{'=' if o.correct else '~'}{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
-                 for o in q.options]
-        return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.MultipleSelect):
-        share, listed = share_percent(sum(o.correct for o in q.options))
-        if not listed:
-            rep.warn(placed, f"a share of {share}% is not one of Moodle's grades; import with "
-                     "'Match grades: nearest grade if not listed'")
-        lines = [f"\t~%{'' if o.correct else '-'}{share}%{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
-                 for o in q.options]
-        return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.TrueFalse):
-        right, wrong = (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
-        fb = ""
-        if wrong.strip() or right.strip():
-            fb = f"#{_html(wrong) if wrong.strip() else ''}" + (f"#{_html(right)}" if right.strip() else "")
-        general = f"####{_html(q.explanation)}" if q.explanation.strip() else ""
-        return _head(quiz, q) + "{" + ("TRUE" if q.answer else "FALSE") + fb + general + "}"
-    if isinstance(q, m.Numeric):
-        t = numeric_target(q)
-        if exclusive_ends(q):
-            rep.warn(placed, f"GIFT intervals include both ends, so {exclusive_ends(q)} is exported as "
-                     f"{num(t.low)} <= x <= {num(t.high)}")
-        answer = f"{num(t.answer)}:{num(t.half_width)}" if t.answer is not None else f"{num(t.low)}..{num(t.high)}"
-        unit = f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else ""
-        return _head(quiz, q, unit) + "{#\n" + f"\t={answer}\n" + _general(q) + "}"
-    if isinstance(q, m.ShortText):
-        return _short(quiz, placed, rep)
-    if isinstance(q, m.Matching):
-        if len(q.pairs) + len(q.distractors) < 3:
-            rep.warn(placed, _FEW_ANSWERS + "; add a distractor")
-        lines = [f"\t={_html(p.left, inline=True)} -> {escape(md_plain(p.right))}\n" for p in q.pairs]
-        lines += [f"\t= -> {escape(md_plain(d.text))}\n" for d in q.distractors]
-        return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
-    if isinstance(q, m.Ordering):
-        rep.warn(placed, "GIFT has no ordering question: exported as a matching of each item to its position "
-                 "(1, 2, ...), graded per item in place instead of per pair in order; Moodle XML keeps a real "
-                 "ordering question")
-        if len(q.items) < 3:
-            rep.warn(placed, _FEW_ANSWERS + "; give it a third item or export Moodle XML")
-        lines = [f"\t={_html(i.text, inline=True)} -> {n}\n" for n, i in enumerate(q.items, 1)]
-        extra = "<p>Give each item its position in the order (1 = first).</p>"
-        return _head(quiz, q, extra) + "{\n" + "".join(lines) + _general(q) + "}"
-    raise TypeError(f"unknown question type {q.type}")  # pragma: no cover - the model has no other type
+def _single(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.SingleChoice, placed.question)
+    lines = [f"\t{'=' if o.correct else '~'}{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
+             for o in q.options]
+    return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
 
 
-def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
-    q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+def _multiple(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.MultipleSelect, placed.question)
+    share, listed = share_percent(sum(o.correct for o in q.options))
+    if not listed:
+        rep.warn(placed, f"a share of {share}% is not one of Moodle's grades; import with "
+                 "'Match grades: nearest grade if not listed'")
+    lines = [f"\t~%{'' if o.correct else '-'}{share}%{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
+             for o in q.options]
+    return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
+
+
+def _true_false(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.TrueFalse, placed.question)
+    right, wrong = (q.feedback_true, q.feedback_false) if q.answer else (q.feedback_false, q.feedback_true)
+    fb = ""
+    if wrong.strip() or right.strip():
+        fb = f"#{_html(wrong) if wrong.strip() else ''}" + (f"#{_html(right)}" if right.strip() else "")
+    general = f"####{_html(q.explanation)}" if q.explanation.strip() else ""
+    return _head(quiz, q) + "{" + ("TRUE" if q.answer else "FALSE") + fb + general + "}"
+
+
+def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.Numeric, placed.question)
+    t = numeric_target(q)
+    if exclusive_ends(q):
+        rep.warn(placed, f"GIFT intervals include both ends, so {exclusive_ends(q)} is exported as "
+                 f"{num(t.low)} <= x <= {num(t.high)}")
+    answer = f"{num(t.answer)}:{num(t.half_width)}" if t.answer is not None else f"{num(t.low)}..{num(t.high)}"
+    unit = f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else ""
+    return _head(quiz, q, unit) + "{#\n" + f"\t={answer}\n" + _general(q) + "}"
+
+
+def _matching(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.Matching, placed.question)
+    if len(q.pairs) + len(q.distractors) < 3:
+        rep.warn(placed, _FEW_ANSWERS + "; add a distractor")
+    lines = [f"\t={_html(p.left, inline=True)} -> {escape(md_plain(p.right))}\n" for p in q.pairs]
+    lines += [f"\t= -> {escape(md_plain(d.text))}\n" for d in q.distractors]
+    return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
+
+
+def _ordering(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.Ordering, placed.question)
+    rep.warn(placed, "GIFT has no ordering question: exported as a matching of each item to its position "
+             "(1, 2, ...), graded per item in place instead of per pair in order; Moodle XML keeps a real "
+             "ordering question")
+    if len(q.items) < 3:
+        rep.warn(placed, _FEW_ANSWERS + "; give it a third item or export Moodle XML")
+    lines = [f"\t={_html(i.text, inline=True)} -> {n}\n" for n, i in enumerate(q.items, 1)]
+    extra = "<p>Give each item its position in the order (1 = first).</p>"
+    return _head(quiz, q, extra) + "{\n" + "".join(lines) + _general(q) + "}"
+
+
+def _text(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    q = cast(qt.ShortText, placed.question)
     accept = []
     for a in q.accept:
         if "->" in a:
@@ -185,6 +198,17 @@ def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
     # "=%100%" as Moodle's exporter writes it: an answer that itself starts with "%50%" is not a weight.
     answers = " ".join(f"=%100%{escape(moodle_literal(a))}" for a in accept)
     return _head(quiz, q) + "{" + answers + "\n" + _general(q) + "}"
+
+
+_WRITERS: dict[str, Callable[[m.Quiz, Placed, Reporter], str | None]] = {
+    "single": _single, "multiple": _multiple, "true_false": _true_false, "numeric": _numeric, "text": _text,
+    "ordering": _ordering, "matching": _matching,
+}
+"""GIFT for each question type (``None``: left out, with a warning)."""
+
+
+def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
+    return qt.dispatch(_WRITERS, placed.question, "GIFT export")(quiz, placed, rep)
 
 
 def _esc(s: str) -> str:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import cast
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -40,9 +43,9 @@ def to_moodle_xml(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
     """The quiz as a Moodle XML question-bank file (UTF-8 bytes, byte-identical for the same quiz)."""
     rep = Reporter(quiz, FORMAT, warn)
     root = ET.Element("quiz")
-    root.append(ET.Comment(f" kcourse export of quiz {quiz.id} (chapter {quiz.chapter}) "))
+    root.append(ET.Comment(f" kcourse export of quiz {quiz.id} ({quiz.chapter_label}) "))
     _category(root, category_path(quiz.title),
-              f"Questions of the kcourse quiz '{quiz.id}' (chapter {quiz.chapter}), pass mark {num(quiz.pass_mark)}%.")
+              f"Questions of the kcourse quiz '{quiz.id}' ({quiz.chapter_label}), pass mark {num(quiz.pass_mark)}%.")
     current = None
     for placed in placed_questions(quiz):
         if placed.pool is not None and placed.pool is not current:
@@ -147,55 +150,56 @@ def _answer(e: ET.Element, fraction: str, text: str, feedback: str = "", fmt: st
 
 
 def _question(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
-    q = placed.question
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        return _choice(quiz, placed, rep)
-    e: ET.Element | None
-    if isinstance(q, m.TrueFalse):
-        e = _head(quiz, q, "truefalse")
-        _answer(e, "100" if q.answer else "0", "true", q.feedback_true, fmt="moodle_auto_format")
-        _answer(e, "0" if q.answer else "100", "false", q.feedback_false, fmt="moodle_auto_format")
-    elif isinstance(q, m.Numeric):
-        e = _numeric(quiz, placed, rep)
-    elif isinstance(q, m.ShortText):
-        e = _short(quiz, placed, rep)
-        if e is None:
-            return None
-    elif isinstance(q, m.Matching):
-        e = _head(quiz, q, "matching")
-        _sub(e, "shuffleanswers", "true")
-        _combined_feedback(e)
-        for p in q.pairs:
-            sub = _text(e, "subquestion", md_inline(p.left))
-            _text(sub, "answer", md_plain(p.right), fmt=None)
-        for d in q.distractors:
-            sub = _text(e, "subquestion", "")
-            _text(sub, "answer", md_plain(d.text), fmt=None)
-        if len(q.pairs) + len(q.distractors) < 3:
-            rep.warn(placed, "Moodle wants at least 3 answers in a matching question and stops importing "
-                     "after one with fewer; add a distractor")
-    elif isinstance(q, m.Ordering):
-        e = _head(quiz, q, "ordering")
-        for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(q.items))),
-                           # Moodle's "all previous and next" counts every pair in the right relative order,
-                           # exactly our rule (pairs in the right order / all pairs).
-                           ("gradingtype", "RELATIVE_ALL_PREVIOUS_AND_NEXT"), ("showgrading", "SHOW"),
-                           ("numberingstyle", "none")):
-            _sub(e, tag, value)
-        _combined_feedback(e)
-        for n, item in enumerate(q.items, 1):
-            a = _sub(e, "answer", fraction=str(n), format="html")
-            _sub(a, "text", md_inline(item.text))
-    else:  # pragma: no cover - the model has no other type
-        raise TypeError(f"unknown question type {q.type}")
-    _tail(e, q)
+    e = qt.dispatch(_WRITERS, placed.question, "Moodle XML export")(quiz, placed, rep)
+    if e is not None:
+        _tail(e, placed.question)
+    return e
+
+
+def _true_false(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
+    q = cast(qt.TrueFalse, placed.question)
+    e = _head(quiz, q, "truefalse")
+    _answer(e, "100" if q.answer else "0", "true", q.feedback_true, fmt="moodle_auto_format")
+    _answer(e, "0" if q.answer else "100", "false", q.feedback_false, fmt="moodle_auto_format")
+    return e
+
+
+def _matching(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
+    q = cast(qt.Matching, placed.question)
+    e = _head(quiz, q, "matching")
+    _sub(e, "shuffleanswers", "true")
+    _combined_feedback(e)
+    for p in q.pairs:
+        sub = _text(e, "subquestion", md_inline(p.left))
+        _text(sub, "answer", md_plain(p.right), fmt=None)
+    for d in q.distractors:
+        sub = _text(e, "subquestion", "")
+        _text(sub, "answer", md_plain(d.text), fmt=None)
+    if len(q.pairs) + len(q.distractors) < 3:
+        rep.warn(placed, "Moodle wants at least 3 answers in a matching question and stops importing "
+                 "after one with fewer; add a distractor")
+    return e
+
+
+def _ordering(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
+    q = cast(qt.Ordering, placed.question)
+    e = _head(quiz, q, "ordering")
+    for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", str(len(q.items))),
+                       # Moodle's "all previous and next" counts every pair in the right relative order,
+                       # exactly our rule (pairs in the right order / all pairs).
+                       ("gradingtype", "RELATIVE_ALL_PREVIOUS_AND_NEXT"), ("showgrading", "SHOW"),
+                       ("numberingstyle", "none")):
+        _sub(e, tag, value)
+    _combined_feedback(e)
+    for n, item in enumerate(q.items, 1):
+        a = _sub(e, "answer", fraction=str(n), format="html")
+        _sub(a, "text", md_inline(item.text))
     return e
 
 
 def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
-    q = placed.question
-    assert isinstance(q, (m.SingleChoice, m.MultipleSelect))  # internal: dispatched by type above
-    single = isinstance(q, m.SingleChoice)
+    q = cast(qt.SingleChoice | qt.MultipleSelect, placed.question)
+    single = isinstance(q, qt.SingleChoice)
     e = _head(quiz, q, "multichoice")
     _sub(e, "single", "true" if single else "false")
     _sub(e, "shuffleanswers", "true" if quiz.shuffle_options else "false")
@@ -215,13 +219,11 @@ def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
                      "grades; import with 'Match grades: nearest grade if not listed'")
     for o in q.options:
         _answer(e, right if o.correct else wrong, md_inline(o.text), o.feedback)
-    _tail(e, q)
     return e
 
 
 def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
-    q = placed.question
-    assert isinstance(q, m.Numeric)  # internal: dispatched by type above
+    q = cast(qt.Numeric, placed.question)
     e = _head(quiz, q, "numerical")
     t = numeric_target(q)
     _answer(e, "100", num(t.midpoint), fmt=None, extra={"tolerance": num(t.half_width)})
@@ -241,8 +243,7 @@ def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
 
 
 def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
-    q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+    q = cast(qt.ShortText, placed.question)
     if q.pattern is not None:
         if not q.accept:
             rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Moodle short answers "
@@ -254,6 +255,13 @@ def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     for a in q.accept:
         _answer(e, "100", moodle_literal(a), fmt=None)
     return e
+
+
+_WRITERS: dict[str, Callable[[m.Quiz, Placed, Reporter], ET.Element | None]] = {
+    "single": _choice, "multiple": _choice, "true_false": _true_false, "numeric": _numeric, "text": _short,
+    "ordering": _ordering, "matching": _matching,
+}
+"""Moodle XML for each question type, before the common tail (``None``: left out, with a warning)."""
 
 
 def moodle_literal(answer: str) -> str:

@@ -22,7 +22,10 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
+from typing import Any, cast
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.warnings_ import WarnCallback, ignore
 from .common import (
@@ -162,13 +165,12 @@ def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tu
 def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used: set[str]) -> bool:
     """Writes the question as an ``<item>`` into ``parent``; ``False`` when it is left out."""
     q = placed.question
-    kind = _KIND.get(q.type, "")
-    if isinstance(q, m.ShortText) and not _short_ok(placed, rep):
+    kind, body = qt.dispatch(_KIND, q, "Canvas QTI export"), qt.dispatch(_BODY, q, "Canvas QTI export")
+    if (left_out := _LEFT_OUT.get(q.type)) and left_out(placed, rep):
         return False
-    if isinstance(q, m.Ordering):
+    if q.type == "ordering":
         rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
                  "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
-        kind = "matching_question"
     qid = qti_ident(quiz.id, q.id)
     while qid in used:  # only if two ids differ by '/' against '_' or by characters outside the ident set
         qid += "-x"
@@ -179,10 +181,8 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
     _field(meta, "points_possible", num(q.points))
     pres = _sub(item, "presentation")
     prompt = md_block(q.prompt)
-    if isinstance(q, m.Numeric) and q.unit:
-        prompt += f"<p>(Answer in {_esc(q.unit)}.)</p>"
-    if isinstance(q, m.Ordering):
-        prompt += "<p>Give each item its position in the order (1 = first).</p>"
+    if extra := _PROMPT_EXTRA.get(q.type):
+        prompt += extra(q)
     _material(pres, prompt)
     proc = _sub(item, "resprocessing")
     _sub(_sub(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
@@ -193,30 +193,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
         _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
         feedback.append(("general_fb", md_block(q.explanation)))
 
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect, m.TrueFalse)):
-        _choices(q, pres, proc, feedback)
-    elif isinstance(q, m.Numeric):
-        _numeric(placed, pres, proc, rep)
-    elif isinstance(q, m.ShortText):
-        lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
-        _sub(_sub(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
-        cond = _sub(proc, "respcondition", **{"continue": "No"})
-        var = _sub(cond, "conditionvar")
-        for a in q.accept:
-            _sub(var, "varequal", a, respident="response1")
-        _sub(cond, "setvar", "100", action="Set", varname="SCORE")
-    elif isinstance(q, m.Matching):
-        right_id = {c.id: qti_ident(f"m{j}", c.id) for j, c in enumerate(q.right_choices, 1)}
-        rights = [(right_id[c.id], md_plain(c.text)) for c in q.right_choices]
-        lefts = [(md_inline(p.left), right_id[q.answer_of[p.id]]) for p in q.pairs]
-        _matching(lefts, rights, pres, proc)
-    elif isinstance(q, m.Ordering):
-        n = len(q.items)
-        rights = [(f"m{k}", str(k)) for k in range(1, n + 1)]
-        position = {i.id: k for k, i in enumerate(q.items, 1)}
-        # listed in a fixed scrambled order: in the right order the answer would read 1, 2, 3, ...
-        lefts = [(md_inline(i.text), f"m{position[i.id]}") for i in presented_order(quiz.id, q.id, q.items)]
-        _matching(lefts, rights, pres, proc)
+    body(quiz, placed, pres, proc, feedback, rep)
 
     for fid, html in feedback:
         fb = _sub(item, "itemfeedback", ident=fid)
@@ -227,16 +204,59 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
 _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
          "true_false": "true_false_question", "numeric": "numerical_question", "text": "short_answer_question",
          "matching": "matching_question", "ordering": "matching_question"}
+"""Canvas's question type for each of ours (an ordering question becomes a matching of items to positions)."""
+
+
+def _short_text(quiz: m.Quiz, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                rep: Reporter) -> None:
+    q = cast(qt.ShortText, placed.question)
+    lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
+    _sub(_sub(lid, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+    cond = _sub(proc, "respcondition", **{"continue": "No"})
+    var = _sub(cond, "conditionvar")
+    for a in q.accept:
+        _sub(var, "varequal", a, respident="response1")
+    _sub(cond, "setvar", "100", action="Set", varname="SCORE")
+
+
+def _matching_question(quiz: m.Quiz, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                       rep: Reporter) -> None:
+    q = cast(qt.Matching, placed.question)
+    right_id = {c.id: qti_ident(f"m{j}", c.id) for j, c in enumerate(q.right_choices, 1)}
+    rights = [(right_id[c.id], md_plain(c.text)) for c in q.right_choices]
+    lefts = [(md_inline(p.left), right_id[q.answer_of[p.id]]) for p in q.pairs]
+    _matching(lefts, rights, pres, proc)
+
+
+def _ordering_question(quiz: m.Quiz, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                       rep: Reporter) -> None:
+    q = cast(qt.Ordering, placed.question)
+    n = len(q.items)
+    rights = [(f"m{k}", str(k)) for k in range(1, n + 1)]
+    position = {i.id: k for k, i in enumerate(q.items, 1)}
+    # listed in a fixed scrambled order: in the right order the answer would read 1, 2, 3, ...
+    lefts = [(md_inline(i.text), f"m{position[i.id]}") for i in presented_order(quiz.id, q.id, q.items)]
+    _matching(lefts, rights, pres, proc)
+
+
+def _choice_question(quiz: m.Quiz, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                     rep: Reporter) -> None:
+    _choices(placed.question, pres, proc, feedback)
+
+
+def _numeric_question(quiz: m.Quiz, placed: Placed, pres: ET.Element, proc: ET.Element, feedback: list,
+                      rep: Reporter) -> None:
+    _numeric(placed, pres, proc, rep)
 
 
 def _choices(q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, str]]) -> None:
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         options = [("o1_true", "True", q.answer, q.feedback_true),
                    ("o2_false", "False", not q.answer, q.feedback_false)]
     else:
         options = [(qti_ident(f"o{n}", o.id), md_inline(o.text), o.correct, o.feedback)
                    for n, o in enumerate(q.options, 1)]
-    card = "Multiple" if isinstance(q, m.MultipleSelect) else "Single"
+    card = "Multiple" if isinstance(q, qt.MultipleSelect) else "Single"
     rc = _sub(_sub(pres, "response_lid", ident="response1", rcardinality=card), "render_choice")
     for oid, html, _, _ in options:
         _material(_sub(rc, "response_label", ident=oid), html)
@@ -266,8 +286,7 @@ def _choices(q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, st
 
 
 def _numeric(placed: Placed, pres: ET.Element, proc: ET.Element, rep: Reporter) -> None:
-    q = placed.question
-    assert isinstance(q, m.Numeric)  # internal: dispatched by type above
+    q = cast(qt.Numeric, placed.question)
     lid = _sub(pres, "response_str", ident="response1", rcardinality="Single")
     _sub(_sub(lid, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
     t = numeric_target(q)
@@ -306,18 +325,33 @@ def _matching(lefts: list[tuple[str, str]], rights: list[tuple[str, str]],
         _sub(cond, "setvar", share, varname="SCORE", action="Add")
 
 
-def _short_ok(placed: Placed, rep: Reporter) -> bool:
-    q = placed.question
-    assert isinstance(q, m.ShortText)  # internal: dispatched by type above
+def _short_left_out(placed: Placed, rep: Reporter) -> bool:
+    """Whether a short-text question is left out (its only answer is a pattern); warns what is lost."""
+    q = cast(qt.ShortText, placed.question)
     if q.case_sensitive:
         rep.warn(placed, "Canvas compares short answers without case; the case-sensitive check is lost")
     if q.pattern is not None:
         if not q.accept:
             rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Canvas short answers "
                      "cannot hold a regular expression")
-            return False
+            return True
         rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
-    return True
+    return False
+
+
+_BODY: dict[str, Callable[..., None]] = {
+    "single": _choice_question, "multiple": _choice_question, "true_false": _choice_question,
+    "numeric": _numeric_question, "text": _short_text, "matching": _matching_question,
+    "ordering": _ordering_question,
+}
+"""The response and its scoring, for each question type."""
+_LEFT_OUT: dict[str, Callable[[Placed, Reporter], bool]] = {"text": _short_left_out}
+"""Types that may be left out of the export (with a warning)."""
+_PROMPT_EXTRA: dict[str, Callable[[Any], str]] = {
+    "numeric": lambda q: f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else "",
+    "ordering": lambda q: "<p>Give each item its position in the order (1 = first).</p>",
+}
+"""What some types add to the prompt."""
 
 
 def _esc(s: str) -> str:
@@ -356,7 +390,8 @@ def _meta(quiz: m.Quiz, aid: str, points: float) -> bytes:
     root = ET.Element("quiz", {"identifier": aid, "xmlns": CANVAS_NS})
     for tag, value in (
         ("title", quiz.title),
-        ("description", f"<p>Chapter {quiz.chapter} quiz ({_esc(quiz.id)}); pass mark {num(quiz.pass_mark)}%.</p>"),
+        ("description",
+         f"<p>{quiz.chapter_label.capitalize()} quiz ({_esc(quiz.id)}); pass mark {num(quiz.pass_mark)}%.</p>"),
         ("shuffle_answers", "true" if quiz.shuffle_options else "false"),
         ("scoring_policy", "keep_highest"),
         ("quiz_type", "assignment"),

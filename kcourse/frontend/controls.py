@@ -12,8 +12,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core import model as m
+from .. import qtypes as qt
 from ..core.grading import to_number
+from ..core.public import PublicQuestion
 from ..views.markdown import render_block, render_inline
 from ..views.markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
 
@@ -56,9 +57,9 @@ class Control:
 
 
 class SingleControl(Control):
-    def __init__(self, q: m.SingleChoice, order: tuple[str, ...]):
+    def __init__(self, q: PublicQuestion):
         by_id = {o.id: o for o in q.options}
-        self.ids = list(order or by_id)
+        self.ids = list(by_id)
         self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
                                     description="Your answer", style=_DESC, layout=_wide())
         self.widget = self.radio
@@ -72,9 +73,9 @@ class SingleControl(Control):
 
 
 class MultipleControl(Control):
-    def __init__(self, q: m.MultipleSelect, order: tuple[str, ...]):
+    def __init__(self, q: PublicQuestion):
         by_id = {o.id: o for o in q.options}
-        self.ids = list(order or by_id)
+        self.ids = list(by_id)
         self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
                                     layout=_wide()) for i in self.ids}
         self.widget = w.VBox([w.Label("Choose every answer that applies:")] + list(self.boxes.values()))
@@ -91,7 +92,7 @@ class MultipleControl(Control):
 
 
 class TrueFalseControl(Control):
-    def __init__(self, q: m.TrueFalse, order: tuple[str, ...] = ()):
+    def __init__(self, q: PublicQuestion):
         self.radio = w.RadioButtons(options=[("True", True), ("False", False)], value=None,
                                     description="Your answer", orientation="horizontal", style=_DESC,
                                     layout=_wide())
@@ -108,10 +109,10 @@ class TrueFalseControl(Control):
 class NumericControl(Control):
     """A text box (so that "empty" is possible) read as a number; the unit is a label after it."""
 
-    def __init__(self, q: m.Numeric, order: tuple[str, ...] = ()):
+    def __init__(self, q: PublicQuestion):
         self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
-        self.unit = w.Label(q.unit)
+        self.unit = w.Label(q.unit or "")
         self.warning = w.HTML("")
         self.widget = w.HBox([self.text, self.unit, self.warning] if q.unit else [self.text, self.warning])
         self.inputs = [self.text]
@@ -136,7 +137,7 @@ class NumericControl(Control):
 
 
 class TextControl(Control):
-    def __init__(self, q: m.ShortText, order: tuple[str, ...] = ()):
+    def __init__(self, q: PublicQuestion):
         self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
         self.widget = self.text
@@ -154,9 +155,9 @@ class OrderingControl(Control):
     pressed Check (:meth:`take_shown_order`): checking an ordering that was never moved answers it as shown,
     exactly as the static page does. Until then it is unanswered, so it is not in a saved submission."""
 
-    def __init__(self, q: m.Ordering, order: tuple[str, ...]):
+    def __init__(self, q: PublicQuestion):
         self.text = {i.id: i.text for i in q.items}
-        self.start = list(order or self.text)
+        self.start = list(self.text)
         self.order = list(self.start)
         self.touched = False
         self.labels = [w.HTML("") for _ in self.order]
@@ -217,11 +218,11 @@ class OrderingControl(Control):
 class MatchingControl(Control):
     """A drop-down of right-hand choices for each left-hand item."""
 
-    def __init__(self, q: m.Matching, order: tuple[str, ...]):
-        rights = {c.id: c.text for c in q.right_choices}
-        self.right_ids = list(order or rights)
+    def __init__(self, q: PublicQuestion):
+        rights = {c.id: c.text for c in q.choices}
+        self.right_ids = list(rights)
         options = [("— choose —", None)] + [(plain(rights[r]), r) for r in self.right_ids]
-        self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.left),
+        self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.text),
                                        style=_DESC, layout=_wide())
                       for p in q.pairs}
         self.widget = w.VBox([w.Label("Match each item with one on the right:")] + list(self.drops.values()))
@@ -238,16 +239,17 @@ class MatchingControl(Control):
             d.value = v if v in self.right_ids else None
 
 
-CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
-    m.SingleChoice: SingleControl,
-    m.MultipleSelect: MultipleControl,
-    m.TrueFalse: TrueFalseControl,
-    m.Numeric: NumericControl,
-    m.ShortText: TextControl,
-    m.Ordering: OrderingControl,
-    m.Matching: MatchingControl,
+CONTROLS: dict[str, Callable[[PublicQuestion], Control]] = {
+    "single": SingleControl,
+    "multiple": MultipleControl,
+    "true_false": TrueFalseControl,
+    "numeric": NumericControl,
+    "text": TextControl,
+    "ordering": OrderingControl,
+    "matching": MatchingControl,
 }
+"""The widget for each question type, made from what the learner sees of it (no key)."""
 
 
-def control_for(q: m.Question, order: tuple[str, ...]) -> Control:
-    return CONTROLS[type(q)](q, order)
+def control_for(q: PublicQuestion) -> Control:
+    return qt.dispatch(CONTROLS, q.type, "quiz widget")(q)

@@ -14,7 +14,18 @@ from typing import Any
 
 from ..core.errors import KcourseError
 from ..core.loader import load_quiz, resolve_quiz_ref
-from ..core.model import MODES, Quiz
+from ..core.model import Quiz
+from ..core.rules import MODES, is_seed
+
+QUIZ_MIME = "application/vnd.kcourse.quiz+json"
+"""The quiz reference and options of an output; the book extension renders the quiz from it at build time."""
+
+
+def _quiz_spec(ref: Any, mode: Any, seed: Any, student_id: Any) -> dict[str, Any]:
+    def safe(v: Any) -> Any:  # the bundle must be JSON; a wrong option still reaches the book build's check
+        return v if v is None or isinstance(v, (str, int, bool)) else repr(v)
+
+    return {"ref": str(ref), "mode": safe(mode), "seed": safe(seed), "student_id": safe(student_id)}
 
 
 def find_quiz_file(ref: str | Path) -> Path:
@@ -25,10 +36,12 @@ def find_quiz_file(ref: str | Path) -> Path:
 class QuizDisplay:
     """A loaded quiz ready to show. ``widget`` is the :class:`~kcourse.frontend.widgets.QuizWidget`."""
 
-    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None):
+    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None,
+                 ref: str | Path | None = None):
         from .widgets import QuizWidget
 
         self.quiz = quiz
+        self.ref = ref if ref is not None else quiz.source
         self._seed, self._student_id, self._mode = seed, student_id, mode
         self.widget = QuizWidget(quiz, seed=seed, student_id=student_id, mode=mode, store=store)
         self._html: str | None = None
@@ -44,21 +57,23 @@ class QuizDisplay:
 
     def __repr__(self) -> str:
         q = self.quiz
-        return (f"Quiz '{q.title}' ({q.id}, chapter {q.chapter}, {len(self.widget.ids)} questions). "
+        return (f"Quiz '{q.title}' ({q.id}, {q.chapter_label}, {len(self.widget.ids)} questions). "
                 "Run this cell in JupyterLab to answer it.")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         data = dict(self.widget.widget._repr_mimebundle_() or {})
         data["text/html"] = self.html()
         data["text/plain"] = repr(self)
+        data[QUIZ_MIME] = _quiz_spec(self.ref, self._mode, self._seed, self._student_id)
         return data
 
 
 class QuizProblem:
     """Shown instead of a quiz that cannot be loaded: what is wrong, where, and how to fix it."""
 
-    def __init__(self, ref: Any, error: KcourseError):
+    def __init__(self, ref: Any, error: KcourseError, options: dict[str, Any] | None = None):
         self.ref = ref
+        self.options = options or {}
         self.error = error
         problems = getattr(error, "problems", None)
         self.lines = [str(p) for p in problems] if problems else [error.format_message()]
@@ -75,11 +90,13 @@ class QuizProblem:
                 f"(<code>kcourse validate</code> checks every quiz):</p><ul>{items}</ul></div>")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+        return {"text/plain": repr(self), "text/html": self._repr_html_(),
+                QUIZ_MIME: _quiz_spec(self.ref, self.options.get("mode"), self.options.get("seed"),
+                                      self.options.get("student_id"))}
 
 
 def _check_options(seed: Any, student_id: Any, mode: Any) -> str | None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF):
+    if seed is not None and not is_seed(seed):
         return f"seed must be a whole number from 0 to 4294967295, not {seed!r}"
     if student_id is not None and not isinstance(student_id, str):
         return f"student_id must be text such as 's1234', not {student_id!r}"
@@ -98,9 +115,10 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
     """
     from ..core.errors import UsageError
 
+    options = {"mode": mode, "seed": seed, "student_id": student_id}
     wrong = _check_options(seed, student_id, mode)
     if wrong:
-        return QuizProblem(ref, UsageError(wrong))
+        return QuizProblem(ref, UsageError(wrong), options)
     from ..views.keyless import is_keyless_file, keyless_seed, load_keyless
 
     try:
@@ -111,5 +129,5 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
         else:
             loaded = load_quiz(path)
     except KcourseError as e:
-        return QuizProblem(ref, e)
-    return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode)
+        return QuizProblem(ref, e, options)
+    return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode, ref=ref)

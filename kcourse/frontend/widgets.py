@@ -7,7 +7,6 @@ clicks. In assessment mode there is no Check button, no feedback, no hints and n
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,10 @@ import ipywidgets as w
 
 from .. import __version__
 from ..core import model as m
+from ..core.course import course_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
+from ..core.public import public_view
+from ..core.rules import safe_name
 from ..core.submission import Submission, grade_submission, now_iso
 from ..core.variants import make_variant
 from ..storage.atomicfile import write_text_atomically
@@ -58,8 +60,7 @@ def _pts(x: float) -> str:
 
 def file_name(quiz_id: str, student_id: str) -> str:
     """``<quiz_id>-<student_id>.json`` with anything unsafe in a file name replaced by ``_``."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id.strip()).strip("._") or "student"
-    return f"{quiz_id}-{safe[:80]}.json"
+    return f"{quiz_id}-{safe_name(student_id)}.json"
 
 
 class QuestionPanel:
@@ -146,7 +147,7 @@ class QuizWidget:
                  mode: str | None = None, store: ProgressStore | None = None):
         self.quiz = quiz
         self.assessment = quiz.mode == "assessment" or mode == "assessment"
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
         stored = self.store.record(quiz.id)
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
@@ -160,10 +161,9 @@ class QuizWidget:
         self._quiet = False
         n = len(self.ids)
         self.panels: dict[str, QuestionPanel] = {}
-        for k, qid in enumerate(self.ids, 1):
-            q = quiz.question(qid)
-            self.panels[qid] = QuestionPanel(k, n, q, control_for(q, self.variant.orders.get(qid, ())),
-                                             assessment=self.assessment)
+        for k, pq in enumerate(public_view(quiz, self.variant), 1):
+            self.panels[pq.id] = QuestionPanel(k, n, quiz.question(pq.id), control_for(pq),
+                                               assessment=self.assessment)
         self._build_chrome()
         self._restore()
         self._wire()
@@ -175,7 +175,7 @@ class QuizWidget:
         how = ("Assessment: answer every question, then save a submission to hand in. There is no feedback "
                "here." if self.assessment else "Practice: press Check under a question to see feedback.")
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
-                            f"<p>Chapter {quiz.chapter} · {n} question{'s' if n != 1 else ''} · "
+                            f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
                             f"{_pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>")
         self.notices = w.HTML("")
         self.score = w.HTML("")

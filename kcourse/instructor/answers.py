@@ -7,12 +7,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import is_blank, to_number
+from ..core.rules import format_number
 from ..core.textnorm import normalise
 
 NO_ANSWER = "(no answer)"
@@ -73,53 +75,72 @@ def describe(q: m.Question, r: Any) -> str:
     """A learner's response in words; an unreadable one as it was written."""
     if is_blank(r):
         return NO_ANSWER
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        by_id = {o.id: o for o in q.options}
-        ids = [r] if isinstance(q, m.SingleChoice) else r
-        if isinstance(ids, list) and all(isinstance(i, str) and i in by_id for i in ids):
-            return "; ".join(plain(by_id[i].text) for i in ids)
-        return _raw(r)
-    if isinstance(q, m.TrueFalse):
-        return ("true" if r else "false") if isinstance(r, bool) else _raw(r)
-    if isinstance(q, m.Numeric):
-        x = to_number(r)
-        return _raw(r) if x is None else (str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x))
-    if isinstance(q, m.Ordering):
-        item_by_id = {i.id: i for i in q.items}
-        if isinstance(r, list) and all(isinstance(i, str) and i in item_by_id for i in r):
-            return " → ".join(plain(item_by_id[i].text) for i in r)
-        return _raw(r)
-    if isinstance(q, m.Matching):
-        rights = {c.id: c.text for c in q.right_choices}
-        if isinstance(r, Mapping):
-            parts = []
-            for p in q.pairs:
-                if p.id in r:
-                    v = r[p.id]
-                    right = plain(rights[v]) if isinstance(v, str) and v in rights else _raw(v)
-                    parts.append(f"{plain(p.left)} → {right}")
-            extra = [k for k in r if k not in {p.id for p in q.pairs}]
-            return "; ".join(parts + [f"{_raw(k)} → {_raw(r[k])}" for k in extra]) or NO_ANSWER
-        return _raw(r)
+    return qt.dispatch(_DESCRIBE, q, "describe a response")(q, r)
+
+
+def _describe_choice(q: Any, r: Any) -> str:
+    by_id = {o.id: o for o in q.options}
+    ids = [r] if isinstance(q, qt.SingleChoice) else r
+    if isinstance(ids, list) and all(isinstance(i, str) and i in by_id for i in ids):
+        return "; ".join(plain(by_id[i].text) for i in ids)
     return _raw(r)
+
+
+def _describe_number(q: qt.Numeric, r: Any) -> str:
+    x = to_number(r)
+    return _raw(r) if x is None else format_number(x)
+
+
+def _describe_order(q: qt.Ordering, r: Any) -> str:
+    item_by_id = {i.id: i for i in q.items}
+    if isinstance(r, list) and all(isinstance(i, str) and i in item_by_id for i in r):
+        return " → ".join(plain(item_by_id[i].text) for i in r)
+    return _raw(r)
+
+
+def _describe_matches(q: qt.Matching, r: Any) -> str:
+    rights = {c.id: c.text for c in q.right_choices}
+    if isinstance(r, Mapping):
+        parts = []
+        for p in q.pairs:
+            if p.id in r:
+                v = r[p.id]
+                right = plain(rights[v]) if isinstance(v, str) and v in rights else _raw(v)
+                parts.append(f"{plain(p.left)} → {right}")
+        extra = [k for k in r if k not in {p.id for p in q.pairs}]
+        return "; ".join(parts + [f"{_raw(k)} → {_raw(r[k])}" for k in extra]) or NO_ANSWER
+    return _raw(r)
+
+
+_DESCRIBE: dict[str, Callable[[Any, Any], str]] = {
+    "single": _describe_choice, "multiple": _describe_choice,
+    "true_false": lambda q, r: ("true" if r else "false") if isinstance(r, bool) else _raw(r),
+    "numeric": _describe_number, "text": lambda q, r: _raw(r), "ordering": _describe_order,
+    "matching": _describe_matches,
+}
+"""A (non-blank) response in words, for each question type."""
 
 
 def right_answer(q: m.Question) -> str:
     """What earns full points, in words."""
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        return "; ".join(plain(o.text) for o in q.options if o.correct)
-    if isinstance(q, m.TrueFalse):
-        return "true" if q.answer else "false"
-    if isinstance(q, m.Numeric):
-        return q.accepted.describe() + (f" {q.unit}" if q.unit else "")
-    if isinstance(q, m.ShortText):
-        accepted = [f'"{a}"' for a in q.accept] + ([f"text matching /{q.pattern}/"] if q.pattern else [])
-        return " or ".join(accepted)
-    if isinstance(q, m.Ordering):
-        return " → ".join(plain(i.text) for i in q.items)
-    if isinstance(q, m.Matching):
-        return "; ".join(f"{plain(p.left)} → {plain(p.right)}" for p in q.pairs)
-    return ""
+    return qt.dispatch(_RIGHT_ANSWER, q, "describe the right answer")(q)
+
+
+def _right_text(q: qt.ShortText) -> str:
+    accepted = [f'"{a}"' for a in q.accept] + ([f"text matching /{q.pattern}/"] if q.pattern else [])
+    return " or ".join(accepted)
+
+
+_RIGHT_ANSWER: dict[str, Callable[[Any], str]] = {
+    "single": lambda q: "; ".join(plain(o.text) for o in q.options if o.correct),
+    "multiple": lambda q: "; ".join(plain(o.text) for o in q.options if o.correct),
+    "true_false": lambda q: "true" if q.answer else "false",
+    "numeric": lambda q: q.accepted.describe() + (f" {q.unit}" if q.unit else ""),
+    "text": _right_text,
+    "ordering": lambda q: " → ".join(plain(i.text) for i in q.items),
+    "matching": lambda q: "; ".join(f"{plain(p.left)} → {plain(p.right)}" for p in q.pairs),
+}
+"""What earns full points, in words, for each question type."""
 
 
 def group_key(q: m.Question, r: Any) -> str:
@@ -127,9 +148,9 @@ def group_key(q: m.Question, r: Any) -> str:
     numbers, lists and mappings as canonical JSON)."""
     if is_blank(r):
         return ""
-    if isinstance(q, m.ShortText) and isinstance(r, str):
+    if isinstance(q, qt.ShortText) and isinstance(r, str):
         return "t:" + normalise(r, case_sensitive=q.case_sensitive)
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         x = to_number(r)
         if x is not None:
             return f"n:{x!r}"

@@ -31,6 +31,7 @@ from typing import Any
 from ..core import model as m
 from ..core import safejson
 from ..core.grading import QuestionResult, is_blank
+from ..core.rules import is_seed, percentage
 from ..core.variants import seed_for, variant_question_ids
 from .atomicfile import write_text_atomically
 
@@ -107,7 +108,7 @@ def _record_problems(data: Any) -> list[str]:
         return ["expected an object"]
     out = []
     seed = data.get("seed")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
+    if not is_seed(seed):
         out.append("seed: expected a whole number from 0 to 4294967295")
     for key in ("responses", "results", "hints_shown"):
         if not isinstance(data.get(key, {}), dict):
@@ -145,8 +146,11 @@ class ProgressStore:
     """Reads and writes the progress file. Never raises for a bad or unwritable file: it says so in
     :attr:`notices` and carries on (answers are then kept only while the notebook runs)."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, course: str | None = None):
         self.path = Path(path) if path is not None else default_path()
+        self.course = course
+        """The course id (:mod:`kcourse.course`): records are kept under ``<course>/<quiz id>``. A record kept
+        under the quiz id alone (before courses had ids) is read once and then saved under the course."""
         self.notices: list[str] = []
         """Messages for the learner about the file (moved aside, not writable, too new)."""
         self.writable = True
@@ -228,9 +232,16 @@ class ProgressStore:
                      f"{shown_path(target)} and a new one started; your earlier answers are in that file.")
         return self._empty()
 
+    def key(self, quiz_id: str) -> str:
+        """Where a quiz's record is kept in the file's ``quizzes`` map."""
+        return f"{self.course}/{quiz_id}" if self.course else quiz_id
+
+    def _stored(self, quizzes: Mapping[str, Any], quiz_id: str) -> Any:
+        return quizzes.get(self.key(quiz_id), quizzes.get(quiz_id) if self.course else None)
+
     def record(self, quiz_id: str) -> QuizRecord | None:
         """The stored record of one quiz; ``None`` if there is none or it is unusable (a notice says so)."""
-        data = self.read_raw()["quizzes"].get(quiz_id)
+        data = self._stored(self.read_raw()["quizzes"], quiz_id)
         if data is None:
             return None
         problems = _record_problems(data)
@@ -242,7 +253,11 @@ class ProgressStore:
     def records(self) -> dict[str, QuizRecord]:
         """Every usable record, by quiz id."""
         out = {}
-        for quiz_id, data in self.read_raw()["quizzes"].items():
+        stored = self.read_raw()["quizzes"]
+        prefix = f"{self.course}/" if self.course else ""
+        ids = {k.removeprefix(prefix) for k in stored if "/" not in k or (prefix and k.startswith(prefix))}
+        for quiz_id in sorted(ids):
+            data = self._stored(stored, quiz_id)
             problems = _record_problems(data)
             if problems:
                 self._bad_record(quiz_id, problems, copy=False)
@@ -271,7 +286,9 @@ class ProgressStore:
         data = self.read_raw()
         if not self.writable:
             return False
-        data["quizzes"][record.quiz_id] = record.to_dict()
+        data["quizzes"][self.key(record.quiz_id)] = record.to_dict()
+        if self.course:
+            data["quizzes"].pop(record.quiz_id, None)  # a record from before course ids now lives under the course
         try:
             write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                                   private=True)
@@ -309,7 +326,7 @@ def with_hints(rec: QuizRecord, question_id: str, shown: int) -> QuizRecord:
 def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[str], max_total: float) -> float:
     """Percentage of ``max_total`` earned by the results of ``question_ids`` (as :class:`QuizResult` rounds it)."""
     total = round(sum(results[q]["score"] for q in question_ids if q in results), 6)
-    return round(100 * total / max_total, 2) if max_total else 0.0
+    return percentage(total, max_total)
 
 
 def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float) -> QuizRecord:
@@ -339,7 +356,7 @@ def with_submission(rec: QuizRecord, student_id: str, file: str, when: str) -> Q
 class CourseRow:
     """One line of the course progress page."""
 
-    chapter: int
+    chapter: int | None
     quiz_id: str
     title: str
     answered: int
@@ -378,7 +395,7 @@ def course_rows(quizzes: Iterable[m.Quiz], records: Mapping[str, QuizRecord]) ->
                 score, best = rec.last_score, rec.best_score
         rows.append(CourseRow(quiz.chapter, quiz.id, quiz.title, answered, quiz.variant_size, score, best,
                               quiz.pass_mark, assessment, submitted))
-    return sorted(rows, key=lambda r: (r.chapter, r.quiz_id))
+    return sorted(rows, key=lambda r: (r.chapter is None, r.chapter or 0, r.quiz_id))  # quizzes of no chapter last
 
 
 def choose_seed(quiz_id: str, *, seed: int | None = None, student_id: str | None = None,

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, QuizFileError
 from ..core.ids import choice_id
+from ..core.public import public_view
 from ..core.variants import make_variant, seed_for
 from ..core.yamlsource import Located, format_path, load_yaml, read_text
 
@@ -48,25 +51,18 @@ _NO_INTERVAL = m.Interval(low=math.nan, high=math.nan)
 def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
                  quiz_digest: str = "") -> dict[str, Any]:
     """The key-less document (plain data) of the variant of ``seed``."""
-    variant = make_variant(quiz, seed)
     questions = []
-    for qid in variant.question_ids:
-        q = quiz.question(qid)
-        order = variant.orders.get(qid, ())
-        d: dict[str, Any] = {"id": q.id, "type": q.type, "prompt": q.prompt, "points": q.points}
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-            by_id = {o.id: o for o in q.options}
-            d["options"] = [{"id": oid, "text": by_id[oid].text} for oid in order]
-        elif isinstance(q, m.Numeric):
-            if q.unit:
-                d["unit"] = q.unit
-        elif isinstance(q, m.Ordering):
-            item_by_id = {i.id: i for i in q.items}
-            d["items"] = [{"id": iid, "text": item_by_id[iid].text} for iid in order]
-        elif isinstance(q, m.Matching):
-            rights = {c.id: c.text for c in q.right_choices}
-            d["pairs"] = [{"id": p.id, "left": p.left} for p in q.pairs]
-            d["choices"] = [{"id": rid, "text": rights[rid]} for rid in order]
+    for pq in public_view(quiz, make_variant(quiz, seed)):
+        d: dict[str, Any] = {"id": pq.id, "type": pq.type, "prompt": pq.prompt, "points": pq.points}
+        if pq.options:
+            d["options"] = [{"id": o.id, "text": o.text} for o in pq.options]
+        if pq.unit:
+            d["unit"] = pq.unit
+        if pq.items:
+            d["items"] = [{"id": i.id, "text": i.text} for i in pq.items]
+        if pq.pairs:
+            d["pairs"] = [{"id": p.id, "left": p.text} for p in pq.pairs]
+            d["choices"] = [{"id": c.id, "text": c.text} for c in pq.choices]
         questions.append(d)
     doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": quiz.id, "title": quiz.title, "chapter": quiz.chapter,
                            "pass_mark": quiz.pass_mark, "seed": seed}
@@ -176,30 +172,43 @@ def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
     if qid is None or qtype is None or prompt is None or points is None:
         return None
     base = {"id": qid, "prompt": prompt, "explanation": "", "points": float(points)}
-    if qtype in ("single", "multiple"):
-        options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
-                        for o in r.entries(d, path, "options", ("id", "text")))
-        return (m.SingleChoice if qtype == "single" else m.MultipleSelect)(**base, options=options)
-    if qtype == "true_false":
-        return m.TrueFalse(**base, answer=False)
-    if qtype == "numeric":
-        return m.Numeric(**base, accepted=_NO_INTERVAL, unit=r.get(d, path, "unit", str, ""))
-    if qtype == "text":
-        return m.ShortText(**base)
-    if qtype == "ordering":
-        return m.Ordering(**base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text"))))
-    if qtype == "matching":
-        choices = r.entries(d, path, "choices", ("id", "text"))
-        pairs = r.entries(d, path, "pairs", ("id", "left"))
-        if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
-            r.bad(path + ("choices",), "does not match its texts (the file was changed)")
-            return None
-        # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
-        return m.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
-                                              for p, c in zip(pairs, choices)),
-                          distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
-    r.bad(path + ("type",), f"unknown question type '{qtype}'")
-    return None
+    read = _READ.get(qtype)
+    if read is None:
+        r.bad(path + ("type",), f"unknown question type '{qtype}'")
+        return None
+    return read(r, d, path, base)
+
+
+def _read_choices(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question:
+    options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
+                    for o in r.entries(d, path, "options", ("id", "text")))
+    return (qt.SingleChoice if d["type"] == "single" else qt.MultipleSelect)(**base, options=options)
+
+
+def _read_matching(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question | None:
+    choices = r.entries(d, path, "choices", ("id", "text"))
+    pairs = r.entries(d, path, "pairs", ("id", "left"))
+    if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
+        r.bad(path + ("choices",), "does not match its texts (the file was changed)")
+        return None
+    # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
+    return qt.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
+                                          for p, c in zip(pairs, choices)),
+                       distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
+
+
+_READ: dict[str, Callable[[_Reader, Any, tuple, dict], m.Question | None]] = {
+    "single": _read_choices,
+    "multiple": _read_choices,
+    "true_false": lambda r, d, path, base: qt.TrueFalse(**base, answer=False),
+    "numeric": lambda r, d, path, base: qt.Numeric(**base, accepted=_NO_INTERVAL,
+                                                   unit=r.get(d, path, "unit", str, "")),
+    "text": lambda r, d, path, base: qt.ShortText(**base),
+    "ordering": lambda r, d, path, base: qt.Ordering(
+        **base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text")))),
+    "matching": _read_matching,
+}
+"""A question of each type back from the key-less file (with a placeholder key: it is never graded)."""
 
 
 def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
@@ -216,7 +225,7 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
               "upgrade kcourse: pip install -U -r requirements.txt")
     quiz_id = r.quiz_id = r.get(d, (), "id", str)
     title = r.get(d, (), "title", str)
-    chapter = r.get(d, (), "chapter", int)
+    chapter = r.get(d, (), "chapter", (int, type(None)), None)
     pass_mark = r.get(d, (), "pass_mark", (int, float), 60.0)
     questions = []
     for k, qd in enumerate(r.get(d, (), "questions", list) or []):

@@ -24,10 +24,14 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
+from .. import qtypes as qt
 from ..core import model as m
+from ..core.public import PublicQuestion, public_view
+from ..core.rules import MODES, is_seed
 from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
 
@@ -74,28 +78,35 @@ def grading_form(q: m.Question) -> dict[str, Any]:
     """Everything the browser grader needs for one question, key included (never put this in a page as is)."""
     d: dict[str, Any] = {"id": q.id, "type": q.type, "points": q.points,
                          "explanation_html": render_block(q.explanation)}
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        d["options"] = [{"id": o.id, "html": render_inline(o.text), "correct": o.correct,
-                         "feedback_html": render_block(o.feedback) if o.feedback else ""} for o in q.options]
-    elif isinstance(q, m.TrueFalse):
-        d.update(answer=q.answer,
-                 feedback_true_html=render_block(q.feedback_true) if q.feedback_true else "",
-                 feedback_false_html=render_block(q.feedback_false) if q.feedback_false else "")
-    elif isinstance(q, m.Numeric):
-        a = q.accepted
-        d.update(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
-                 low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit)
-    elif isinstance(q, m.ShortText):
-        d.update(accept=list(q.accept), pattern=q.pattern, case_sensitive=q.case_sensitive)
-    elif isinstance(q, m.Ordering):
-        d["items"] = [{"id": i.id, "html": render_inline(i.text)} for i in q.items]
-    elif isinstance(q, m.Matching):
-        d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
-        d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in q.right_choices]
-        d["answer"] = dict(q.answer_of)
-    else:  # pragma: no cover - every model class is handled above
-        raise TypeError(type(q))
+    d.update(qt.dispatch(_GRADING_FORM, q, "page data")(q))
     return d
+
+
+def _choice_form(q: Any) -> dict[str, Any]:
+    return {"options": [{"id": o.id, "html": render_inline(o.text), "correct": o.correct,
+                         "feedback_html": render_block(o.feedback) if o.feedback else ""} for o in q.options]}
+
+
+def _numeric_form(q: qt.Numeric) -> dict[str, Any]:
+    a = q.accepted
+    return dict(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
+                low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit)
+
+
+_GRADING_FORM: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "single": _choice_form,
+    "multiple": _choice_form,
+    "true_false": lambda q: dict(answer=q.answer,
+                                 feedback_true_html=render_block(q.feedback_true) if q.feedback_true else "",
+                                 feedback_false_html=render_block(q.feedback_false) if q.feedback_false else ""),
+    "numeric": _numeric_form,
+    "text": lambda q: dict(accept=list(q.accept), pattern=q.pattern, case_sensitive=q.case_sensitive),
+    "ordering": lambda q: {"items": [{"id": i.id, "html": render_inline(i.text)} for i in q.items]},
+    "matching": lambda q: {"pairs": [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs],
+                           "rights": [{"id": c.id, "text": render_plain(c.text)} for c in q.right_choices],
+                           "answer": dict(q.answer_of)},
+}
+"""What the browser grader needs of each question type beyond the common fields (key included)."""
 
 
 # -- the public form --------------------------------------------------------------------------------
@@ -111,62 +122,80 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
     full = grading_form(q)
     d = _common(q)
     key: dict[str, Any] = {"explanation_html": full["explanation_html"]}
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        d["options"] = [{"id": o["id"], "html": o["html"]} for o in full["options"]]
-        key["correct"] = [o["id"] for o in full["options"] if o["correct"]]
-        key["feedback"] = {o["id"]: o["feedback_html"] for o in full["options"] if o["feedback_html"]}
-    elif isinstance(q, m.TrueFalse):
-        key.update(answer=full["answer"], feedback_true_html=full["feedback_true_html"],
-                   feedback_false_html=full["feedback_false_html"])
-    elif isinstance(q, m.Numeric):
-        d["unit"] = q.unit
-        key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
-    elif isinstance(q, m.ShortText):
-        key.update({k: full[k] for k in ("accept", "pattern", "case_sensitive")})
-    elif isinstance(q, m.Ordering):
-        html = {i["id"]: i["html"] for i in full["items"]}
-        d["items"] = [{"id": i, "html": html[i]} for i in _hashed(q.id, list(html))]
-        key["order"] = [i["id"] for i in full["items"]]
-    elif isinstance(q, m.Matching):
-        d["pairs"] = full["pairs"]
-        text = {c["id"]: c["text"] for c in full["rights"]}
-        public = _hashed(q.id, list(text))  # the natural order would pair each choice with its left item
-        d["rights"] = [{"id": i, "text": text[i]} for i in public]
-        key["natural"] = [public.index(c["id"]) for c in full["rights"]]
-        key["answer"] = full["answer"]
+    qt.dispatch(_PRACTICE, q, "practice page data")(q, full, d, key)
     d["key"] = pack(quiz_id, q.id, key)
     return d
 
 
-def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) -> dict[str, Any]:
+def _practice_choices(q: Any, full: dict, d: dict, key: dict) -> None:
+    d["options"] = [{"id": o["id"], "html": o["html"]} for o in full["options"]]
+    key["correct"] = [o["id"] for o in full["options"] if o["correct"]]
+    key["feedback"] = {o["id"]: o["feedback_html"] for o in full["options"] if o["feedback_html"]}
+
+
+def _practice_true_false(q: Any, full: dict, d: dict, key: dict) -> None:
+    key.update(answer=full["answer"], feedback_true_html=full["feedback_true_html"],
+               feedback_false_html=full["feedback_false_html"])
+
+
+def _practice_numeric(q: Any, full: dict, d: dict, key: dict) -> None:
+    d["unit"] = q.unit
+    key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
+
+
+def _practice_text(q: Any, full: dict, d: dict, key: dict) -> None:
+    key.update({k: full[k] for k in ("accept", "pattern", "case_sensitive")})
+
+
+def _practice_ordering(q: Any, full: dict, d: dict, key: dict) -> None:
+    html = {i["id"]: i["html"] for i in full["items"]}
+    d["items"] = [{"id": i, "html": html[i]} for i in _hashed(q.id, list(html))]
+    key["order"] = [i["id"] for i in full["items"]]
+
+
+def _practice_matching(q: Any, full: dict, d: dict, key: dict) -> None:
+    d["pairs"] = full["pairs"]
+    text = {c["id"]: c["text"] for c in full["rights"]}
+    public = _hashed(q.id, list(text))  # the natural order would pair each choice with its left item
+    d["rights"] = [{"id": i, "text": text[i]} for i in public]
+    key["natural"] = [public.index(c["id"]) for c in full["rights"]]
+    key["answer"] = full["answer"]
+
+
+_PRACTICE: dict[str, Callable[[Any, dict, dict, dict], None]] = {
+    "single": _practice_choices, "multiple": _practice_choices, "true_false": _practice_true_false,
+    "numeric": _practice_numeric, "text": _practice_text, "ordering": _practice_ordering,
+    "matching": _practice_matching,
+}
+"""A practice page's question (``d``) and its packed key (``key``), from the grading form (``full``)."""
+
+
+def _assessment_question(quiz_id: str, q: m.Question, pq: PublicQuestion) -> dict[str, Any]:
     d = _common(q)
     d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        by_id = {o.id: o for o in q.options}
-        d["options"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]
-    elif isinstance(q, m.Numeric):
-        d["unit"] = q.unit
-    elif isinstance(q, m.Ordering):
-        item_by_id = {i.id: i for i in q.items}
-        d["items"] = [{"id": i, "html": render_inline(item_by_id[i].text)} for i in order]
-    elif isinstance(q, m.Matching):
-        choice_by_id = {c.id: c for c in q.right_choices}
-        d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
-        d["rights"] = [{"id": i, "text": render_plain(choice_by_id[i].text)} for i in order]  # ids tell nothing
+    if pq.options:
+        d["options"] = [{"id": o.id, "html": render_inline(o.text)} for o in pq.options]
+    if pq.unit is not None:
+        d["unit"] = pq.unit
+    if pq.items:
+        d["items"] = [{"id": i.id, "html": render_inline(i.text)} for i in pq.items]
+    if pq.pairs:
+        d["pairs"] = [{"id": p.id, "html": render_inline(p.text)} for p in pq.pairs]
+        d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in pq.choices]  # ids tell nothing
     return d
 
 
 def resolve_mode(quiz: m.Quiz, mode: str | None) -> str:
     mode = mode or quiz.mode
-    if mode not in m.MODES:
-        raise ValueError(f"mode must be one of {', '.join(m.MODES)}, got {mode!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     return mode
 
 
 def resolve_seed(quiz: m.Quiz, seed: int | None, student_id: str | None) -> int | None:
     """The fixed seed of a page: ``seed``, else the student's, else ``None`` (the browser picks one)."""
     if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
+        if not is_seed(seed):
             raise ValueError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
         return seed
     if student_id is not None and student_id.strip():
@@ -195,8 +224,8 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
         fixed = seed_for(quiz.id, "")
     variant = make_variant(quiz, fixed)
     return {**head, "seed": fixed,
-            "questions": [_assessment_question(quiz.id, quiz.question(qid), variant.orders.get(qid, ()))
-                          for qid in variant.question_ids]}
+            "questions": [_assessment_question(quiz.id, quiz.question(pq.id), pq)
+                          for pq in public_view(quiz, variant)]}
 
 
 def to_script_json(data: Any) -> str:

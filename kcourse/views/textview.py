@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
+from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import QuizResult
 from ..core.variants import Variant
@@ -19,7 +22,7 @@ def _wrap(text: str, indent: str = "") -> str:
 def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
     """The questions of ``variant`` as a learner would see them; with ``key`` the answers too."""
     out = [quiz.title, "=" * len(quiz.title),
-           f"Quiz {quiz.id} · chapter {quiz.chapter} · {quiz.mode} · pass mark {quiz.pass_mark:g}% · "
+           f"Quiz {quiz.id} · {quiz.chapter_label} · {quiz.mode} · pass mark {quiz.pass_mark:g}% · "
            f"{len(variant.question_ids)} questions", ""]
     for n, qid in enumerate(variant.question_ids, 1):
         q = quiz.question(qid)
@@ -27,39 +30,50 @@ def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
         out.append(f"{n}. [{q.type}, {pts}] ({q.id})")
         out.append(_wrap(q.prompt, "   "))
         order = variant.orders.get(qid, ())
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-            by_id = {o.id: o for o in q.options}
-            box = "( )" if isinstance(q, m.SingleChoice) else "[ ]"
-            for oid in order:
-                mark = " <- correct" if key and by_id[oid].correct else ""
-                out.append(f"   {box} {oid}) {by_id[oid].text}{mark}")
-        elif isinstance(q, m.TrueFalse):
-            out.append("   ( ) true   ( ) false" + (f"   <- {str(q.answer).lower()}" if key else ""))
-        elif isinstance(q, m.Numeric):
-            out.append(f"   [ number ] {q.unit}".rstrip() + (f"   <- {q.accepted.describe()}" if key else ""))
-        elif isinstance(q, m.ShortText):
-            extra = ""
-            if key:
-                extra = "   <- " + " | ".join(q.accept) + (f" | /{q.pattern}/" if q.pattern else "")
-            out.append("   [ text ]" + extra)
-        elif isinstance(q, m.Ordering):
-            item_by_id = {i.id: i for i in q.items}
-            out.append("   Put in order:")
-            for iid in order:
-                out.append(f"   - {iid}) {item_by_id[iid].text}")
-            if key:
-                out.append("   <- " + ", ".join(i.id for i in q.items))
-        elif isinstance(q, m.Matching):
-            rights = {c.id: c for c in q.right_choices}
-            for p in q.pairs:
-                out.append(f"   {p.id}) {p.left}" + (f"   <- {q.answer_of[p.id]}) {p.right}" if key else ""))
-            out.append("   with one of:")
-            for rid in order:
-                out.append(f"     * {rid}) {rights[rid].text}")
+        out += qt.dispatch(_LINES, q, "text view")(q, order, key)
         if key:
             out.append(_wrap("Explanation: " + q.explanation, "   "))
         out.append("")
     return "\n".join(out)
+
+
+def _choice_lines(q: Any, order: tuple[str, ...], key: bool) -> list[str]:
+    by_id = {o.id: o for o in q.options}
+    box = "( )" if isinstance(q, qt.SingleChoice) else "[ ]"
+    return [f"   {box} {oid}) {by_id[oid].text}" + (" <- correct" if key and by_id[oid].correct else "")
+            for oid in order]
+
+
+def _text_lines(q: qt.ShortText, order: tuple[str, ...], key: bool) -> list[str]:
+    extra = ""
+    if key:
+        extra = "   <- " + " | ".join(q.accept) + (f" | /{q.pattern}/" if q.pattern else "")
+    return ["   [ text ]" + extra]
+
+
+def _ordering_lines(q: qt.Ordering, order: tuple[str, ...], key: bool) -> list[str]:
+    item_by_id = {i.id: i for i in q.items}
+    out = ["   Put in order:"] + [f"   - {iid}) {item_by_id[iid].text}" for iid in order]
+    return out + (["   <- " + ", ".join(i.id for i in q.items)] if key else [])
+
+
+def _matching_lines(q: qt.Matching, order: tuple[str, ...], key: bool) -> list[str]:
+    rights = {c.id: c for c in q.right_choices}
+    out = [f"   {p.id}) {p.left}" + (f"   <- {q.answer_of[p.id]}) {p.right}" if key else "") for p in q.pairs]
+    return out + ["   with one of:"] + [f"     * {rid}) {rights[rid].text}" for rid in order]
+
+
+_LINES: dict[str, Callable[[Any, tuple[str, ...], bool], list[str]]] = {
+    "single": _choice_lines,
+    "multiple": _choice_lines,
+    "true_false": lambda q, order, key: ["   ( ) true   ( ) false" + (f"   <- {str(q.answer).lower()}" if key else "")],
+    "numeric": lambda q, order, key: [f"   [ number ] {q.unit}".rstrip() + (f"   <- {q.accepted.describe()}"
+                                                                              if key else "")],
+    "text": _text_lines,
+    "ordering": _ordering_lines,
+    "matching": _matching_lines,
+}
+"""The answer area of each question type as text lines (with ``key``, the answer too)."""
 
 
 def render_result(quiz: m.Quiz, result: QuizResult, *, feedback: bool = True) -> str:

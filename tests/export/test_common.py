@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.core.warnings_ import WarningKind
 from kcourse.export.common import (
@@ -41,12 +42,12 @@ def test_numbers_are_written_without_noise(x, text):
 
 
 @pytest.mark.parametrize("q, answer, half, low, high, open_ends", [
-    (m.Numeric(id="a", prompt="p", explanation="e", accepted=m.Interval(low=12500, high=14500), answer=13500),
+    (qt.Numeric(id="a", prompt="p", explanation="e", accepted=m.Interval(low=12500, high=14500), answer=13500),
      13500, 1000, 12500, 14500, ""),
-    (m.Numeric(id="r", prompt="p", explanation="e", accepted=m.Interval(low=4 - 0.2, high=4 + 0.2), answer=4),
+    (qt.Numeric(id="r", prompt="p", explanation="e", accepted=m.Interval(low=4 - 0.2, high=4 + 0.2), answer=4),
      4, 0.2, 3.8, 4.2, ""),
-    (m.Numeric(id="g", prompt="p", explanation="e", accepted=m.Interval(low=9, high=10)), None, 0.5, 9, 10, ""),
-    (m.Numeric(id="o", prompt="p", explanation="e",
+    (qt.Numeric(id="g", prompt="p", explanation="e", accepted=m.Interval(low=9, high=10)), None, 0.5, 9, 10, ""),
+    (qt.Numeric(id="o", prompt="p", explanation="e",
                accepted=m.Interval(low=0, high=1, low_inclusive=False, high_inclusive=False)),
      None, 0.5, 0, 1, "0 < x < 1"),
 ], ids=["absolute", "relative", "range", "open-range"])

@@ -192,18 +192,19 @@ def test_any_text_reads_back_as_written(prompt, right, wrong, feedback, explanat
     """Whatever the texts hold, Moodle's GIFT reading gives back exactly the HTML we rendered."""
     from hypothesis import assume
 
+    from kcourse import qtypes as qt
     from kcourse.core import model as m
     from kcourse.export.common import md_plain
     from kcourse.export.gift import _lead_safe
 
     assume(md_inline(right) != md_inline(wrong) and md_plain(right) and md_plain(wrong))
     assume(md_plain(right) != md_plain(wrong) and "->" not in answer)
-    single = m.SingleChoice(id="s", prompt=prompt, explanation=explanation, options=(
+    single = qt.SingleChoice(id="s", prompt=prompt, explanation=explanation, options=(
         m.Choice(id="a", text=right, correct=True, feedback=feedback), m.Choice(id="b", text=wrong, correct=False)))
-    match = m.Matching(id="m", prompt=prompt, explanation=explanation, pairs=(
+    match = qt.Matching(id="m", prompt=prompt, explanation=explanation, pairs=(
         m.Pair(id="p", left=left, right=right), m.Pair(id="q", left=left + " 2", right=wrong)),
         distractors=(m.Item(id="d", text="zz " + wrong),))
-    text = m.ShortText(id="t", prompt=prompt, explanation=explanation, accept=(answer.strip() or "x",))
+    text = qt.ShortText(id="t", prompt=prompt, explanation=explanation, accept=(answer.strip() or "x",))
     quiz = m.Quiz(id="prop", title="Prop", chapter=1, questions=(single, match, text))
     qs = _by_name(to_gift(quiz))
     s = qs["s"]

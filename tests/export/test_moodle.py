@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from kcourse.core import model as m
+from kcourse import qtypes as qt
 from kcourse.core.grading import grade
 from kcourse.export.common import md_block, md_inline
 from kcourse.export.moodle import to_moodle_xml
@@ -99,7 +99,7 @@ def test_pools_become_sub_categories_without_random_questions(all_types_quiz):
     assert not [q for q in root.findall("question") if q.get("type") == "random"]
 
 
-def _moodle_multi_score(q: m.MultipleSelect, e, picked: set[str]) -> float:
+def _moodle_multi_score(q: qt.MultipleSelect, e, picked: set[str]) -> float:
     """qtype_multichoice (multiple answers): the sum of the picked answers' fractions, kept within 0..1."""
     fractions = dict(zip([o.id for o in q.options], _fractions(e)))
     return q.points * min(1.0, max(0.0, sum(fractions[i] for i in picked)))

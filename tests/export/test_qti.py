@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.core.grading import grade
 from kcourse.export.common import md_block, md_inline
@@ -170,13 +171,13 @@ def test_pools_become_question_groups(all_types_quiz):
 
 def _response_for(q: m.Question, item, response):
     """Our response (ids) as the QTI respidents and values Canvas would record."""
-    if isinstance(q, m.SingleChoice):
+    if isinstance(q, qt.SingleChoice):
         return {"response1": _label(q, response)}
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         return {"response1": "o1_true" if response else "o2_false"}
-    if isinstance(q, (m.Numeric, m.ShortText)):
+    if isinstance(q, (qt.Numeric, qt.ShortText)):
         return {"response1": response}
-    if isinstance(q, m.Matching):
+    if isinstance(q, qt.Matching):
         lefts = [p.id for p in q.pairs]
         rights = [c.id for c in q.right_choices]
         return {f"response_{lefts.index(left) + 1}": qti_ident(f"m{rights.index(right) + 1}", right)
@@ -190,16 +191,16 @@ def _label(q, option_id: str) -> str:
 
 
 def _responses(q: m.Question):
-    if isinstance(q, m.SingleChoice):
+    if isinstance(q, qt.SingleChoice):
         return [o.id for o in q.options]
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         return [True, False]
-    if isinstance(q, m.Numeric):
+    if isinstance(q, qt.Numeric):
         lo, hi = q.accepted.low, q.accepted.high
         return [lo, hi, (lo + hi) / 2, lo - 1, hi + 1]
-    if isinstance(q, m.ShortText):
+    if isinstance(q, qt.ShortText):
         return [*q.accept, *(a.upper() for a in q.accept), "wrong"]
-    if isinstance(q, m.Matching):
+    if isinstance(q, qt.Matching):
         rights = [c.id for c in q.right_choices]
         return [dict(zip([p.id for p in q.pairs], perm)) for perm in itertools.permutations(rights, len(q.pairs))]
     return []

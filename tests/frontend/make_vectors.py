@@ -23,6 +23,7 @@ QUIZZES = ["tests/files/frontend/vectors-all-types.yml", "tests/files/frontend/g
 if str(ROOT) not in sys.path:  # pragma: no cover - run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from kcourse import qtypes as qt  # noqa: E402
 from kcourse.core import model as m  # noqa: E402
 from kcourse.core.grading import QuestionResult, correct_response, grade  # noqa: E402
 from kcourse.core.loader import load_quiz  # noqa: E402
@@ -37,9 +38,9 @@ SEEDS = [0, 1, 2, 3, 42, 1234567, 2**31 - 1, 2**31, 2**32 - 1]
 
 def authored(q: m.Question) -> set[str]:
     """Feedback texts written by the quiz author (Markdown); everything else the grader wrote (plain text)."""
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         return {o.feedback for o in q.options if o.feedback}
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         return {f for f in (q.feedback_true, q.feedback_false) if f}
     return set()
 
@@ -54,17 +55,17 @@ def expected(q: m.Question, r: QuestionResult) -> dict[str, Any]:
 def responses(q: m.Question) -> list[Any]:
     """Right, wrong, partial and malformed responses for one question."""
     out: list[Any] = [correct_response(q)]
-    if isinstance(q, m.SingleChoice):
+    if isinstance(q, qt.SingleChoice):
         out += [o.id for o in q.options] + [[q.correct_id], q.correct_id.upper() + "x"]
-    elif isinstance(q, m.MultipleSelect):
+    elif isinstance(q, qt.MultipleSelect):
         ids = [o.id for o in q.options]
         right = [o.id for o in q.options if o.correct]
         wrong = [o.id for o in q.options if not o.correct]
         out += [ids, [ids[0]], [ids[-1]], right[:-1], right[:-1] + wrong[:1], right + wrong[:1], wrong,
                 [right[0], right[0]], right[0], [None], list(reversed(right))]
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         out += [True, False, "true", "false", 1, 0]
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         a = q.accepted
         for x in (a.low, a.high):
             out += [x, math.nextafter(x, -math.inf), math.nextafter(x, math.inf)]
@@ -72,7 +73,7 @@ def responses(q: m.Question) -> list[Any]:
                 f" {a.low} ", f"{a.high}\n", "1_000", "1e3", "1E+03", ".5", "5.", "+7", "-0", "0x10", "inf",
                 "-Infinity", "nan", "1e400", "12 000", "١٢", "１２", "\u2003 9 \u3000", "\x1c9\x1f", "\ufeff9",
                 "9\u00a0", "9e", "e9", ".", "--1", "9" * 99, "9" * 100, "one", [9], {"x": 9}]
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         for acc in q.accept:
             out += [acc, acc.upper(), f"  {acc}  ", acc.replace("_", " "), "\u3000" + acc + "\x1c", "\ufeff" + acc,
                     acc + "\n\t" + acc, acc + "x"]
@@ -84,11 +85,11 @@ def responses(q: m.Question) -> list[Any]:
             out += ["a" * 40, "a" * 40 + "b", "x" * 40, "x" * 40 + "y", "ab " * 30, "ab " * 30 + "!", "a" * 999 + "b",
                     "a" * 1000 + "b", "é" * 999 + "b", "abc-xy.aé", "abc-x y]aé", "ab_-1yza\u00e9", "$", "ababacc",
                     "abac", "ccc", "ſ", "K", "İ", "ǅ"]
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         ids = [i.id for i in q.items]
         out += [list(reversed(ids)), ids[1:] + ids[:1], ids[-1:] + ids[:-1], [ids[1], ids[0]] + ids[2:],
                 ids[:-1], ids + ids[:1], ids[:-1] + ids[:1], [*ids[:-1], "zz"], " ".join(ids), [1] * len(ids)]
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         pids = [p.id for p in q.pairs]
         cids = [q.answer_of[p] for p in pids]  # each pair's right-hand choice id
         rights = [c.id for c in q.right_choices]

@@ -93,8 +93,8 @@ def chromium():
 
 
 def book_config() -> str:
-    """A test book's _config.yml: the course's own Sphinx settings and extensions (so the test page is built the
-    way the course's pages are), with forced execution and no repository."""
+    """A test book's _config.yml: the course's own Sphinx settings and extensions (the packaged kcourse.book, so the
+    test page is built the way the course's pages are), with forced execution and no repository."""
     import yaml
 
     course = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -112,7 +112,6 @@ def write_book(folder: Path, cells: list[str], title: str = "Quiz page") -> Path
 
     folder.mkdir(parents=True)
     (folder / "_config.yml").write_text(book_config(), encoding="utf-8")
-    shutil.copytree(ROOT / "_ext", folder / "_ext", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "_toc.yml").write_text("format: jb-book\nroot: quiz\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nA page with quizzes.")]
@@ -164,20 +163,20 @@ def fieldset(root, qid: str):
 
 def set_response(root, q, response, *, keyboard: bool = False) -> None:
     """Make the controls of question ``q`` show ``response`` (with the mouse, or the keyboard only)."""
-    from kcourse.core import model as m
+    from kcourse import qtypes as qt
     from kcourse.views.markdown import render_plain
 
     fs = fieldset(root, q.id)
     page = root.page
-    if isinstance(q, (m.SingleChoice, m.TrueFalse)):
-        value = str(response).lower() if isinstance(q, m.TrueFalse) else response
+    if isinstance(q, (qt.SingleChoice, qt.TrueFalse)):
+        value = str(response).lower() if isinstance(q, qt.TrueFalse) else response
         box = fs.locator(f'input[value="{value}"]')
         if keyboard:
             box.focus()
             page.keyboard.press("Space")
         else:
             box.click()
-    elif isinstance(q, m.MultipleSelect):
+    elif isinstance(q, qt.MultipleSelect):
         for o in q.options:
             box = fs.locator(f'input[value="{o.id}"]')
             if box.is_checked() != (o.id in response):
@@ -186,7 +185,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
                     page.keyboard.press("Space")
                 else:
                     box.click()
-    elif isinstance(q, (m.Numeric, m.ShortText)):
+    elif isinstance(q, (qt.Numeric, qt.ShortText)):
         box = fs.locator("input[type=text]")
         box.fill("")
         if keyboard:
@@ -194,7 +193,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
             page.keyboard.type(str(response))
         else:
             box.fill(str(response))
-    elif isinstance(q, m.Ordering):
+    elif isinstance(q, qt.Ordering):
         for target, item_id in enumerate(response):
             current = fs.locator("li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
             for _ in range(current.index(item_id) - target):
@@ -204,7 +203,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
                     page.keyboard.press("Enter")
                 else:
                     up.click()
-    elif isinstance(q, m.Matching):
+    elif isinstance(q, qt.Matching):
         texts = {c.id: render_plain(c.text) for c in q.right_choices}
         for k, p in enumerate(q.pairs):
             sel = fs.locator("select").nth(k)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.core.loader import load_quiz, load_quiz_text
 from kcourse.core.variants import make_variant, seed_for
@@ -22,11 +23,11 @@ def quiz():
 def secrets(q: m.Question) -> list[str]:
     """Texts that tell or grade the answer of ``q`` (they must not be readable in a page)."""
     out = [q.explanation]
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         out += [o.feedback for o in q.options if o.feedback]
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         out += [f for f in (q.feedback_true, q.feedback_false) if f]
-    if isinstance(q, m.ShortText):
+    if isinstance(q, qt.ShortText):
         out += list(q.accept) + ([q.pattern] if q.pattern else [])
     return [s for s in out if len(s) >= 4]
 
@@ -62,11 +63,11 @@ def test_practice_page_holds_every_question_with_the_key_packed(quiz):
     for pub, q in zip(data["questions"], quiz.all_questions):
         key = unpack(quiz.id, q.id, pub["key"])
         assert key["explanation_html"] == grading_form(q)["explanation_html"]
-        if isinstance(q, m.SingleChoice):
+        if isinstance(q, qt.SingleChoice):
             assert key["correct"] == [q.correct_id]
-        if isinstance(q, m.Ordering):
+        if isinstance(q, qt.Ordering):
             assert key["order"] == [i.id for i in q.items]
-        if isinstance(q, m.Matching):  # the public order of the choices does not follow the pairs
+        if isinstance(q, qt.Matching):  # the public order of the choices does not follow the pairs
             assert [pub["rights"][i]["id"] for i in key["natural"]] == [c.id for c in q.right_choices]
             assert key["answer"] == q.answer_of
 

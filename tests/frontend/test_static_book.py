@@ -12,6 +12,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.core.grading import correct_response, grade, grade_responses
 from kcourse.core.loader import load_quiz
@@ -281,11 +282,11 @@ def test_practice_page_html_has_no_readable_key(builds, quiz):
 def secrets(q: m.Question) -> list[str]:
     """Texts that tell or grade an answer, as written and as rendered (only distinctive ones: 8+ characters)."""
     raw = [q.explanation]
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         raw += [o.feedback for o in q.options]
-    if isinstance(q, m.TrueFalse):
+    if isinstance(q, qt.TrueFalse):
         raw += [q.feedback_true, q.feedback_false]
-    if isinstance(q, m.ShortText):
+    if isinstance(q, qt.ShortText):
         raw += list(q.accept) + [q.pattern or ""]
     out = set()
     for s in raw:

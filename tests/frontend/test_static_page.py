@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.core import model as m
+from kcourse import qtypes as qt
 from kcourse.core.grading import correct_response, grade, grade_responses
 from kcourse.core.loader import load_quiz
 from kcourse.core.submission import grade_submission, load_submission
@@ -151,7 +151,7 @@ def test_practice_page_shows_the_python_variant_of_its_seed(open_page, quiz, see
     for qid, order in variant.orders.items():
         q = quiz.question(qid)
         want = list(order)
-        if isinstance(q, m.Matching):  # the page shows right-hand texts; their ids are not in the markup
+        if isinstance(q, qt.Matching):  # the page shows right-hand texts; their ids are not in the markup
             want = [render_plain({c.id: c for c in q.right_choices}[i].text) for i in order]
         assert shown_order(root, qid) == want, qid
 

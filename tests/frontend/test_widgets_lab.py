@@ -118,7 +118,7 @@ def test_the_quiz_works_in_jupyterlab(lab):
             page.locator(".kcourse-storage").get_by_text("Answers are saved in").wait_for()
             deadline = time.time() + 20
             while time.time() < deadline:
-                saved = json.loads((home / "progress.json").read_text())["quizzes"]["valid-all-types"]
+                saved = json.loads((home / "progress.json").read_text())["quizzes"]["quiz/valid-all-types"]
                 if "timeline" in saved["responses"]:
                     break
                 time.sleep(0.2)

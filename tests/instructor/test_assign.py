@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kcourse.core import model as m
+from kcourse import qtypes as qt
 from kcourse.core.errors import InputError, UsageError
 from kcourse.core.loader import load_quiz_text
 from kcourse.core.variants import seed_for
@@ -68,7 +68,7 @@ def test_no_key_in_a_student_folder(quiz, assigned):
     assert not keys & {"correct", "accept", "pattern", "answer", "interval", "explanation", "explanation_html",
                        "feedback", "feedback_html", "feedback_true_html", "feedback_false_html", "tolerance"}
     packed = [q["id"] for q in data["questions"] if "key" in q]
-    assert all(isinstance(quiz.question(qid), m.Matching) for qid in packed)  # only the matching ids are packed
+    assert all(isinstance(quiz.question(qid), qt.Matching) for qid in packed)  # only the matching ids are packed
     assert "valid-all-types.yml" not in "".join(p.name for p in out.rglob("*"))
 
 
@@ -118,7 +118,7 @@ def test_a_page_that_would_leak_the_key_is_not_written(quiz, tmp_path, monkeypat
     import kcourse.frontend.static_html as static_html
 
     q = quiz.question("bkl-removed")
-    assert isinstance(q, m.SingleChoice)
+    assert isinstance(q, qt.SingleChoice)
     monkeypatch.setattr(static_html, "render_document", lambda quiz, **kw: f"<p>{q.explanation}</p>")
     with pytest.raises(KeyLeakError, match=r"would contain key text \(bkl-removed.explanation"):
         assign_mod.assign(quiz=quiz, roster=parse_roster(ROSTER, "roster.csv"), out=tmp_path / "out")

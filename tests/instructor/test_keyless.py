@@ -8,6 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.core.errors import QuizFileError
 from kcourse.core.grading import correct_response
@@ -36,11 +37,11 @@ def key_strings(quiz: m.Quiz) -> list[str]:
     out = []
     for q in quiz.all_questions:
         out += [q.explanation, *q.hints]
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
             out += [o.feedback for o in q.options]
-        if isinstance(q, m.TrueFalse):
+        if isinstance(q, qt.TrueFalse):
             out += [q.feedback_true, q.feedback_false]
-        if isinstance(q, m.ShortText):
+        if isinstance(q, qt.ShortText):
             out += list(q.accept) + ([q.pattern] if q.pattern else [])
     return [s for s in out if s]
 
@@ -56,14 +57,14 @@ def test_no_key_in_the_file(quiz, student):
     assert [q["id"] for q in data["questions"]] == list(variant.question_ids)
     for qd in data["questions"]:
         q = quiz.question(qd["id"])
-        if isinstance(q, m.Ordering):
+        if isinstance(q, qt.Ordering):
             shown = [i["id"] for i in qd["items"]]
             assert shown == list(variant.orders[q.id]) and shown != [i.id for i in q.items]
-        if isinstance(q, m.Matching):
+        if isinstance(q, qt.Matching):
             assert [c["id"] for c in qd["choices"]] == list(variant.orders[q.id])
             assert {c["id"]: c["text"] for c in qd["choices"]} == {c.id: c.text for c in q.right_choices}
             assert not {p.id for p in q.pairs} & {c["id"] for c in qd["choices"]}  # no choice carries its pair's id
-        if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
             assert [o["id"] for o in qd["options"]] == list(variant.orders[q.id])
 
 
@@ -80,12 +81,12 @@ def test_loads_back_for_the_widget(quiz, tmp_path):
     for kq in k.questions:
         q = quiz.question(kq.id)
         assert (type(kq), kq.prompt, kq.points, kq.explanation) == (type(q), q.prompt, q.points, "")
-        if isinstance(kq, (m.SingleChoice, m.MultipleSelect)):
+        if isinstance(kq, (qt.SingleChoice, qt.MultipleSelect)):
             assert not any(o.correct for o in kq.options)
             assert [o.id for o in kq.options] == list(variant.orders[q.id])
-        if isinstance(kq, m.Numeric):
+        if isinstance(kq, qt.Numeric):
             assert math.isnan(kq.accepted.low) and kq.unit == q.unit
-        if isinstance(kq, m.Matching):
+        if isinstance(kq, qt.Matching):
             assert {c.id: c.text for c in kq.right_choices} == {c.id: c.text for c in q.right_choices}
             assert [p.left for p in kq.pairs] == [p.left for p in q.pairs]
     assert not is_keyless_file(tmp_path / "missing.yml")

@@ -5,7 +5,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from kcourse.core import model as m
+from kcourse import qtypes as qt
 from kcourse.export.common import md_block, md_inline, md_plain, numeric_target
 
 
@@ -39,6 +39,6 @@ def right_text(md: str) -> str:
     return md_plain(md)
 
 
-def interval(q: m.Numeric) -> tuple[float, float]:
+def interval(q: qt.Numeric) -> tuple[float, float]:
     t = numeric_target(q)
     return t.low, t.high

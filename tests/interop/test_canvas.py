@@ -15,6 +15,7 @@ import zipfile
 
 import pytest
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.export.qti import qti_ident, to_qti_zip
 
@@ -63,17 +64,17 @@ def question_losses(q: m.Question, got: dict, *, points: float | None) -> list[s
     if q.explanation.strip():
         same("general feedback", _feedback(got, "neutral_comments"), seen(q.explanation))
     answers = got.get("answers", [])
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         same("options", [_shown(a) for a in answers], [seen(o.text, inline=True) for o in q.options])
         same("right options", [a.get("weight", 0) > 0 for a in answers], [o.correct for o in q.options])
         same("option feedback", [_feedback(a) for a in answers], [seen(o.feedback) if o.feedback.strip() else ""
                                                                   for o in q.options])
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         same("options", [a.get("text") for a in answers], ["True", "False"])
         same("right option", [a.get("weight", 0) > 0 for a in answers], [q.answer, not q.answer])
         same("option feedback", [_feedback(a) for a in answers],
              [seen(f) if f.strip() else "" for f in (q.feedback_true, q.feedback_false)])
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         low, high = interval(q)
         if len(answers) != 1:
             lost.append(f"answers: Canvas has {answers!r}")
@@ -86,11 +87,11 @@ def question_losses(q: m.Question, got: dict, *, points: float | None) -> list[s
             if not all(isinstance(h, float) and math.isclose(h, w, rel_tol=1e-9, abs_tol=1e-12)
                        for h, w in zip(have, (low, high))):
                 lost.append(f"interval: Canvas has {have}, the key says [{low}, {high}]")
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         same("accepted answers", sorted(plain(a.get("text")) for a in answers), sorted(q.accept))
         same("all count fully", {a.get("weight") for a in answers}, {100})
-    elif isinstance(q, (m.Matching, m.Ordering)):
-        if isinstance(q, m.Matching):
+    elif isinstance(q, (qt.Matching, qt.Ordering)):
+        if isinstance(q, qt.Matching):
             want = {seen(p.left, inline=True): right_text(p.right) for p in q.pairs}
             rights = sorted([right_text(c.text) for c in q.right_choices])
         else:
@@ -105,7 +106,7 @@ def question_losses(q: m.Question, got: dict, *, points: float | None) -> list[s
 
 def _exported(q: m.Question) -> bool:
     """A text question whose only answer is a pattern is left out of the package (with a warning)."""
-    return not (isinstance(q, m.ShortText) and not q.accept)
+    return not (isinstance(q, qt.ShortText) and not q.accept)
 
 
 @pytest.mark.parametrize("quiz", course_quizzes())

@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from kcourse import qtypes as qt
 from kcourse.core import model as m
 from kcourse.export.common import ident
 from kcourse.export.gift import to_gift
@@ -53,31 +54,31 @@ def question_losses(quiz: m.Quiz, q: m.Question, got: dict, fmt: str) -> list[st
         same("penalty", float(got.get("penalty")), 0.0)
         same("hints", [_text(h) for h in got.get("hint", [])], [seen(h) for h in q.hints])
     kind = got.get("qtype")
-    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
-        same("type", (kind, got.get("single")), ("multichoice", int(isinstance(q, m.SingleChoice))))
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
+        same("type", (kind, got.get("single")), ("multichoice", int(isinstance(q, qt.SingleChoice))))
         same("options", [_text(a) for a in got.get("answer", [])], [seen(o.text, inline=True) for o in q.options])
         same("option feedback", [_text(f) for f in got.get("feedback", [])],
              [seen(o.feedback) if o.feedback.strip() else "" for o in q.options])
         n_right = sum(o.correct for o in q.options)
-        want = [1.0 if o.correct else 0.0 for o in q.options] if isinstance(q, m.SingleChoice) else \
+        want = [1.0 if o.correct else 0.0 for o in q.options] if isinstance(q, qt.SingleChoice) else \
             [(1 if o.correct else -1) / n_right for o in q.options]
         have = [float(f) for f in got.get("fraction", [])]
         if len(have) != len(want) or not all(math.isclose(h, w, abs_tol=1e-4) for h, w in zip(have, want)):
             lost.append(f"grades: Moodle has {have}, the key says {want}")
-    elif isinstance(q, m.TrueFalse):
+    elif isinstance(q, qt.TrueFalse):
         same("type", kind, "truefalse")
         same("right answer", got.get("correctanswer"), int(q.answer))
         same("feedback", (_text(got.get("feedbacktrue", "")), _text(got.get("feedbackfalse", ""))),
              (seen(q.feedback_true) if q.feedback_true.strip() else "",
               seen(q.feedback_false) if q.feedback_false.strip() else ""))
-    elif isinstance(q, m.Numeric):
+    elif isinstance(q, qt.Numeric):
         same("type", kind, "numerical")
         low, high = interval(q)
         (ans,), (tol,) = got.get("answer", [None]), got.get("tolerance", [None])
         have = (float(ans) - float(tol), float(ans) + float(tol))
         if not all(math.isclose(h, w, rel_tol=1e-9, abs_tol=1e-9) for h, w in zip(have, (low, high))):
             lost.append(f"interval: Moodle has {have}, the key says [{low}, {high}]")
-    elif isinstance(q, m.ShortText):
+    elif isinstance(q, qt.ShortText):
         same("type", kind, "shortanswer")
         gift_ok = [a for a in q.accept if "->" not in a and not a.startswith("[")]
         same("accepted answers", sorted(plain(a).replace("\\*", "*") for a in got.get("answer", [])),
@@ -85,16 +86,16 @@ def question_losses(quiz: m.Quiz, q: m.Question, got: dict, fmt: str) -> list[st
         same("all count fully", {float(f) for f in got.get("fraction", [])}, {1.0})
         if fmt == "xml":
             same("case sensitive", int(got.get("usecase")), int(q.case_sensitive))
-    elif isinstance(q, m.Ordering) and fmt == "xml":
+    elif isinstance(q, qt.Ordering) and fmt == "xml":
         same("type", kind, "ordering")
         same("items in order", [_text(a) for a in got.get("answer", [])], [seen(i.text, inline=True) for i in q.items])
         # all items shown, graded by the pairs in the right order relative to all others: our rule
         same("options", (got.get("selecttype"), got.get("selectcount"), got.get("gradingtype")),
              (0, len(q.items), 4))
-    elif isinstance(q, (m.Matching, m.Ordering)):
+    elif isinstance(q, (qt.Matching, qt.Ordering)):
         same("type", kind, "match")
         pairs = sorted((_text(s), plain(a)) for s, a in zip(got.get("subquestions", []), got.get("subanswers", [])))
-        if isinstance(q, m.Matching):  # a distractor is an answer with no question
+        if isinstance(q, qt.Matching):  # a distractor is an answer with no question
             want = [(seen(p.left, inline=True), right_text(p.right)) for p in q.pairs]
             want += [("", right_text(d.text)) for d in q.distractors]
         else:
@@ -105,7 +106,7 @@ def question_losses(quiz: m.Quiz, q: m.Question, got: dict, fmt: str) -> list[st
 
 def _left_out(q: m.Question, fmt: str) -> bool:
     """Pattern-only text questions are left out, with a warning; GIFT also leaves out answers it cannot hold."""
-    if not isinstance(q, m.ShortText):
+    if not isinstance(q, qt.ShortText):
         return False
     return not q.accept or (fmt == "gift" and all("->" in a or a.startswith("[") for a in q.accept))
 

@@ -290,12 +290,25 @@
     for (const c of kids || []) if (c) e.appendChild(c);
     return e;
   }
-  function makeStore(key) {
+  /* The storage key: kcourse:v2:<course>:<quiz id>:<mode>[:<seed>]. Pages from before course ids used v1 (no
+     course); the first course that finds a v1 entry of its quiz takes it over (reads it once, then removes it). */
+  function storeKeys(root, quiz, seed) {
+    const rest = quiz.id + ":" + quiz.mode + (seed === null ? "" : ":" + seed);
+    const course = root.getAttribute("data-kq-course");
+    return course ? ["kcourse:v2:" + course + ":" + rest, "kcourse:v1:" + rest] : ["kcourse:v1:" + rest, null];
+  }
+  function makeStore(keys) {
+    const key = keys[0], legacy = keys[1];
     let ls = null;
     try { ls = window.localStorage; ls.setItem(key + ":probe", "1"); ls.removeItem(key + ":probe"); } catch (e) { ls = null; }
+    function adopt() {
+      const v = ls.getItem(legacy);
+      if (v !== null) { ls.setItem(key, v); ls.removeItem(legacy); }
+      return v;
+    }
     return {
       ok: !!ls,
-      load() { try { return ls && JSON.parse(ls.getItem(key) || "null"); } catch (e) { return null; } },
+      load() { try { return ls && JSON.parse(ls.getItem(key) || (legacy && adopt()) || "null"); } catch (e) { return null; } },
       save(v) { try { if (ls) ls.setItem(key, JSON.stringify(v)); } catch (e) { /* full or gone: the page goes on */ } }
     };
   }
@@ -325,7 +338,7 @@
     root.setAttribute("data-kq-state", "mounting");
     const data = JSON.parse(root.querySelector("script.kq-data").textContent);
     const quiz = data.quiz, practice = quiz.mode === "practice", uid = "kq" + (++counter) + "-";
-    const store = makeStore("kcourse:v1:" + quiz.id + ":" + quiz.mode + (data.seed === null ? "" : ":" + data.seed));
+    const store = makeStore(storeKeys(root, quiz, data.seed));
     let st = store.load();
     if (!isObj(st)) st = {};
     const seed = data.seed !== null ? data.seed : isSeed(st.seed) ? st.seed : randomSeed();

@@ -1,0 +1,56 @@
+"""The question types: one module per type holds everything the core knows about it (its dataclass, its keys
+in the file as JSON Schema, its checks and builder, its grading, a correct response, the order a variant
+shuffles); :data:`REGISTRY` collects them. The file format's ``type:`` enum, the validator's dispatch, grading
+and variants are all derived from it.
+
+Front ends and exporters keep their per-format code in tables keyed by type name;
+``tests/test_qtypes.py`` checks that every table covers every type in :data:`REGISTRY`.
+
+To add a type: a module here (copy the nearest one) and its entry in ``_MODULES``; then one entry in each
+per-format table (``tests/test_qtypes.py`` lists them and fails naming any that lacks the type): GIFT, Moodle
+XML, Canvas QTI (kind and body), the widget, the instructor's words for a response and for the key, the page
+data (grading form and practice key), the text view and the key-less reader; and the browser grader in
+``kcourse/frontend/static/quiz.js``. The schema, the validator's dispatch and fixes, grading, correct
+responses, variants and the learner's view (:func:`kcourse.core.public.public_view`) follow from the module.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import model as m
+from . import matching, multiple, numeric, ordering, single, text, true_false
+from .base import QType, Shuffle
+from .matching import Matching
+from .multiple import MultipleSelect
+from .numeric import Numeric
+from .ordering import Ordering
+from .single import SingleChoice
+from .text import ShortText
+from .true_false import TrueFalse
+
+_MODULES = (single, multiple, true_false, numeric, text, ordering, matching)
+
+REGISTRY: dict[str, QType] = {mod.TYPE.name: mod.TYPE for mod in _MODULES}
+"""Every question type by its ``type:`` name, in the order the reference documents them."""
+
+NAMES: tuple[str, ...] = tuple(REGISTRY)
+
+_BY_CLASS: dict[type, QType] = {t.cls: t for t in REGISTRY.values()}
+
+
+def qtype(q: m.Question) -> QType:
+    """The type record of a question."""
+    return _BY_CLASS[type(q)]
+
+
+def dispatch(table: dict[str, Any], q: m.Question | str, what: str) -> Any:
+    """``table[type]`` for a question (or type name); an unknown type is a programming error, said plainly."""
+    name = q if isinstance(q, str) else q.type
+    try:
+        return table[name]
+    except KeyError:
+        raise TypeError(f"{what}: no entry for question type {name!r}") from None
+
+
+__all__ = ["NAMES", "REGISTRY", "Matching", "MultipleSelect", "Numeric", "Ordering", "QType", "ShortText",
+           "SingleChoice", "Shuffle", "TrueFalse", "dispatch", "qtype"]

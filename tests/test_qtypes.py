@@ -1,0 +1,70 @@
+"""Every question type is handled everywhere: the registry is the one list of types, and every per-format
+table (front ends, views, exporters, instructor tools) has an entry for each type in it, and nothing else.
+
+Adding a type: its module in kcourse/qtypes/ and its entry in kcourse/qtypes/__init__.py, then this test names
+each table that still lacks it."""
+import pytest
+
+from kcourse import qtypes as qt
+from kcourse.core.schema import COMMON_QUESTION, QUESTION_SCHEMAS, full_schema
+from kcourse.export import gift, moodle, qti
+from kcourse.frontend import controls
+from kcourse.instructor import answers
+from kcourse.views import keyless, pagedata, textview
+
+TABLES = {
+    "export/gift.py _WRITERS": gift._WRITERS,
+    "export/moodle.py _WRITERS": moodle._WRITERS,
+    "export/qti.py _KIND": qti._KIND,
+    "export/qti.py _BODY": qti._BODY,
+    "frontend/controls.py CONTROLS": controls.CONTROLS,
+    "instructor/answers.py _DESCRIBE": answers._DESCRIBE,
+    "instructor/answers.py _RIGHT_ANSWER": answers._RIGHT_ANSWER,
+    "views/pagedata.py _GRADING_FORM": pagedata._GRADING_FORM,
+    "views/pagedata.py _PRACTICE": pagedata._PRACTICE,
+    "views/textview.py _LINES": textview._LINES,
+    "views/keyless.py _READ": keyless._READ,
+}
+# TODO(quiz.js): once quiz.js keeps its per-type code in tables keyed by type, read them under node here too.
+
+
+def gaps(table) -> tuple[set[str], set[str]]:
+    """(types the table lacks, keys that are no type)."""
+    return set(qt.REGISTRY) - set(table), set(table) - set(qt.REGISTRY)
+
+
+@pytest.mark.parametrize("where", sorted(TABLES))
+def test_every_table_handles_every_type_and_nothing_else(where):
+    missing, extra = gaps(TABLES[where])
+    assert not missing, f"{where} has no entry for {sorted(missing)}"
+    assert not extra, f"{where} has entries for unknown types {sorted(extra)}"
+
+
+def test_the_check_sees_a_type_left_out_of_a_table():
+    table = dict(TABLES["export/gift.py _WRITERS"])
+    del table["numeric"]
+    assert gaps(table) == ({"numeric"}, set())
+
+
+def test_an_unknown_type_raises_and_says_where():
+    with pytest.raises(TypeError, match="GIFT export: no entry for question type 'essay'"):
+        qt.dispatch(gift._WRITERS, "essay", "GIFT export")
+
+
+def test_the_registry_is_the_one_list_of_types():
+    assert list(qt.REGISTRY) == ["single", "multiple", "true_false", "numeric", "text", "ordering", "matching"]
+    assert all(name == t.cls.TYPE for name, t in qt.REGISTRY.items())
+    assert COMMON_QUESTION["type"]["enum"] == list(qt.REGISTRY) == list(QUESTION_SCHEMAS)
+    branches = full_schema()["properties"]["questions"]["items"]["allOf"]
+    assert [b["if"]["properties"]["type"]["const"] for b in branches] == list(qt.REGISTRY)
+
+
+def test_a_type_adds_keys_without_redefining_the_common_ones():
+    for name, t in qt.REGISTRY.items():
+        assert not set(t.properties) & set(COMMON_QUESTION), name
+        assert set(t.required) <= set(t.properties), name
+        assert set(t.required) <= set(t.required_fix), name
+
+
+def test_every_type_is_in_the_all_types_fixture(all_types_quiz):
+    assert {q.type for q in all_types_quiz.all_questions} == set(qt.REGISTRY)
