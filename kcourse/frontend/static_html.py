@@ -1,8 +1,9 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/quiz.js``, defined once per page however many quizzes it holds).
-Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
+inline CSS and inline JS (``static/grader.js``, the pure grader, then ``static/quiz.js``, the page part; each
+defined once per page however many quizzes it holds). Nothing is loaded from anywhere else.
+``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.pagedata`.
 """
 from __future__ import annotations
@@ -16,9 +17,22 @@ from ..model import Quiz
 from ..pagedata import page_data, to_script_json
 
 
-@lru_cache(maxsize=2)
+#: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
+SCRIPTS = ("grader.js", "quiz.js")
+
+
+@lru_cache(maxsize=8)
 def asset(name: str) -> str:
-    """``static/quiz.js`` or ``static/quiz.css`` as a page carries it: without comment lines and indentation."""
+    """A file of ``static/`` as a page carries it: without comment lines and indentation.
+
+    ``asset("quiz.js")`` is the whole script of a page: every file of :data:`SCRIPTS`, in order.
+    """
+    if name == "quiz.js":
+        return "\n".join(_file(n) for n in SCRIPTS)
+    return _file(name)
+
+
+def _file(name: str) -> str:
     text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     return compact_js(text) if name.endswith(".js") else compact_css(text)
 

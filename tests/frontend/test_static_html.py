@@ -59,7 +59,9 @@ def test_quiz_text_is_data_never_markup():
 
 
 def test_quiz_js_puts_no_learner_text_into_html():
-    js = (STATIC / "quiz.js").read_text(encoding="utf-8")
+    from kcourse.frontend.static_html import SCRIPTS
+
+    js = "".join((STATIC / name).read_text(encoding="utf-8") for name in SCRIPTS)
     assert js.count("innerHTML") == 1, "only h() may set innerHTML, and only from the page data"
     for bad in ("insertAdjacentHTML", "outerHTML", "document.write", "eval(", "new Function", "setTimeout(\""):
         assert bad not in js

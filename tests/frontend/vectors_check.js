@@ -1,4 +1,4 @@
-/* Runs tests/files/grading-vectors.json through quiz.js; returns a list of mismatches (empty: all agree).
+/* Runs tests/files/grading-vectors.json through grader.js; returns a list of mismatches (empty: all agree).
  * Used by tests/frontend/node_harness.js (node) and by the browser test (window.kqCheckVectors). */
 (function (root) {
   "use strict";
