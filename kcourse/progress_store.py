@@ -21,6 +21,7 @@ import math
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -28,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .atomicfile import write_text_atomically
+from .atomicfile import locked, write_text_atomically
 from .grading import QuestionResult, is_blank
+from .progress_merge import merge_records
 from .variants import seed_for, variant_question_ids
 
 SCHEMA_VERSION = 1
@@ -77,6 +79,14 @@ class QuizRecord:
     """By question id: ``{"score", "max_score", "status"}`` of the last check (practice mode only)."""
     hints_shown: Mapping[str, int] = field(default_factory=dict)
     """By question id: how many hints were revealed."""
+    stamps: Mapping[str, float] = field(default_factory=dict)
+    """By question id: when its response or result last changed (seconds since 1970); merges keep the newer."""
+    first_results: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """By question id: the result of the first check (the first-try score); never changes once set."""
+    tries: Mapping[str, int] = field(default_factory=dict)
+    """By question id: how many checks counted as tries."""
+    max_total: float | None = None
+    """Points of the whole variant, so that a merge can recompute ``last_score``."""
     last_score: float | None = None
     """Percentage of the whole variant from the checked questions (unchecked count 0)."""
     best_score: float | None = None
@@ -90,7 +100,7 @@ class QuizRecord:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["quiz_id"]
-        for key in ("responses", "results", "hints_shown"):
+        for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries"):
             data[key] = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in getattr(self, key).items()}
         return data
 
@@ -107,21 +117,26 @@ def _record_problems(data: Any) -> list[str]:
     seed = data.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
         out.append("seed: expected a whole number from 0 to 4294967295")
-    for key in ("responses", "results", "hints_shown"):
+    for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries"):
         if not isinstance(data.get(key, {}), dict):
             out.append(f"{key}: expected an object")
-    results = data.get("results", {})
-    if isinstance(results, dict):
-        for qid, r in results.items():
-            if not (isinstance(r, dict) and _is_number(r.get("score")) and _is_number(r.get("max_score"))
-                    and isinstance(r.get("status"), str)):
-                out.append(f"results.{qid}: expected score, max_score and status")
-                break
-    hints = data.get("hints_shown", {})
-    if isinstance(hints, dict) and not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                                           for v in hints.values()):
-        out.append("hints_shown: expected whole numbers")
-    for key in ("last_score", "best_score"):
+    for key in ("results", "first_results"):
+        results = data.get(key, {})
+        if isinstance(results, dict):
+            for qid, r in results.items():
+                if not (isinstance(r, dict) and _is_number(r.get("score")) and _is_number(r.get("max_score"))
+                        and isinstance(r.get("status"), str)):
+                    out.append(f"{key}.{qid}: expected score, max_score and status")
+                    break
+    for key in ("hints_shown", "tries"):
+        counts = data.get(key, {})
+        if isinstance(counts, dict) and not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                                for v in counts.values()):
+            out.append(f"{key}: expected whole numbers")
+    stamps = data.get("stamps", {})
+    if isinstance(stamps, dict) and not all(_is_number(v) for v in stamps.values()):
+        out.append("stamps: expected numbers")
+    for key in ("last_score", "best_score", "max_total"):
         if data.get(key) is not None and not _is_number(data[key]):
             out.append(f"{key}: expected a number")
     for key in ("student_id", "mode", "started_at", "updated_at", "submitted_at", "submission_file"):
@@ -261,14 +276,20 @@ class ProgressStore:
 
     # -- writing ---------------------------------------------------------------------------------
     def save(self, record: QuizRecord) -> bool:
-        """Store one quiz's record (other quizzes are kept as they are). ``False`` when it could not be saved."""
-        data = self.read_raw()
-        if not self.writable:
-            return False
-        data["quizzes"][record.quiz_id] = record.to_dict()
+        """Store one quiz's record, merged question by question with what the file holds now
+        (:func:`kcourse.progress_merge.merge_records`: another copy's newer answers are kept, the best score never
+        goes down); other quizzes are kept as they are. ``False`` when it could not be saved."""
         try:
-            write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                                  private=True)
+            with locked(self.path):
+                data = self.read_raw()
+                if not self.writable:
+                    return False
+                stored = data["quizzes"].get(record.quiz_id)
+                old = _record_from(record.quiz_id, stored) if stored is not None and not _record_problems(stored) \
+                    else None
+                data["quizzes"][record.quiz_id] = merge_records(old, record).to_dict()
+                write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
+                                      + "\n", private=True)
         except OSError as e:
             self._notice(f"Answers could not be saved in {shown_path(self.path)} ({e.strerror or e}); they are "
                          f"kept only while this notebook runs. Set {HOME_ENV} to a folder you can write to.")
@@ -286,14 +307,20 @@ def _touched(rec: QuizRecord, **changes: Any) -> QuizRecord:
     return replace(rec, updated_at=_now(), started_at=rec.started_at or _now(), **changes)
 
 
+def _stamped(rec: QuizRecord, question_id: str) -> dict[str, float]:
+    return {**rec.stamps, question_id: max(time.time(), rec.stamps.get(question_id, 0.0) + 1e-6)}
+
+
 def with_response(rec: QuizRecord, question_id: str, response: Any) -> QuizRecord:
     """Keep (or, when blank, forget) the response to one question."""
+    if rec.responses.get(question_id) == response or (is_blank(response) and question_id not in rec.responses):
+        return rec
     responses = dict(rec.responses)
     if is_blank(response):
         responses.pop(question_id, None)
     else:
         responses[question_id] = response
-    return _touched(rec, responses=responses)
+    return _touched(rec, responses=responses, stamps=_stamped(rec, question_id))
 
 
 def with_hints(rec: QuizRecord, question_id: str, shown: int) -> QuizRecord:
@@ -308,11 +335,15 @@ def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[st
 
 def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float) -> QuizRecord:
     """Keep the result of a check, and update the last and best scores of the variant ``question_ids``."""
-    results = {**rec.results, result.question_id: {"score": result.score, "max_score": result.max_score,
-                                                    "status": result.status.value}}
+    qid = result.question_id
+    entry = {"score": result.score, "max_score": result.max_score, "status": result.status.value}
+    results = {**rec.results, qid: entry}
+    first = rec.first_results if qid in rec.first_results else {**rec.first_results, qid: entry}
     last = score_of(results, question_ids, max_total)
     best = last if rec.best_score is None else max(rec.best_score, last)
-    return _touched(rec, results=results, last_score=last, best_score=best)
+    return _touched(rec, results=results, first_results=first, last_score=last, best_score=best,
+                    stamps=_stamped(rec, qid), tries={**rec.tries, qid: rec.tries.get(qid, 0) + 1},
+                    max_total=max_total)
 
 
 def without_result(rec: QuizRecord, question_id: str, question_ids: Iterable[str], max_total: float) -> QuizRecord:
@@ -320,7 +351,7 @@ def without_result(rec: QuizRecord, question_id: str, question_ids: Iterable[str
     results = {k: v for k, v in rec.results.items() if k != question_id}
     responses = {k: v for k, v in rec.responses.items() if k != question_id}
     last = score_of(results, question_ids, max_total) if results else None
-    return _touched(rec, results=results, responses=responses, last_score=last)
+    return _touched(rec, results=results, responses=responses, last_score=last, stamps=_stamped(rec, question_id))
 
 
 def with_submission(rec: QuizRecord, student_id: str, file: str, when: str) -> QuizRecord:

@@ -95,7 +95,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
     store = ps.ProgressStore(path)
     for k in range(5):
         assert store.save(ps.new_record(f"q{k}", k))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json", "progress.json.lock"]
     assert len(json.loads(path.read_text())["quizzes"]) == 5
 
 

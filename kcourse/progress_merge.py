@@ -1,0 +1,68 @@
+"""Merging two copies of one quiz's progress record, question by question. Pure: no file access.
+
+Two live copies of a quiz (two notebook tabs, an old output next to a re-run cell, two kernels) each hold a
+record in memory and save it whole. :meth:`kcourse.progress_store.ProgressStore.save` therefore merges what
+it is given with what the file holds, under a lock, so that no copy wipes out the other's answers:
+
+- per question, the side whose answer or check is newer (``stamps``) wins: its response and result;
+- the first-try result of a question (``first_results``) is the earlier one and never changes afterwards;
+- hints shown and tries are the larger count; the best score never goes down;
+- the last score is recomputed from the merged results.
+
+The static book follows the same rules in the browser (``mergeState`` in ``static/quiz.js``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .progress_store import QuizRecord
+
+
+def _newer(a: str | None, b: str | None) -> str | None:
+    return max((x for x in (a, b) if x), default=None)
+
+
+def _older(a: str | None, b: str | None) -> str | None:
+    return min((x for x in (a, b) if x), default=None)
+
+
+def _max_counts(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    return {k: max(a.get(k, 0), b.get(k, 0)) for k in sorted(set(a) | set(b))}
+
+
+def merge_records(old: QuizRecord | None, new: QuizRecord) -> QuizRecord:
+    """``new`` (what a copy saves) merged into ``old`` (what the file holds), by the rules above."""
+    from .progress_store import score_of
+
+    if old is None:
+        return new
+    responses: dict[str, Any] = {}
+    results: dict[str, Mapping[str, Any]] = {}
+    stamps: dict[str, float] = {}
+    qids = set(old.responses) | set(old.results) | set(old.stamps) | set(new.responses) | set(new.results) | set(
+        new.stamps)
+    for qid in sorted(qids):
+        side = new if new.stamps.get(qid, 0.0) >= old.stamps.get(qid, 0.0) else old
+        if qid in side.responses:
+            responses[qid] = side.responses[qid]
+        if qid in side.results:
+            results[qid] = side.results[qid]
+        stamp = max(old.stamps.get(qid, 0.0), new.stamps.get(qid, 0.0))
+        if stamp:
+            stamps[qid] = stamp
+    first = {**new.first_results, **old.first_results}
+    max_total = new.max_total or old.max_total
+    last = score_of(results, results, max_total) if max_total and results else (
+        new.last_score if results else None)
+    bests = [x for x in (old.best_score, new.best_score, last) if x is not None]
+    newer_sub = new if (new.submitted_at or "") >= (old.submitted_at or "") else old
+    return replace(
+        new, responses=responses, results=results, stamps=stamps, first_results=first,
+        hints_shown=_max_counts(old.hints_shown, new.hints_shown), tries=_max_counts(old.tries, new.tries),
+        student_id=new.student_id or old.student_id, max_total=max_total, last_score=last,
+        best_score=max(bests) if bests else None, started_at=_older(old.started_at, new.started_at),
+        updated_at=_newer(old.updated_at, new.updated_at), submitted_at=newer_sub.submitted_at,
+        submission_file=newer_sub.submission_file)
