@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
+from .numbers import read_number
 from .textnorm import normalise
 
 
@@ -144,7 +145,8 @@ def _true_false(q: m.TrueFalse, r: Any) -> QuestionResult:
 
 
 def to_number(r: Any) -> float | None:
-    """A finite number from a response (a number, or text such as ``" 13500 "``); ``None`` otherwise."""
+    """A finite number from a response (a number, or text as a person writes it: :func:`kcourse.numbers.read_number`
+    without a unit); ``None`` otherwise."""
     if isinstance(r, bool):
         return None
     if isinstance(r, (int, float)):
@@ -152,18 +154,20 @@ def to_number(r: Any) -> float | None:
             x = float(r)
         except OverflowError:  # an integer beyond any float, e.g. 10**400 in a submission file
             return None
-    elif isinstance(r, str) and len(r) < 100:
-        try:
-            x = float(r.strip().replace("_", "x"))  # "1_000" is Python syntax, not a learner's number
-        except ValueError:
-            return None
-    else:
-        return None
-    return x if math.isfinite(x) else None
+        return x if math.isfinite(x) else None
+    if isinstance(r, str) and len(r) < 100:
+        return read_number(r).value
+    return None
 
 
 def _numeric(q: m.Numeric, r: Any) -> QuestionResult:
-    x = to_number(r)
+    if isinstance(r, str) and len(r) < 100:
+        reading = read_number(r, q.unit)
+        if reading.problem:  # not an answer yet: say what to write (a front end counts no try)
+            return _result(q, 0.0, [reading.problem], unanswered=True)
+        x = reading.value
+    else:
+        x = to_number(r)
     if x is None:
         return _malformed(q, "a number such as 13500 or 2.5")
     if x in q.accepted:

@@ -12,6 +12,7 @@ const OPS = {
   gradeAll: (qs, responses, passMark) => api.gradeAll(qs, responses, passMark),
   normalise: (s, cs) => api.normalise(s, cs),
   toNumber: (r) => api.toNumber(r),
+  readNumber: (text, unit) => api.readNumber(text, unit),
   pyRound: (x, nd) => api.pyRound(x, nd),
   pyRepr: (x) => api.pyRepr(x),
   fullmatch: (pattern, cs, texts) => {

@@ -30,24 +30,61 @@
   };
 
   // ---- numbers ------------------------------------------------------------------------------------
-  const ND = /\p{Nd}/u, ND_ALL = /\p{Nd}/gu, FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-  /** The ASCII digit of any Unicode decimal digit (they come in runs of 0..9), as Python's float() reads it. */
+  const ND = /\p{Nd}/u, ND_ALL = /\p{Nd}/gu;
+  /** The ASCII digit of any Unicode decimal digit (they come in runs of 0..9). */
   function digitValue(ch) {
     const cp = ch.codePointAt(0);
     let start = cp;
     while (ND.test(String.fromCodePoint(start - 1))) start--;
     return String((cp - start) % 10);
   }
-  /** grading.to_number: a finite number from a number, or from text read as Python's float() reads it. */
+  // numbers.read_number: a number as a person writes it, or what to write instead (kcourse/numbers.py)
+  const SP = "\\u00a0\\u2009\\u202f ", NUM = "[+-]?(?:[0-9][0-9.,'" + SP + "]*|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?";
+  const RANGE = new RegExp("^(" + NUM + ")[" + WS + "]*(?:-|–|—|\\.\\.|to)[" + WS + "]*(" + NUM + ")$");
+  const UNIT = new RegExp("^([^\\n]*?[0-9]\\.?)[" + WS + "]*([^0-9" + WS + ".,+\\-][^0-9]*)$");
+  const PLAIN = /^[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?$|^\.[0-9]+(?:[eE][+-]?[0-9]+)?$/, AMBIGUOUS = /^([1-9][0-9]{0,2})\.([0-9][0-9]0)$/;
+  const FORMS = [[PLAIN, (s) => s], [/^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$/, (s) => s.replace(/,/g, "")],
+    [/^[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?$|^[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$/, (s) => s.replace(/\./g, "").replace(",", ".")],
+    [new RegExp("^[0-9]{1,3}(?:[" + SP + "][0-9]{3})+(?:[.,][0-9]+)?$"), (s) => s.replace(new RegExp("[" + SP + "]", "g"), "").replace(",", ".")],
+    [/^[0-9]*,[0-9]+(?:[eE][+-]?[0-9]+)?$/, (s) => s.replace(",", ".")]];
+  const EXAMPLE = "a number such as 13500 or 2.5";
+  function body(s) {
+    for (const [re, f] of FORMS) if (re.test(s)) return Number(f(s));
+    return null;
+  }
+  function unitKey(u) {
+    u = pyStrip(u).toLowerCase().replace(/\.+$/, "");
+    return [...u].length > 2 && u.endsWith("s") ? u.slice(0, -1) : u;
+  }
+  /** {value} or {problem}: see kcourse/numbers.py for the rules. */
+  function readNumber(text, unit) {
+    let s = pyStrip(text).replace(ND_ALL, digitValue).replace(/\u2212/g, "-");
+    if (!s) return { problem: "Type a number first." };
+    const inUnit = unit ? " in " + unit : "";
+    const m = UNIT.exec(s);
+    if (m && !/^[eE][+-]?$/.test(m[2])) {
+      const given = pyStrip(m[2]);
+      s = pyStrip(m[1]);
+      if (!unit || unitKey(given) !== unitKey(unit))
+        return { problem: unit ? "Write the number only" + inUnit + ": " + given + " is not the unit asked for." : "Write the number only, without " + given + "." };
+    }
+    const r = RANGE.exec(s), unsigned = (x) => pyStrip(x).replace(/^[+-]+/, "");
+    if (r && body(unsigned(r[1])) !== null && body(unsigned(r[2])) !== null) return { problem: "Give one number" + inUnit + ", not a range." };
+    const sign = s[0] === "-" ? -1 : 1, b = "+-".includes(s[0]) ? s.slice(1) : s, a = AMBIGUOUS.exec(b);
+    if (a) {
+      const whole = a[1] + a[2], frac = (a[1] + "." + a[2].replace(/0+$/, "")).replace(/\.$/, "");
+      return { problem: s + " could mean " + whole + " (with a thousands separator) or " + frac + ": write " + whole + " or " + frac + "." };
+    }
+    const x = body(b);
+    if (x === null) return { problem: "This is not a number: write " + EXAMPLE + "." };
+    if (!isFinite(x)) return { problem: "That number is too large: write it with fewer digits." };
+    return { value: sign * x };
+  }
+  /** grading.to_number: a finite number from a number, or from text (readNumber without a unit). */
   function toNumber(r) {
-    let x;
-    if (typeof r === "number") x = r;
-    else if (typeof r === "string" && cpLen(r) < 100) {
-      const s = pyStrip(r).replace(ND_ALL, digitValue);
-      if (!FLOAT.test(s)) return null;
-      x = Number(s);
-    } else return null;
-    return isFinite(x) ? x : null;
+    if (typeof r === "number") return isFinite(r) ? r : null;
+    if (typeof r === "string" && cpLen(r) < 100) { const x = readNumber(r, "").value; return x === undefined ? null : x; }
+    return null;
   }
   /** Python's round(x, nd): half-even rounding of the exact binary value (BigInt arithmetic). */
   function pyRound(x, nd) {
@@ -174,8 +211,13 @@
     },
     numeric: {
       grade(q, r) {
-        const x = toNumber(r);
-        if (x === null) return malformed(q, "a number such as 13500 or 2.5");
+        let x;
+        if (isStr(r) && cpLen(r) < 100) {
+          const rd = readNumber(r, q.unit || "");
+          if (rd.problem) return result(q, 0, [{ text: rd.problem }], true);  // not an answer yet: costs no try
+          x = rd.value;
+        } else x = toNumber(r);
+        if (x === null) return malformed(q, EXAMPLE);
         if ((q.low_inclusive ? x >= q.low : x > q.low) && (q.high_inclusive ? x <= q.high : x < q.high)) return result(q, 1);
         return result(q, 0, [{ text: fmtNum(x) + " is " + (x >= q.high ? "too high" : "too low") + "." }]);
       },
@@ -300,6 +342,6 @@
     return f;
   }
 
-  return { TYPES, normalise, toNumber, pyRound, pyRepr, pyRegex, fmtNum, isBlank, isObj, own, ids, same, isChoice,
+  return { TYPES, normalise, readNumber, toNumber, pyRound, pyRepr, pyRegex, fmtNum, isBlank, isObj, own, ids, same, isChoice,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });
