@@ -176,6 +176,11 @@ def _numeric(q: m.Numeric, r: Any) -> QuestionResult:
     return _result(q, 0.0, [f"{_fmt(x)} is {side}."])
 
 
+def answer_text(q: m.Numeric) -> str:
+    """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``"""
+    return f"Accepted: {q.accepted.describe()}{' ' + q.unit if q.unit else ''}."
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import __version__
 from . import model as m
+from .grading import answer_text
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
 from .variants import Mulberry32, fnv1a32, make_variant, seed_for
 
@@ -84,7 +85,8 @@ def grading_form(q: m.Question) -> dict[str, Any]:
     elif isinstance(q, m.Numeric):
         a = q.accepted
         d.update(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
-                 low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit)
+                 low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit,
+                 answer_text=answer_text(q))
     elif isinstance(q, m.ShortText):
         d.update(accept=list(q.accept), pattern=q.pattern, case_sensitive=q.case_sensitive)
     elif isinstance(q, m.Ordering):
@@ -121,6 +123,7 @@ def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
     elif isinstance(q, m.Numeric):
         d["unit"] = q.unit
         key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
+        key["answer_text"] = full["answer_text"]
     elif isinstance(q, m.ShortText):
         key.update({k: full[k] for k in ("accept", "pattern", "case_sensitive")})
     elif isinstance(q, m.Ordering):
@@ -181,7 +184,7 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
     fixed = resolve_seed(quiz, seed, student_id)
     head = {"format": FORMAT, "generator": GENERATOR,
             "quiz": {"id": quiz.id, "title": quiz.title, "chapter": quiz.chapter, "pass_mark": quiz.pass_mark,
-                     "mode": mode},
+                     "mode": mode, "tries_before_answer": quiz.tries_before_answer},
             "student_id": student_id.strip() if student_id else None}
     if mode == "practice":
         return {**head, "seed": fixed,

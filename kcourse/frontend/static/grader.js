@@ -221,7 +221,7 @@
         if ((q.low_inclusive ? x >= q.low : x > q.low) && (q.high_inclusive ? x <= q.high : x < q.high)) return result(q, 1);
         return result(q, 0, [{ text: fmtNum(x) + " is " + (x >= q.high ? "too high" : "too low") + "." }]);
       },
-      expand: (f, p, k) => Object.assign(f, k, { unit: p.unit }),
+      expand(f, p, k) { const { answer_text, ...rest } = k; Object.assign(f, rest, { unit: p.unit, answer_text }); },
       natural: () => []
     },
     text: {
@@ -279,6 +279,56 @@
     const pct = max ? pyRound(100 * total / max, 2) : 0;
     return { results, total, max_score: max, percentage: pct, passed: pct >= passMark };
   }
+
+  // ---- practice rules (kcourse/practice.py): what a try costs, what it shows, the one score ------------
+  const DEFAULT_TRIES = 2, ANSWER_FIRST = "Answer first, then check.";
+  /** What to fix before ``r`` counts as a try; null when it can be checked. */
+  function readyProblem(q, r) {
+    if (isBlank(r)) return ANSWER_FIRST;
+    if (q.type === "matching" && isObj(r)) {
+      const left = q.pairs.filter((p) => isBlank(own(r, p.id) ? r[p.id] : null)).length;
+      if (left) return "Choose an answer in every row: " + left + " row" + (left > 1 ? "s are" : " is") + " still “Choose…”.";
+      if (new Set(Object.values(q.answer)).size === q.pairs.length) {  // each answer fits one row
+        const seen = new Map();
+        for (let k = 0; k < q.pairs.length; k++) {
+          const v = r[q.pairs[k].id];
+          if (isStr(v) && seen.has(v)) return "Each answer fits one row only: rows " + seen.get(v) + " and " + (k + 1) + " have the same answer.";
+          if (isStr(v)) seen.set(v, k + 1);
+        }
+      }
+    }
+    const res = grade(q, r);
+    if (res.status === "unanswered") return res.feedback.length ? res.feedback[0].text : ANSWER_FIRST;
+    return null;
+  }
+  /** Part by part, right (true) or wrong: chosen options, ordering items in place, matching rows. */
+  function marks(q, r) {
+    const out = {};
+    if (q.type === "multiple" && Array.isArray(r)) {
+      const by = new Map(q.options.map((o) => [o.id, o]));
+      for (const x of r) if (isStr(x) && by.has(x) && !own(out, x)) out[x] = by.get(x).correct;
+    } else if (q.type === "ordering" && Array.isArray(r)) {
+      const right = ids(q.items);
+      if (!same(r.map(String).sort(), right.slice().sort())) return {};
+      r.forEach((x, k) => { out[x] = right[k] === x; });
+    } else if (q.type === "matching" && isObj(r)) {
+      for (const p of q.pairs) if (own(r, p.id)) out[p.id] = r[p.id] === q.answer[p.id];
+    }
+    return out;
+  }
+  const answerShown = (status, tries, n, asked) => asked || status === "correct" || tries >= n;
+  /** The one score of a practice quiz from the last and first results by question id. */
+  function scoreOf(results, first, qids, maxTotal) {
+    const sum = (m) => pyRound(qids.reduce((t, id) => t + (own(m, id) ? m[id].score : 0), 0), 6), max = pyRound(maxTotal, 6);
+    const total = sum(results);
+    return { total, first_total: sum(first), max_score: max, checked: qids.filter((id) => own(results, id)).length,
+      count: qids.length, percentage: max ? pyRound(100 * total / max, 2) : 0 };
+  }
+  /** A score as people read it: 2 decimals at most. */
+  const shown = (x) => String(pyRound(x, 2));
+  const points = (x) => shown(x) + " point" + (x === 1 ? "" : "s");
+  const scoreLine = (s) => "Score: " + shown(s.total) + " of " + points(s.max_score) + " (" + shown(s.percentage) + " %) · first tries: " +
+    shown(s.first_total) + " · " + s.checked + " of " + s.count + " questions checked. Counted: the last try of each checked question; unchecked questions count 0.";
 
   // ---- variants (kcourse/variants.py) ---------------------------------------------------------------
   function fnv1a32(s) {
@@ -342,6 +392,6 @@
     return f;
   }
 
-  return { TYPES, normalise, readNumber, toNumber, pyRound, pyRepr, pyRegex, fmtNum, isBlank, isObj, own, ids, same, isChoice,
+  return { TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, pyRegex, fmtNum, isBlank, isObj, own, ids, same, isChoice,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });
