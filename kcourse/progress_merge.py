@@ -4,16 +4,16 @@ Two live copies of a quiz (two notebook tabs, an old output next to a re-run cel
 record in memory and save it whole. :meth:`kcourse.progress_store.ProgressStore.save` therefore merges what
 it is given with what the file holds, under a lock, so that no copy wipes out the other's answers:
 
-- per question, the side whose answer or check is newer (``stamps``) wins: its response and result;
-- the first-try result of a question (``first_results``) is the earlier one and never changes afterwards;
-- hints shown and tries are the larger count; the best score never goes down;
+- per question, the side that changed it last (``stamps``) wins: its response, result, tries, hints, whether
+  the answer was shown (a new attempt clears them, and stays cleared);
+- the first-try result of a question (``first_results``) is the earlier one while the question is answered;
+- the best score never goes down;
 - the last score is recomputed from the merged results.
 
 The static book follows the same rules in the browser (``mergeState`` in ``static/quiz.js``).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +29,8 @@ def _older(a: str | None, b: str | None) -> str | None:
     return min((x for x in (a, b) if x), default=None)
 
 
-def _max_counts(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
-    return {k: max(a.get(k, 0), b.get(k, 0)) for k in sorted(set(a) | set(b))}
+PER_QUESTION = ("responses", "results", "first_results", "tries", "hints_shown", "answer_shown")
+"""Record fields keyed by question id; a merge takes each question's from the side that changed it last."""
 
 
 def merge_records(old: QuizRecord | None, new: QuizRecord) -> QuizRecord:
@@ -39,29 +39,27 @@ def merge_records(old: QuizRecord | None, new: QuizRecord) -> QuizRecord:
 
     if old is None:
         return new
-    responses: dict[str, Any] = {}
-    results: dict[str, Mapping[str, Any]] = {}
+    per_q: dict[str, dict[str, Any]] = {k: {} for k in PER_QUESTION}
     stamps: dict[str, float] = {}
-    qids = set(old.responses) | set(old.results) | set(old.stamps) | set(new.responses) | set(new.results) | set(
-        new.stamps)
+    qids = set().union(*(getattr(r, k) for r in (old, new) for k in (*PER_QUESTION, "stamps")))
     for qid in sorted(qids):
-        side = new if new.stamps.get(qid, 0.0) >= old.stamps.get(qid, 0.0) else old
-        if qid in side.responses:
-            responses[qid] = side.responses[qid]
-        if qid in side.results:
-            results[qid] = side.results[qid]
+        side, other = (new, old) if new.stamps.get(qid, 0.0) >= old.stamps.get(qid, 0.0) else (old, new)
+        for k in PER_QUESTION:
+            if qid in getattr(side, k):
+                per_q[k][qid] = getattr(side, k)[qid]
+        if qid in side.results and qid in old.first_results:
+            per_q["first_results"][qid] = old.first_results[qid]  # the file's first try came first: it stays
         stamp = max(old.stamps.get(qid, 0.0), new.stamps.get(qid, 0.0))
         if stamp:
             stamps[qid] = stamp
-    first = {**new.first_results, **old.first_results}
+    results = per_q["results"]
     max_total = new.max_total or old.max_total
     last = score_of(results, results, max_total) if max_total and results else (
         new.last_score if results else None)
     bests = [x for x in (old.best_score, new.best_score, last) if x is not None]
     newer_sub = new if (new.submitted_at or "") >= (old.submitted_at or "") else old
     return replace(
-        new, responses=responses, results=results, stamps=stamps, first_results=first,
-        hints_shown=_max_counts(old.hints_shown, new.hints_shown), tries=_max_counts(old.tries, new.tries),
+        new, **per_q, stamps=stamps,
         student_id=new.student_id or old.student_id, max_total=max_total, last_score=last,
         best_score=max(bests) if bests else None, started_at=_older(old.started_at, new.started_at),
         updated_at=_newer(old.updated_at, new.updated_at), submitted_at=newer_sub.submitted_at,

@@ -85,6 +85,8 @@ class QuizRecord:
     """By question id: the result of the first check (the first-try score); never changes once set."""
     tries: Mapping[str, int] = field(default_factory=dict)
     """By question id: how many checks counted as tries."""
+    answer_shown: Mapping[str, bool] = field(default_factory=dict)
+    """By question id: the explanation and right answer were shown (the question is done until a new attempt)."""
     max_total: float | None = None
     """Points of the whole variant, so that a merge can recompute ``last_score``."""
     last_score: float | None = None
@@ -100,7 +102,7 @@ class QuizRecord:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["quiz_id"]
-        for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries"):
+        for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries", "answer_shown"):
             data[key] = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in getattr(self, key).items()}
         return data
 
@@ -117,7 +119,7 @@ def _record_problems(data: Any) -> list[str]:
     seed = data.get("seed")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
         out.append("seed: expected a whole number from 0 to 4294967295")
-    for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries"):
+    for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries", "answer_shown"):
         if not isinstance(data.get(key, {}), dict):
             out.append(f"{key}: expected an object")
     for key in ("results", "first_results"):
@@ -324,7 +326,24 @@ def with_response(rec: QuizRecord, question_id: str, response: Any) -> QuizRecor
 
 
 def with_hints(rec: QuizRecord, question_id: str, shown: int) -> QuizRecord:
-    return _touched(rec, hints_shown={**rec.hints_shown, question_id: shown})
+    return _touched(rec, hints_shown={**rec.hints_shown, question_id: shown}, stamps=_stamped(rec, question_id))
+
+
+def with_answer_shown(rec: QuizRecord, question_id: str) -> QuizRecord:
+    """The explanation and right answer of one question were shown: it is done until a new attempt."""
+    return _touched(rec, answer_shown={**rec.answer_shown, question_id: True}, stamps=_stamped(rec, question_id))
+
+
+def new_attempt(rec: QuizRecord, question_ids: Iterable[str]) -> QuizRecord:
+    """Start the questions ``question_ids`` over: answers, tries, hints and shown answers cleared; the best score
+    stays (and a merge does not bring the cleared answers back: every question is stamped)."""
+    ids = set(question_ids)
+    keep = {k: {q: v for q, v in getattr(rec, k).items() if q not in ids}
+            for k in ("responses", "results", "first_results", "tries", "hints_shown", "answer_shown")}
+    stamps = dict(rec.stamps)
+    for q in ids:
+        stamps.update(_stamped(replace(rec, stamps=stamps), q))
+    return _touched(rec, **keep, stamps=stamps, last_score=None)
 
 
 def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[str], max_total: float) -> float:

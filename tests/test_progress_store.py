@@ -261,3 +261,16 @@ def test_a_cleared_answer_stays_cleared_after_a_merge(tmp_path):
     store.save(ps.with_response(a, "q1", ""))
     store.save(ps.with_response(ps.new_record("z", 1), "q2", "y"))
     assert dict(store.record("z").responses) == {"q2": "y"}
+
+
+def test_a_new_attempt_stays_cleared_when_an_old_copy_saves_again(tmp_path, quiz):
+    store = ps.ProgressStore(tmp_path / "progress.json")
+    ids = make_variant(quiz, 1).question_ids
+    q = quiz.question("bkl-removed")
+    old = ps.with_result(ps.with_response(ps.new_record("valid-all-types", 1), q.id, "a"), grade(q, "a"), ids, 10)
+    store.save(old)
+    store.save(ps.new_attempt(store.record("valid-all-types"), ids))
+    store.save(old)  # a second tab that still shows the old attempt saves its (older) state
+    rec = store.record("valid-all-types")
+    assert q.id not in rec.responses and q.id not in rec.results and q.id not in rec.first_results
+    assert rec.best_score == 20.0, "the best score is kept"

@@ -53,12 +53,19 @@ def compact_js(js: str) -> str:
             in_comment = "*/" not in s
             continue
         s = _squeeze(s)
-        if s:
+        if not s:
+            continue
+        if out and (out[-1][-1] in _JOIN_AFTER or s[0] in _JOIN_BEFORE) and not out[-1].endswith(("++", "--")):
+            out[-1] += s  # no line break needed: the statement cannot end here
+        else:
             out.append(s)
     return "\n".join(out).replace("</", "<\\/")
 
 
 _PUNCT = set("{}()[],;:=?<>!&|")
+_OPS = set("+-*%")  # a space next to one of these goes unless the other side is an operator too (a + +b, a - -b)
+_JOIN_AFTER = set("{([,;:=?&|+*%<>!")
+_JOIN_BEFORE = set(")]}.,;:?&|=")
 
 
 def _squeeze(line: str) -> str:
@@ -80,7 +87,10 @@ def _squeeze(line: str) -> str:
                 j += 1
             before = out[-1][-1] if out else ""
             after = line[j] if j < n else ""
-            if before and after and before not in _PUNCT and after not in _PUNCT and not line.startswith("//", j):
+            keep = before not in _PUNCT and after not in _PUNCT
+            if keep and (before in _OPS) != (after in _OPS):  # "x + 1" -> "x+1", but not "a - -b" or "a + +b"
+                keep = False
+            if before and after and keep and not line.startswith("//", j):
                 out.append(" ")
             i = j
         else:
@@ -90,9 +100,15 @@ def _squeeze(line: str) -> str:
 
 
 def compact_css(css: str) -> str:
-    """Drop comments, indentation and line breaks."""
+    """Drop comments, indentation, line breaks and the spaces next to ``{ } ; ,`` and after ``:`` of a declaration.
+
+    (Safe for quiz.css: no strings with those characters, and a space before ``:`` is kept for selectors such as
+    ``.kq :focus-visible``.)"""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return " ".join(s.strip() for s in css.splitlines() if s.strip()).replace("</", "<\\/")
+    css = " ".join(s.strip() for s in css.splitlines() if s.strip())
+    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
+    css = re.sub(r"([{;][-a-z]+):\s+", r"\1:", css).replace(";}", "}")
+    return css.replace("</", "<\\/")
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
@@ -113,6 +129,20 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
         f'<style>{asset("quiz.css")}</style>'
         f'<script>{asset("quiz.js")}</script>'
+        '</section>'
+    )
+
+
+def render_progress_fragment() -> str:
+    """The live course progress of the static book: drawn in the reader's browser from the answers it keeps
+    (``static/progress.js``), never from the machine that built the book."""
+    return (
+        '<section class="kq" data-kq-progress aria-label="Your progress">'
+        '<p class="kq-title">Your progress in this browser</p>'
+        '<noscript><p>Your progress needs JavaScript.</p></noscript>'
+        '<div class="kq-app"></div>'
+        f'<style>{asset("quiz.css")}</style>'
+        f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
         '</section>'
     )
 

@@ -84,4 +84,5 @@ def test_compaction_keeps_strings_and_drops_comments():
     js = '/* head\n * more */\nconst a = "x  //  y", b = \'{ }\';  // note\n  if (a === b) { f(a, b); }\n// gone\n'
     assert compact_js(js) == 'const a="x  //  y",b=\'{ }\';\nif(a===b){f(a,b);}'
     assert compact_js('const s = "</script>";') == 'const s="<\\/script>";'
-    assert compact_css("/* c */\n.a {\n  color: red;\n}\n") == ".a { color: red; }"
+    assert compact_css("/* c */\n.a {\n  color: red;\n}\n.b :focus { x: 1; y: 2 }") == ".a{color:red}.b :focus{x:1;y:2}"
+    assert compact_js("x = a + 1 - -b;\ny = [\n  1,\n  2\n];\nz()") == "x=a+1- -b;y=[1,2];z()"
