@@ -352,10 +352,14 @@ def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[st
     return round(100 * total / max_total, 2) if max_total else 0.0
 
 
-def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float) -> QuizRecord:
-    """Keep the result of a check, and update the last and best scores of the variant ``question_ids``."""
+def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float, *,
+                response: Any = None) -> QuizRecord:
+    """Keep the result of a check (a try; with the ``response`` checked), and update the last and best scores of
+    the variant ``question_ids``."""
     qid = result.question_id
     entry = {"score": result.score, "max_score": result.max_score, "status": result.status.value}
+    if response is not None:
+        entry["response"] = response
     results = {**rec.results, qid: entry}
     first = rec.first_results if qid in rec.first_results else {**rec.first_results, qid: entry}
     last = score_of(results, question_ids, max_total)

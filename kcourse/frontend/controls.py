@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import model as m
-from ..grading import to_number
+from ..numbers import read_number
 from ..markdown import render_block, render_inline
 from ..markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
 
@@ -56,11 +56,12 @@ class Control:
 
 
 class SingleControl(Control):
-    def __init__(self, q: m.SingleChoice, order: tuple[str, ...]):
+    def __init__(self, q: m.SingleChoice, order: tuple[str, ...], number: int = 0):
         by_id = {o.id: o for o in q.options}
         self.ids = list(order or by_id)
         self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
                                     description="Your answer", style=_DESC, layout=_wide())
+        self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
         self.inputs = [self.radio]
 
@@ -72,13 +73,14 @@ class SingleControl(Control):
 
 
 class MultipleControl(Control):
-    def __init__(self, q: m.MultipleSelect, order: tuple[str, ...]):
+    def __init__(self, q: m.MultipleSelect, order: tuple[str, ...], number: int = 0):
         by_id = {o.id: o for o in q.options}
         self.ids = list(order or by_id)
         self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
                                     layout=_wide()) for i in self.ids}
         self.widget = w.VBox([w.Label("Choose every answer that applies:")] + list(self.boxes.values()))
         self.inputs = list(self.boxes.values())
+        self.inputs[0].add_class(f"kcourse-in-{number}")
 
     def response(self) -> Any:
         picked = [i for i, b in self.boxes.items() if b.value]
@@ -91,10 +93,11 @@ class MultipleControl(Control):
 
 
 class TrueFalseControl(Control):
-    def __init__(self, q: m.TrueFalse, order: tuple[str, ...] = ()):
+    def __init__(self, q: m.TrueFalse, order: tuple[str, ...] = (), number: int = 0):
         self.radio = w.RadioButtons(options=[("True", True), ("False", False)], value=None,
                                     description="Your answer", orientation="horizontal", style=_DESC,
                                     layout=_wide())
+        self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
         self.inputs = [self.radio]
 
@@ -108,9 +111,11 @@ class TrueFalseControl(Control):
 class NumericControl(Control):
     """A text box (so that "empty" is possible) read as a number; the unit is a label after it."""
 
-    def __init__(self, q: m.Numeric, order: tuple[str, ...] = ()):
+    def __init__(self, q: m.Numeric, order: tuple[str, ...] = (), number: int = 0):
+        self.unit_name = q.unit
         self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
+        self.text.add_class(f"kcourse-in-{number}")
         self.unit = w.Label(q.unit)
         self.warning = w.HTML("")
         self.widget = w.HBox([self.text, self.unit, self.warning] if q.unit else [self.text, self.warning])
@@ -119,16 +124,16 @@ class NumericControl(Control):
 
     def _warn(self, _change: Any = None) -> None:
         s = self.text.value.strip()
-        self.warning.value = "" if not s or to_number(s) is not None else \
-            f"<span role='status'>⚠ {html.escape(s[:40])} is not a number: write digits such as 13500 or 2.5</span>"
+        problem = read_number(s, self.unit_name).problem if s else None
+        self.warning.value = f"<span role='status'>⚠ {html.escape(problem)}</span>" if problem else ""
 
     def response(self) -> Any:
         s = self.text.value.strip()
         if not s:
             return None
-        x = to_number(s)
+        x = read_number(s, self.unit_name).value
         if x is None:
-            return s  # graded as unreadable, with a message saying what was expected
+            return s  # not an answer yet: Check says what to write, and it costs no try
         return int(x) if x.is_integer() and abs(x) < 2**53 else x
 
     def set_response(self, response: Any) -> None:
@@ -136,9 +141,10 @@ class NumericControl(Control):
 
 
 class TextControl(Control):
-    def __init__(self, q: m.ShortText, order: tuple[str, ...] = ()):
+    def __init__(self, q: m.ShortText, order: tuple[str, ...] = (), number: int = 0):
         self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
+        self.text.add_class(f"kcourse-in-{number}")
         self.widget = self.text
         self.inputs = [self.text]
 
@@ -154,7 +160,10 @@ class OrderingControl(Control):
     pressed Check (:meth:`take_shown_order`): checking an ordering that was never moved answers it as shown,
     exactly as the static page does. Until then it is unanswered, so it is not in a saved submission."""
 
-    def __init__(self, q: m.Ordering, order: tuple[str, ...]):
+    def __init__(self, q: m.Ordering, order: tuple[str, ...], number: int = 0):
+        self.number = number
+        self.on_move: Callable[[str], None] | None = None
+        """Called with the CSS class of the button to focus after a move (the moved item's)."""
         self.text = {i.id: i.text for i in q.items}
         self.start = list(order or self.text)
         self.order = list(self.start)
@@ -165,6 +174,10 @@ class OrderingControl(Control):
                       for _ in self.order]
         rows = []
         for k in range(len(self.order)):
+            self.ups[k].add_class(f"kcourse-mv-{number}-{k}-up")
+            self.downs[k].add_class(f"kcourse-mv-{number}-{k}-down")
+            if k == 0:
+                self.ups[k].add_class(f"kcourse-in-{number}")
             self.ups[k].on_click(lambda _b, k=k: self.move(k, -1))
             self.downs[k].on_click(lambda _b, k=k: self.move(k, +1))
             rows.append(w.HBox([self.ups[k], self.downs[k], self.labels[k]], layout=w.Layout(align_items="center")))
@@ -181,6 +194,10 @@ class OrderingControl(Control):
         self.order[k], self.order[j] = self.order[j], self.order[k]
         self.touched = True
         self._show()
+        if self.on_move is not None:  # the focus follows the moved item to its new row
+            at_edge = j == 0 and step < 0 or j == len(self.order) - 1 and step > 0
+            way = ("down" if step < 0 else "up") if at_edge else ("up" if step < 0 else "down")
+            self.on_move(f"kcourse-mv-{self.number}-{j}-{way}")
 
     def _show(self) -> None:
         n = len(self.order)
@@ -217,15 +234,16 @@ class OrderingControl(Control):
 class MatchingControl(Control):
     """A drop-down of right-hand choices for each left-hand item."""
 
-    def __init__(self, q: m.Matching, order: tuple[str, ...]):
+    def __init__(self, q: m.Matching, order: tuple[str, ...], number: int = 0):
         rights = {c.id: c.text for c in q.right_choices}
         self.right_ids = list(order or rights)
-        options = [("— choose —", None)] + [(plain(rights[r]), r) for r in self.right_ids]
+        options = [("Choose…", None)] + [(plain(rights[r]), r) for r in self.right_ids]
         self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.left),
                                        style=_DESC, layout=_wide())
                       for p in q.pairs}
         self.widget = w.VBox([w.Label("Match each item with one on the right:")] + list(self.drops.values()))
         self.inputs = list(self.drops.values())
+        self.inputs[0].add_class(f"kcourse-in-{number}")
 
     def response(self) -> Any:
         chosen = {pid: d.value for pid, d in self.drops.items() if d.value is not None}
@@ -238,7 +256,7 @@ class MatchingControl(Control):
             d.value = v if v in self.right_ids else None
 
 
-CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
+CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...], int], Control]] = {
     m.SingleChoice: SingleControl,
     m.MultipleSelect: MultipleControl,
     m.TrueFalse: TrueFalseControl,
@@ -249,5 +267,6 @@ CONTROLS: dict[type[m.Question], Callable[[Any, tuple[str, ...]], Control]] = {
 }
 
 
-def control_for(q: m.Question, order: tuple[str, ...]) -> Control:
-    return CONTROLS[type(q)](q, order)
+def control_for(q: m.Question, order: tuple[str, ...], number: int = 0) -> Control:
+    """The control of ``q`` in the variant's ``order``; ``number`` (the question's place) names its CSS classes."""
+    return CONTROLS[type(q)](q, order, number)
