@@ -197,7 +197,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
             box.fill(str(response))
     elif isinstance(q, m.Ordering):
         for target, item_id in enumerate(response):
-            current = fs.locator("li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
+            current = fs.locator(".kq-order li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
             for _ in range(current.index(item_id) - target):
                 up = fs.locator(f'li[data-id="{item_id}"] button').first
                 if keyboard:
