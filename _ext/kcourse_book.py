@@ -2,7 +2,8 @@
 
 jupyter-cache keys executed notebooks by the notebook's own content, and Sphinx re-reads a page only when
 its source changed. A notebook's outputs also depend on files it reads: the quiz files it shows (and the
-quizzes those draw from), the kcourse package, and the lab modules it imports. This extension keeps a digest
+quizzes those draw from), the kcourse package, the course package's data and the lab modules it imports
+(``course/smallsteps``). This extension keeps a digest
 of those per notebook (in the cache folder, ``kcourse-deps.json``); when a digest changes it removes that
 notebook's cache record and marks its page outdated, so exactly the affected notebooks execute again.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 QUIZ_CALL = re.compile(r"""kcourse\.quiz\(\s*["']([\w-]+)["']""")
 LAB_NAME = re.compile(r"labs\.(\w+)")
-LAB_FROM = re.compile(r"from\s+kcourse\.labs\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))")
+LAB_FROM = re.compile(r"from\s+smallsteps\.labs\s+import\s+(?:\(([\w\s,]+)\)|([\w ,]+))")
 FROM_QUIZ = re.compile(r"from_quiz:\s*['\"]?([\w-]+)")
 CORE_SUFFIXES = {".py", ".js", ".css", ".json", ".csv", ".yml", ".md", ".html"}
 STATE = "kcourse-deps.json"
@@ -29,13 +30,13 @@ STATE = "kcourse-deps.json"
 def notebook_dependencies(notebook: Path, root: Path) -> list[Path]:
     """The files whose content decides this notebook's outputs, besides the notebook itself."""
     text = _code_of(notebook)
-    package = root / "kcourse"
-    deps = {p for p in package.rglob("*") if p.is_file() and p.suffix in CORE_SUFFIXES
-            and "__pycache__" not in p.parts and p.parent.name != "labs"}
+    course = root / "course" / "smallsteps"
+    deps = {p for package in (root / "kcourse", course) for p in package.rglob("*")
+            if p.is_file() and p.suffix in CORE_SUFFIXES and "__pycache__" not in p.parts and p.parent.name != "labs"}
     labs = set(LAB_NAME.findall(text))
     for parenthesised, plain in LAB_FROM.findall(text):
         labs.update(re.findall(r"\w+", parenthesised or plain))  # names that are no lab module are ignored
-    deps.update(p for name in labs if (p := package / "labs" / f"{name}.py").is_file())
+    deps.update(p for name in labs if (p := course / "labs" / f"{name}.py").is_file())
     quizzes = root / "quizzes"
     if "kcourse.progress(" in text:  # the progress page lists every quiz
         todo = [p.stem for p in quizzes.glob("*.yml")]

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kcourse.core.loader import load_many
 from kcourse.export import FORMATS, render
-from kcourse.loader import load_many
 
 ROOT = Path(__file__).resolve().parent.parent
 

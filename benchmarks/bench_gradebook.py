@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kcourse.grading import correct_response  # noqa: E402
+from kcourse.core.grading import correct_response  # noqa: E402
+from kcourse.core.loader import load_quiz_text  # noqa: E402
+from kcourse.core.submission import Submission  # noqa: E402
+from kcourse.core.variants import make_variant, seed_for  # noqa: E402
 from kcourse.instructor.analysis import analyse  # noqa: E402
 from kcourse.instructor.grade import grade_run  # noqa: E402
-from kcourse.loader import load_quiz_text  # noqa: E402
-from kcourse.submission import Submission  # noqa: E402
-from kcourse.variants import make_variant, seed_for  # noqa: E402
 
 QUIZ = ROOT / "tests" / "files" / "quiz" / "valid-all-types.yml"
 

@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from kcourse.grading import correct_response
-from kcourse.loader import load_quiz_text
-from kcourse.submission import Submission, grade_submission, parse_submission
-from kcourse.variants import make_variant, seed_for
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_quiz_text
+from kcourse.core.submission import Submission, grade_submission, parse_submission
+from kcourse.core.variants import make_variant, seed_for
 
 QUIZ = Path(__file__).resolve().parent.parent / "tests" / "files" / "quiz" / "valid-all-types.yml"
 

@@ -46,8 +46,8 @@ def main() -> None:
                     "the largest course quiz)")
     args = ap.parse_args()
 
+    from kcourse.core.loader import load_quiz
     from kcourse.frontend.static_html import SCRIPTS, asset, render_document
-    from kcourse.loader import load_quiz
 
     js, css = asset("quiz.js").encode(), asset("quiz.css").encode()
     src = sum(len((ROOT / "kcourse" / "frontend" / "static" / n).read_bytes()) for n in SCRIPTS + ("quiz.css",))

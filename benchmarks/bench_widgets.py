@@ -17,10 +17,10 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_many
 from kcourse.frontend.widgets import QuizWidget
-from kcourse.grading import correct_response
-from kcourse.loader import load_many
-from kcourse.progress_store import ProgressStore, new_record, with_response
+from kcourse.storage.progress_store import ProgressStore, new_record, with_response
 
 ROOT = Path(__file__).resolve().parent.parent
 

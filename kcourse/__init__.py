@@ -1,4 +1,4 @@
-"""Small Steps course package: quiz model, loading, grading, front ends and instructor tools.
+"""kcourse: YAML quizzes for Jupyter courses: model, loading, grading, front ends and instructor tools.
 
 The import is light on purpose: heavy modules (yaml, ipywidgets, matplotlib) load inside the
 functions that need them, so `kcourse --help` stays fast.

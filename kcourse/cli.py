@@ -15,11 +15,11 @@ from . import __version__
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kcourse")
 def cli() -> None:
-    """Small Steps course tools: check, show and grade quizzes; assign, collect and export them."""
+    """kcourse: check, show and grade quizzes; assign, collect and export them."""
 
 
 def _silencer(silence: tuple[str, ...]):
-    from .warnings_ import filtered
+    from .core.warnings_ import filtered
 
     def show(w) -> None:
         click.echo(f"warning: {w}", err=True)
@@ -34,8 +34,8 @@ def _silencer(silence: tuple[str, ...]):
 @click.option("--strict", is_flag=True, help="Treat warnings as problems (exit status 1).")
 def validate(paths: tuple[str, ...], silence: tuple[str, ...], strict: bool) -> None:
     """Check quiz files (default: the quizzes/ folder) and print every problem as file:line: field: what (fix)."""
-    from .loader import find_quizzes_dir, load_many
-    from .warnings_ import filtered
+    from .core.loader import find_quizzes_dir, load_many
+    from .core.warnings_ import filtered
 
     if not paths:
         d = find_quizzes_dir()
@@ -64,9 +64,9 @@ def validate(paths: tuple[str, ...], silence: tuple[str, ...], strict: bool) -> 
 @click.option("--key", is_flag=True, help="Show the answers and explanations too.")
 def show(quiz: str, student: str | None, seed: int | None, key: bool) -> None:
     """Print QUIZ (a file or quiz id) as readable text."""
-    from .loader import load_quiz
-    from .textview import render_quiz
-    from .variants import make_variant, seed_for
+    from .core.loader import load_quiz
+    from .core.variants import make_variant, seed_for
+    from .views.textview import render_quiz
 
     q = load_quiz(quiz)
     if seed is None:
@@ -83,9 +83,9 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
     """Grade one SUBMISSION file against QUIZ and print the result."""
     import json
 
-    from .loader import load_quiz
-    from .submission import grade_submission, load_submission
-    from .textview import render_result
+    from .core.loader import load_quiz
+    from .core.submission import grade_submission, load_submission
+    from .views.textview import render_result
 
     q = load_quiz(quiz)
     sub = load_submission(submission, warn=_silencer(()))
@@ -93,7 +93,9 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
     if as_json:
         click.echo(json.dumps({"student_id": sub.student_id, **result.to_dict()}, indent=2))
     else:
-        click.echo(f"{sub.student_id} · {q.title}")
+        from .core.safetext import printable
+
+        click.echo(f"{printable(sub.student_id)} · {q.title}")
         click.echo(render_result(q, result, feedback=not no_feedback))
 
 
@@ -102,14 +104,14 @@ def schema() -> None:
     """Print the JSON Schema of quiz files (for editor completion and checking)."""
     import json
 
-    from .schema import full_schema
+    from .core.schema import full_schema
 
     click.echo(json.dumps(full_schema(), indent=2))
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; the package's own errors print without a traceback."""
-    from .errors import KcourseError
+    from .core.errors import KcourseError
 
     try:
         cli.main(args=argv, prog_name="kcourse", standalone_mode=False)
@@ -122,6 +124,11 @@ def main(argv: list[str] | None = None) -> None:
     except KcourseError as e:
         click.echo(e.format_message(), err=True)
         sys.exit(e.exit_code)
+    except OSError as e:  # writing an output: read-only, full disk, missing folder (inputs are reported as problems)
+        from .core.errors import output_error
+
+        click.echo(output_error(e).format_message(), err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

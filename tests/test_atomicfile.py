@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from kcourse.atomicfile import write_bytes_atomically, write_text_atomically
+from kcourse.storage.atomicfile import write_bytes_atomically, write_text_atomically
 
 
 def mode(path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.book, pytest.mark.kernel]
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
 
 
@@ -70,13 +70,13 @@ def test_a_quiz_edit_reaches_only_its_chapter(project):
     quiz.write_text(text.replace(f"title: {title}", "title: A changed title for the cache test", 1))
     out, executed = build(dest)
     assert "03-being-a-good-host" in executed
-    others = [e for e in executed if e not in ("03-being-a-good-host", "10-summing-up")]
-    assert others == [], executed  # chapter 10 shows the final exam and progress, which read every quiz
+    others = [e for e in executed if e not in ("03-being-a-good-host", "10-summing-up", "final-exam-practice")]
+    assert others == [], executed  # chapter 10 and the practice page show the final exam, which draws from every quiz
 
 
 def test_a_lab_edit_reaches_only_the_chapters_that_import_it(project):
     dest, _, _ = project
-    lab = dest / "kcourse" / "labs" / "cowtree.py"
+    lab = dest / "course" / "smallsteps" / "labs" / "cowtree.py"
     lab.write_text(lab.read_text() + "\n# edited by the cache test\n")
     _, executed = build(dest)
     importers = sorted(p.stem for p in (dest / "chapters").glob("*.ipynb") if "cowtree" in p.read_text())

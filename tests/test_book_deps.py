@@ -17,10 +17,12 @@ def write_nb(path: Path, *sources: str) -> Path:
 
 
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "kcourse" / "labs").mkdir(parents=True)
+    labs = tmp_path / "course" / "smallsteps" / "labs"
+    labs.mkdir(parents=True)
+    (tmp_path / "kcourse").mkdir()
     (tmp_path / "kcourse" / "core.py").write_text("x = 1\n")
-    (tmp_path / "kcourse" / "labs" / "alpha.py").write_text("a = 1\n")
-    (tmp_path / "kcourse" / "labs" / "beta.py").write_text("b = 1\n")
+    (labs / "alpha.py").write_text("a = 1\n")
+    (labs / "beta.py").write_text("b = 1\n")
     (tmp_path / "quizzes").mkdir()
     (tmp_path / "quizzes" / "q1.yml").write_text("id: q1\n")
     (tmp_path / "quizzes" / "q2.yml").write_text("id: q2\n")
@@ -34,16 +36,16 @@ def rel(paths, root):
 
 def test_dependencies_follow_quiz_calls_from_quiz_and_lab_imports(tmp_path):
     root = project(tmp_path)
-    nb = write_nb(root / "a.ipynb", "from kcourse.labs import alpha\n", 'import kcourse\nkcourse.quiz("exam")')
+    nb = write_nb(root / "a.ipynb", "from smallsteps.labs import alpha\n", 'import kcourse\nkcourse.quiz("exam")')
     assert rel(kb.notebook_dependencies(nb, root), root) == [
-        "kcourse/core.py", "kcourse/labs/alpha.py", "quizzes/exam.yml", "quizzes/q1.yml"]
+        "course/smallsteps/labs/alpha.py", "kcourse/core.py", "quizzes/exam.yml", "quizzes/q1.yml"]
 
 
 def test_progress_page_depends_on_every_quiz(tmp_path):
     root = project(tmp_path)
-    nb = write_nb(root / "b.ipynb", "import kcourse.labs.beta as b\nkcourse.progress()")
+    nb = write_nb(root / "b.ipynb", "import smallsteps.labs.beta as b\nkcourse.progress()")
     assert rel(kb.notebook_dependencies(nb, root), root) == [
-        "kcourse/core.py", "kcourse/labs/beta.py", "quizzes/exam.yml", "quizzes/q1.yml", "quizzes/q2.yml"]
+        "course/smallsteps/labs/beta.py", "kcourse/core.py", "quizzes/exam.yml", "quizzes/q1.yml", "quizzes/q2.yml"]
 
 
 def test_only_notebooks_whose_dependencies_changed_are_stale(tmp_path):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.submission import Submission
-from kcourse.variants import seed_for
+from kcourse.core.submission import Submission
+from kcourse.core.variants import seed_for
 
 FILES = Path(__file__).parent / "files"
 QUIZ = str(FILES / "quiz" / "valid-all-types.yml")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.grading import Status, correct_response, grade
-from kcourse.loader import load_many
+from kcourse.core.grading import Status, correct_response, grade
+from kcourse.core.loader import load_many
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIZZES = ROOT / "quizzes"

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.grading import Status, correct_response, grade, grade_responses
-from kcourse.ids import choice_id
-from kcourse.model import Matching
+from kcourse.core.grading import Status, correct_response, grade, grade_responses
+from kcourse.core.ids import choice_id
+from kcourse.core.model import Matching
 
 CASES = [
     # question id, response, score, status, feedback fragment (or None)
@@ -112,7 +112,7 @@ def test_grade_table(all_types_quiz, qid, response, fraction, status, feedback):
     ("open-both", dict(min=9, max=10, min_inclusive=False, max_inclusive=False), [9.5], [9, 10]),
 ], ids=lambda x: x if isinstance(x, str) else "")
 def test_numeric_range_ends(case, interval, inside, outside):
-    from kcourse.loader import load_quiz_text
+    from kcourse.core.loader import load_quiz_text
 
     flow = ", ".join(f"{k}: {str(v).lower()}" for k, v in interval.items())
     quiz = load_quiz_text("schema_version: 1\nid: t\ntitle: T\nchapter: 1\nquestions:\n"
@@ -125,7 +125,7 @@ def test_numeric_range_ends(case, interval, inside, outside):
 
 
 def test_interval_describe_states_included_ends():
-    from kcourse.model import Interval
+    from kcourse.core.model import Interval
 
     assert Interval(low=9, high=10).describe() == "9 <= x <= 10"
     assert Interval(low=9, high=10, low_inclusive=False).describe() == "9 < x <= 10"
@@ -133,7 +133,7 @@ def test_interval_describe_states_included_ends():
 
 
 def test_relative_tolerance():
-    from kcourse.loader import load_quiz_text
+    from kcourse.core.loader import load_quiz_text
 
     quiz = load_quiz_text("schema_version: 1\nid: t\ntitle: T\nchapter: 1\nquestions:\n"
                           "- {id: q, type: numeric, prompt: P, explanation: E, answer: 650000, "

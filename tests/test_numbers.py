@@ -1,7 +1,7 @@
 """Numbers as people write them: thousands separators, decimal commas, units; ambiguous ones asked back."""
 import pytest
 
-from kcourse.numbers import read_number
+from kcourse.core.numbers import read_number
 
 CASES = [  # text, unit, value or None, words of the problem
     ("300,000", "", 300000, None), ("13,500", "", 13500, None), ("1,234.5", "", 1234.5, None),

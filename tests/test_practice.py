@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from kcourse import practice
-from kcourse.grading import correct_response
-from kcourse.loader import load_quiz
+from kcourse.core import practice
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_quiz
 
 QUIZ = load_quiz(Path(__file__).parent / "files" / "quiz" / "valid-all-types.yml")
 MATCH = QUIZ.question("match-blocks")

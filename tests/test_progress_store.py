@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse import progress_store as ps
-from kcourse.grading import grade
-from kcourse.loader import load_quiz
-from kcourse.variants import make_variant, seed_for
+from kcourse.core.grading import grade
+from kcourse.core.loader import load_quiz
+from kcourse.core.variants import make_variant, seed_for
+from kcourse.storage import progress_store as ps
 
 FILES = Path(__file__).parent / "files" / "progress"
 QUIZ = Path(__file__).parent / "files" / "quiz" / "valid-all-types.yml"
@@ -209,7 +209,7 @@ def test_course_rows_hide_scores_of_assessments(quiz):
 # -- several live copies writing at once: nothing lost -------------------------------------------------------------
 _WRITER = """
 import sys, time
-from kcourse import progress_store as ps
+from kcourse.storage import progress_store as ps
 path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = ps.ProgressStore(path)
 rec = ps.new_record("shared", 7)  # each copy starts from its own empty record, as a second tab would

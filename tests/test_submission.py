@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from kcourse.errors import SubmissionError
-from kcourse.grading import correct_response
-from kcourse.submission import Submission, check_against, grade_submission, load_submission, parse_submission
-from kcourse.variants import make_variant, seed_for
+from kcourse.core.errors import SubmissionError
+from kcourse.core.grading import correct_response
+from kcourse.core.submission import Submission, check_against, grade_submission, load_submission, parse_submission
+from kcourse.core.variants import make_variant, seed_for
 
 GOOD = {"schema_version": 1, "quiz_id": "valid-all-types", "student_id": "s1", "variant_seed": 2812765023,
         "responses": {"bkl-removed": "a"}, "started_at": "2026-11-26T10:00:00Z",

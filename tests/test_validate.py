@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.errors import QuizFileError
-from kcourse.loader import load_many, load_quiz, load_quiz_text
+from kcourse.core.errors import QuizFileError
+from kcourse.core.loader import load_many, load_quiz, load_quiz_text
 
 QUIZ_FILES = Path(__file__).parent / "files" / "quiz"
 INVALID = sorted(QUIZ_FILES.glob("invalid-*.yml"))
@@ -67,10 +67,10 @@ questions:
          "'answer' goes with 'tolerance'"),
         ("- {id: q, type: text, prompt: P, explanation: E}", "needs 'accept'"),
         ("- {id: q, type: text, prompt: P, explanation: E, accept: [A, ' a ']}", "is the same answer as entry 0"),
-        ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(unclosed'}", "not a valid regular expression"),
+        ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(unclosed'}", "missing ), unterminated subpattern"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?i)x'}", "an inline flag"),
         ("- {id: q, type: text, prompt: P, explanation: E, pattern: '(?>ab)c'}", "an atomic group"),
-        ("- {id: q, type: text, prompt: P, explanation: E, pattern: 'a++b'}", "a possessive quantifier"),
+        ("- {id: q, type: text, prompt: P, explanation: E, pattern: 'a++b'}", "a possessive repeat"),
         ("- {id: q, type: ordering, prompt: P, explanation: E, items: [{id: a, text: A}]}", "needs at least 2"),
         ("- {id: q, type: single, prompt: '', explanation: E, options: [{id: a, text: A, correct: true}, "
          "{id: b, text: B, correct: false}]}", "must not be empty"),

@@ -2,7 +2,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.variants import Mulberry32, fnv1a32, make_variant, seed_for, shuffled, variant_question_ids
+from kcourse.core.variants import Mulberry32, fnv1a32, make_variant, seed_for, shuffled, variant_question_ids
 
 
 def test_fnv1a32_reference_values():

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcourse.errors import KcourseError, QuizFileError
-from kcourse.loader import load_quiz, load_quiz_text
-from kcourse.yamlsource import MAX_BYTES, load_yaml
+from kcourse.core.errors import KcourseError, QuizFileError
+from kcourse.core.loader import load_quiz, load_quiz_text
+from kcourse.core.yamlsource import MAX_BYTES, load_yaml
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # ``kcourse export --help`` imports this package: keep it to the standard library
-    from .. import model as m
-    from ..warnings_ import WarnCallback
+    from ..core import model as m
+    from ..core.warnings_ import WarnCallback
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def render(quiz: m.Quiz, fmt: str, *, warn: WarnCallback | None = None) -> bytes
 
     ``warn`` receives an ``export-unsupported`` warning for everything the format cannot hold.
     """
-    from ..warnings_ import ignore
+    from ..core.warnings_ import ignore
 
     warn = warn or ignore
     if fmt == "moodle":

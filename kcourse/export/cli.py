@@ -22,7 +22,7 @@ def export(quiz: str | None, fmt: str, out: str | None, all_quizzes: bool, silen
     What a format cannot express is said in a warning naming the question and what was done with it;
     reference/lms-export.md lists it all.
     """
-    from ..warnings_ import filtered
+    from ..core.warnings_ import filtered
     from .files import export_files
 
     def show(w) -> None:

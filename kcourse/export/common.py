@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .. import model as m
-from ..warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
+from ..core import model as m
+from ..core.warnings_ import KcourseWarning, WarnCallback, WarningKind, ignore
 
 # --------------------------------------------------------------------------------------------- ids
 
@@ -40,21 +40,21 @@ def xml_safe(text: str) -> str:
 
 def md_block(text: str) -> str:
     """Markdown (prompts, explanations, feedback, hints) as safe HTML, exactly as the course pages render it."""
-    from ..markdown import render_block
+    from ..views.markdown import render_block
 
     return xml_safe(render_block(text))
 
 
 def md_inline(text: str) -> str:
     """Markdown of one line (option texts, items, matching sides) as safe inline HTML."""
-    from ..markdown import render_inline
+    from ..views.markdown import render_inline
 
     return xml_safe(render_inline(text)).strip()
 
 
 def md_plain(text: str) -> str:
     """Markdown as plain text, for fields an LMS shows without formatting (e.g. matching answers)."""
-    from ..markdown import render_plain
+    from ..views.markdown import render_plain
 
     return xml_safe(render_plain(text))
 
@@ -106,6 +106,25 @@ def exclusive_ends(q: m.Numeric) -> str:
 # ----------------------------------------------------------------------------- questions and places
 
 
+def presented_order(quiz_id: str, question_id: str, items: tuple) -> list:
+    """``items`` in a fixed order that is not the right one (for two or more items).
+
+    An ordering exported as a matching of each item to its position would list its items in the right
+    order, so the answer would read 1, 2, 3, ...; this order depends only on the ids, so the same quiz
+    always gives the same bytes.
+    """
+    import hashlib
+
+    def key(item) -> str:
+        return hashlib.sha256(f"{quiz_id}/{question_id}/{item.id}".encode()).hexdigest()
+
+    order = sorted(items, key=key)
+    if len(order) > 1 and order == list(items):
+        order = order[1:] + order[:1]
+    return order
+
+
+
 @dataclass(frozen=True)
 class Placed:
     """A question with where it stands in the quiz file and in which pool, if any."""
@@ -144,7 +163,7 @@ class Reporter:
         return f"{file}:{line}" if line else file
 
     def warn(self, placed: Placed | None, message: str, *, path: tuple[str | int, ...] = ()) -> None:
-        from ..yamlsource import format_path
+        from ..core.yamlsource import format_path
 
         if self._warn is ignore:
             return
@@ -169,7 +188,7 @@ def _locate(source: str):
 
 @lru_cache(maxsize=64)
 def _locate_version(source: str, mtime_ns: int, size: int):
-    from ..yamlsource import load_yaml, read_text
+    from ..core.yamlsource import load_yaml, read_text
 
     text, problems = read_text(Path(source), source)
     if problems or text is None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomicfile import write_bytes_atomically
-from ..errors import Problem, UsageError
-from ..warnings_ import WarnCallback, ignore
+from ..core.errors import Problem, UsageError
+from ..core.warnings_ import WarnCallback, ignore
+from ..storage.atomicfile import write_bytes_atomically
 from . import FORMATS, render
 
 
@@ -44,7 +44,7 @@ def export_files(*, quiz: str | None, all_quizzes: bool, fmt: str, out: str | No
     in :attr:`ExportReport.stdout`). Every quiz goes into the folder ``out``, one file per quiz; a quiz
     with problems is reported and the others are still exported.
     """
-    from ..loader import find_quizzes_dir, load_many, load_quiz
+    from ..core.loader import find_quizzes_dir, load_many, load_quiz
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+from ..core import model as m
+from ..core.warnings_ import WarnCallback, ignore
 from .common import (
     Placed,
     Reporter,
@@ -87,8 +87,17 @@ def _lead_safe(html: str) -> str:
     return html
 
 
+def _bracketed(text: str) -> str:
+    """``text`` inside a ``[id:...]`` or ``[tag:...]`` token: one line, ``]`` escaped as Moodle reads it."""
+    return " ".join(text.split()).replace("]", "\\]")
+
+
 def _head(quiz: m.Quiz, q: m.Question, extra_html: str = "") -> str:
-    return (f"// {ident(quiz.id, q.id)} ({q.type})\n"
+    # Moodle's GIFT importer reads the ID number and tags from the question's comment lines
+    # (qformat_gift::extract_idnumber_and_tags_from_comment); a tag may not hold < or >.
+    tags = "".join(f" [tag:{_bracketed(t)}]" for t in q.tags if t.strip() and not set(t) & set("<>"))
+    return (f"// {q.type} question\n"
+            f"// [id:{_bracketed(ident(quiz.id, q.id))}]{tags}\n"
             f"::{escape(q.id)}::[html]{escape(md_block(q.prompt) + extra_html)}")
 
 

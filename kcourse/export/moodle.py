@@ -11,10 +11,11 @@ questions from the category in the quiz editor.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+from ..core import model as m
+from ..core.warnings_ import WarnCallback, ignore
 from .common import (
     Placed,
     Reporter,
@@ -54,8 +55,27 @@ def to_moodle_xml(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
         if q is not None:
             root.append(q)
     ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="utf-8", short_empty_elements=False)  # <text></text>, as Moodle writes
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=False)  # <text></text>, as Moodle writes
+    body = _TEXT.sub(_cdata, body)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
+_TEXT = re.compile(r"<text>([^<]*)</text>")
+
+
+def _cdata(match: re.Match) -> str:
+    """A ``<text>`` with markup as a CDATA section, as Moodle's own exporter writes it (``xml_escape``).
+
+    Moodle's XML reader (lib/xmlize.php) drops every piece of character data that is only white space,
+    and the XML parser hands over the text between two escaped characters as such a piece: in
+    ``&lt;/p&gt;\n&lt;pre&gt;`` the line break would be lost, inside ``<pre>`` too. A CDATA section
+    keeps it (tests/interop proves it with Moodle's reader).
+    """
+    escaped = match.group(1)
+    if "&" not in escaped:
+        return match.group(0)
+    text = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    return "<text><![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -4,26 +4,38 @@ The item shapes follow what Canvas itself exports for classic quizzes (canvas-lm
 ``lib/cc/qti/qti_items.rb``), which its "QTI .zip file" import reads back. Pools become question
 groups: a ``<section>`` whose ``selection_number`` says how many to draw. Canvas classic quizzes have
 no ordering question: one becomes a matching of each item to its position (reported through ``warn``).
+
+What Canvas's import does to identifiers decides the shapes here (tests/interop runs the packages through
+Canvas's QTIMigrationTool and canvas-lms's converter):
+
+- QTIMigrationTool rewrites ``.`` and any character outside ``[A-Za-z0-9_-]`` in some identifiers but not
+  in the ``<varequal>`` values that point at them, so every identifier is ``[A-Za-z][A-Za-z0-9_-]*``.
+- Canvas takes a matching answer's match id from the first run of digits in the right side's identifier,
+  so right sides are ``m1``, ``m2``, ... (then the author's id), whatever digits the quiz id holds.
+- Canvas drops the feedback of an id matching ``general_|_all|wrong|incorrect|correct|_IC$|_C$`` and reads
+  ``solution`` as an example answer, so option feedback ids are ``fb1``, ``fb2``, ...
+- Canvas reads the quiz settings from ``<assessment ident>/assessment_meta.xml`` only.
 """
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 
-from .. import model as m
-from ..warnings_ import WarnCallback, ignore
+from ..core import model as m
+from ..core.warnings_ import WarnCallback, ignore
 from .common import (
     Placed,
     Reporter,
     exclusive_ends,
-    ident,
     md_block,
     md_inline,
     md_plain,
     num,
     numeric_target,
     placed_questions,
+    presented_order,
     xml_safe,
 )
 
@@ -51,9 +63,9 @@ def to_qti_zip(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
 def qti_members(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> dict[str, bytes]:
     """The files of the package by name: the manifest, the assessment and its Canvas settings."""
     rep = Reporter(quiz, FORMAT, warn)
-    aid = ident("kcourse", quiz.id)
+    aid = qti_ident("kcourse", quiz.id)
     assessment, points = _assessment(quiz, aid, rep)
-    folder = quiz.id
+    folder = aid  # Canvas looks for <assessment ident>/assessment_meta.xml
     return {
         "imsmanifest.xml": _manifest(quiz, aid, folder),
         f"{folder}/{quiz.id}.xml": assessment,
@@ -62,6 +74,20 @@ def qti_members(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> dict[str, bytes
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
+_NOT_IDENT = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def qti_ident(*parts: str) -> str:
+    """An identifier Canvas's import keeps as it is: ``ch02-growing-up_bkl-years``.
+
+    Parts are joined with ``_`` (quiz ids have none, so the quiz part stays recognisable); a ``/`` of a
+    question taken from another quiz becomes ``_``; anything else outside ``[A-Za-z0-9_-]`` becomes
+    ``-``, and an identifier that does not start with a letter gets a ``k`` in front.
+    """
+    s = _NOT_IDENT.sub("-", "_".join(p.replace("/", "_") for p in parts))
+    return s if s[:1].isascii() and s[:1].isalpha() else "k" + s
+
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -103,23 +129,24 @@ def _assessment(quiz: m.Quiz, aid: str, rep: Reporter) -> tuple[bytes, float]:
     points = 0.0
     group = None
     current = None
+    used: set[str] = set()
     for placed in placed_questions(quiz):
         pool = placed.pool
         if pool is None:
             parent = section
-            points += placed.question.points
         else:
             if pool is not current or group is None:
                 current = pool
                 group, per_item = _group(quiz, pool, section, rep)
                 points += pool.draw * per_item
             parent = group
-        _item(quiz, placed, parent, rep)
+        if _item(quiz, placed, parent, rep, used) and pool is None:
+            points += placed.question.points
     return _xml(root), points
 
 
 def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tuple[ET.Element, float]:
-    group = _sub(section, "section", ident=ident("kcourse", quiz.id, "pool", pool.id), title=pool.id)
+    group = _sub(section, "section", ident=qti_ident("kcourse", quiz.id, "pool", pool.id), title=pool.id)
     sel = _sub(_sub(group, "selection_ordering"), "selection")
     _sub(sel, "selection_number", str(pool.draw))
     values = sorted({q.points for q in pool.questions})
@@ -132,16 +159,20 @@ def _group(quiz: m.Quiz, pool: m.Pool, section: ET.Element, rep: Reporter) -> tu
     return group, per_item
 
 
-def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> None:
+def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used: set[str]) -> bool:
+    """Writes the question as an ``<item>`` into ``parent``; ``False`` when it is left out."""
     q = placed.question
     kind = _KIND.get(q.type, "")
     if isinstance(q, m.ShortText) and not _short_ok(placed, rep):
-        return
+        return False
     if isinstance(q, m.Ordering):
         rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
                  "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
         kind = "matching_question"
-    qid = ident(quiz.id, q.id)
+    qid = qti_ident(quiz.id, q.id)
+    while qid in used:  # only if two ids differ by '/' against '_' or by characters outside the ident set
+        qid += "-x"
+    used.add(qid)
     item = _sub(parent, "item", ident=qid, title=q.id)
     meta = _sub(_sub(item, "itemmetadata"), "qtimetadata")
     _field(meta, "question_type", kind)
@@ -163,7 +194,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
         feedback.append(("general_fb", md_block(q.explanation)))
 
     if isinstance(q, (m.SingleChoice, m.MultipleSelect, m.TrueFalse)):
-        _choices(qid, q, pres, proc, feedback)
+        _choices(q, pres, proc, feedback)
     elif isinstance(q, m.Numeric):
         _numeric(placed, pres, proc, rep)
     elif isinstance(q, m.ShortText):
@@ -175,19 +206,22 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter) -> No
             _sub(var, "varequal", a, respident="response1")
         _sub(cond, "setvar", "100", action="Set", varname="SCORE")
     elif isinstance(q, m.Matching):
-        rights = [(ident(qid, c.id), md_plain(c.text)) for c in q.right_choices]
-        lefts = [(ident(qid, p.id), md_inline(p.left), ident(qid, q.answer_of[p.id])) for p in q.pairs]
+        right_id = {c.id: qti_ident(f"m{j}", c.id) for j, c in enumerate(q.right_choices, 1)}
+        rights = [(right_id[c.id], md_plain(c.text)) for c in q.right_choices]
+        lefts = [(md_inline(p.left), right_id[q.answer_of[p.id]]) for p in q.pairs]
         _matching(lefts, rights, pres, proc)
     elif isinstance(q, m.Ordering):
         n = len(q.items)
-        rights = [(ident(qid, "position", str(k)), str(k)) for k in range(1, n + 1)]
-        lefts = [(ident(qid, i.id), md_inline(i.text), ident(qid, "position", str(k)))
-                 for k, i in enumerate(q.items, 1)]
+        rights = [(f"m{k}", str(k)) for k in range(1, n + 1)]
+        position = {i.id: k for k, i in enumerate(q.items, 1)}
+        # listed in a fixed scrambled order: in the right order the answer would read 1, 2, 3, ...
+        lefts = [(md_inline(i.text), f"m{position[i.id]}") for i in presented_order(quiz.id, q.id, q.items)]
         _matching(lefts, rights, pres, proc)
 
     for fid, html in feedback:
         fb = _sub(item, "itemfeedback", ident=fid)
         _material(_sub(fb, "flow_mat"), html)
+    return True
 
 
 _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_question",
@@ -195,22 +229,25 @@ _KIND = {"single": "multiple_choice_question", "multiple": "multiple_answers_que
          "matching": "matching_question", "ordering": "matching_question"}
 
 
-def _choices(qid: str, q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, str]]) -> None:
+def _choices(q, pres: ET.Element, proc: ET.Element, feedback: list[tuple[str, str]]) -> None:
     if isinstance(q, m.TrueFalse):
-        options = [(ident(qid, "true"), "True", q.answer, q.feedback_true),
-                   (ident(qid, "false"), "False", not q.answer, q.feedback_false)]
+        options = [("o1_true", "True", q.answer, q.feedback_true),
+                   ("o2_false", "False", not q.answer, q.feedback_false)]
     else:
-        options = [(ident(qid, o.id), md_inline(o.text), o.correct, o.feedback) for o in q.options]
+        options = [(qti_ident(f"o{n}", o.id), md_inline(o.text), o.correct, o.feedback)
+                   for n, o in enumerate(q.options, 1)]
     card = "Multiple" if isinstance(q, m.MultipleSelect) else "Single"
     rc = _sub(_sub(pres, "response_lid", ident="response1", rcardinality=card), "render_choice")
     for oid, html, _, _ in options:
         _material(_sub(rc, "response_label", ident=oid), html)
-    for oid, _, _, fb in options:
+    # Feedback conditions come before the scoring one: Canvas reads them in order and the last
+    # condition that names an option sets its weight.
+    for n, (oid, _, _, fb) in enumerate(options, 1):
         if fb.strip():
             cond = _sub(proc, "respcondition", **{"continue": "Yes"})
             _sub(_sub(cond, "conditionvar"), "varequal", oid, respident="response1")
-            _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"{oid}_fb")
-            feedback.append((f"{oid}_fb", md_block(fb)))
+            _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"fb{n}")
+            feedback.append((f"fb{n}", md_block(fb)))
     cond = _sub(proc, "respcondition", **{"continue": "No"})
     var = _sub(cond, "conditionvar")
     if card == "Multiple":
@@ -251,20 +288,21 @@ def _numeric(placed: Placed, pres: ET.Element, proc: ET.Element, rep: Reporter) 
     _sub(cond, "setvar", "100", action="Set", varname="SCORE")
 
 
-def _matching(lefts: list[tuple[str, str, str]], rights: list[tuple[str, str]],
+def _matching(lefts: list[tuple[str, str]], rights: list[tuple[str, str]],
               pres: ET.Element, proc: ET.Element) -> None:
-    """One ``response_lid`` per left side offering every right side; each right match adds 100/n."""
+    """One ``response_lid`` (``response_1``, ...) per left side offering every right side; each right
+    match adds 100/n."""
     share = f"{100 / len(lefts):.2f}"
-    for lid_id, left_html, _ in lefts:
-        lid = _sub(pres, "response_lid", ident=f"response_{lid_id}")
+    for k, (left_html, _) in enumerate(lefts, 1):
+        lid = _sub(pres, "response_lid", ident=f"response_{k}")
         _material(lid, left_html)
         rc = _sub(lid, "render_choice")
         for rid, text in rights:
             mat = _sub(_sub(rc, "response_label", ident=rid), "material")
             _sub(mat, "mattext", text)
-    for lid_id, _, right_id in lefts:
+    for k, (_, right_id) in enumerate(lefts, 1):
         cond = _sub(proc, "respcondition")
-        _sub(_sub(cond, "conditionvar"), "varequal", right_id, respident=f"response_{lid_id}")
+        _sub(_sub(cond, "conditionvar"), "varequal", right_id, respident=f"response_{k}")
         _sub(cond, "setvar", share, varname="SCORE", action="Add")
 
 
@@ -291,7 +329,7 @@ def _esc(s: str) -> str:
 
 def _manifest(quiz: m.Quiz, aid: str, folder: str) -> bytes:
     root = ET.Element("manifest", {
-        "identifier": ident("kcourse", quiz.id, "manifest"),
+        "identifier": qti_ident("kcourse", quiz.id, "manifest"),
         "xmlns": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
         "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
         "xsi:schemaLocation": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1 "
@@ -302,7 +340,7 @@ def _manifest(quiz: m.Quiz, aid: str, folder: str) -> bytes:
     _sub(meta, "schemaversion", "1.1.3")
     _sub(root, "organizations")
     resources = _sub(root, "resources")
-    dep = ident("kcourse", quiz.id, "meta")
+    dep = qti_ident("kcourse", quiz.id, "meta")
     res = _sub(resources, "resource", identifier=aid, type="imsqti_xmlv1p2")
     _sub(res, "file", href=f"{folder}/{quiz.id}.xml")
     _sub(res, "dependency", identifierref=dep)

@@ -12,10 +12,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import model as m
-from ..numbers import read_number
-from ..markdown import render_block, render_inline
-from ..markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
+from ..core import model as m
+from ..core.numbers import read_number
+from ..views.markdown import render_block, render_inline
+from ..views.markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
 
 __all__ = ["Control", "control_for", "plain", "render_block", "render_inline"]
 

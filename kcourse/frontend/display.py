@@ -12,9 +12,9 @@ import html
 from pathlib import Path
 from typing import Any
 
-from ..errors import KcourseError
-from ..loader import load_quiz, resolve_quiz_ref
-from ..model import MODES, Quiz
+from ..core.errors import KcourseError
+from ..core.loader import load_quiz, resolve_quiz_ref
+from ..core.model import MODES, Quiz
 
 
 def find_quiz_file(ref: str | Path) -> Path:
@@ -110,12 +110,12 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
     directly; ``mode="assessment"`` hides feedback even for a practice quiz. Without either, a random
     variant is chosen once and kept in the learner's progress file.
     """
-    from ..errors import UsageError
+    from ..core.errors import UsageError
 
     wrong = _check_options(seed, student_id, mode)
     if wrong:
         return QuizProblem(ref, UsageError(wrong))
-    from ..keyless import is_keyless_file, keyless_seed, load_keyless
+    from ..views.keyless import is_keyless_file, keyless_seed, load_keyless
 
     try:
         path = find_quiz_file(ref)

@@ -8,10 +8,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import model as m
-from .. import practice
-from ..grading import QuestionResult, Status
-from ..markdown import render_block, unwrap_paragraph
+from ..core import model as m
+from ..core import practice
+from ..core.grading import QuestionResult, Status
+from ..views.markdown import render_block, unwrap_paragraph
 from .controls import Control, plain
 
 STATUS = {
@@ -56,7 +56,7 @@ def part_names(q: m.Question) -> dict[str, str]:
 
 def answer_html(q: m.Question) -> str:
     """The right answer in words, shown with the explanation."""
-    from ..grading import answer_text, correct_response
+    from ..core.grading import answer_text, correct_response
 
     if isinstance(q, m.Numeric):
         return html.escape(answer_text(q))

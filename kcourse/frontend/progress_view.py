@@ -14,8 +14,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import Problem
-from ..progress_store import CourseRow, ProgressStore, course_rows, shown_path
+from ..core.errors import Problem
+from ..storage.progress_store import CourseRow, ProgressStore, course_rows, shown_path
 
 HEADERS = ("Chapter", "Quiz", "Answered", "Score", "Best", "Passed")
 
@@ -154,7 +154,7 @@ class LiveProgress:
 
 def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
     """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
-    from ..loader import find_quizzes_dir, load_many
+    from ..core.loader import find_quizzes_dir, load_many
 
     store = store if store is not None else ProgressStore()
     qdir = find_quizzes_dir(Path(start) if start is not None else None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import model as m
-from ..markdown import render_plain
+from ..core import model as m
+from ..views.markdown import render_plain
 
 
 def answer_text(q: m.Question, r: Any) -> str:

@@ -1,10 +1,10 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/grader.js``, the pure grader, then ``static/quiz.js``, the page part; each
-defined once per page however many quizzes it holds). Nothing is loaded from anywhere else.
-``render_document`` wraps a fragment in a whole offline page.
-What the data holds in practice and assessment mode is described in :mod:`kcourse.pagedata`.
+inline CSS and inline JS (``static/saferegex.js``, the pattern matcher; then ``static/grader.js``, the pure grader,
+and ``static/quiz.js``, the page part, as one script; each defined once per page however many quizzes it holds).
+Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
+What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from ..model import Quiz
-from ..pagedata import page_data, to_script_json
+from ..core.model import Quiz
+from ..views.pagedata import page_data, to_script_json
 
 
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
@@ -112,22 +112,24 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None) -> str:
+                    mode: str | None = None, heading: int = 3) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
-    ``seed`` (or ``student_id``, through :func:`kcourse.variants.seed_for`) fixes the variant; without
+    ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
+    ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
     """
     data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
     return (
         f'<section class="kq" data-kq aria-label="Quiz: {title}">'
-        f'<p class="kq-title">{title}</p>'
+        f'<h{heading} class="kq-title">{title}</h{heading}>'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'
         '<div class="kq-app"></div>'
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
         f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("saferegex.js")}</script>'
         f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )
@@ -142,6 +144,7 @@ def render_progress_fragment() -> str:
         '<noscript><p>Your progress needs JavaScript.</p></noscript>'
         '<div class="kq-app"></div>'
         f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("saferegex.js")}</script>'
         f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
         '</section>'
     )
@@ -158,6 +161,6 @@ def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode)}</main>'
+        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1)}</main>'
         '</body></html>\n'
     )

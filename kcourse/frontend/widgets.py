@@ -1,7 +1,7 @@
 """The JupyterLab quiz: ipywidgets (standard ones only) put together around the pure core.
 
-Grading is :func:`kcourse.grading.grade`; variants are :func:`kcourse.variants.make_variant`; answers are
-kept through :class:`kcourse.progress_store.ProgressStore`. This module only builds widgets and reacts to
+Grading is :func:`kcourse.core.grading.grade`; variants are :func:`kcourse.core.variants.make_variant`; answers are
+kept through :class:`kcourse.storage.progress_store.ProgressStore`. This module only builds widgets and reacts to
 clicks. In assessment mode there is no Check button, no feedback, no hints and no key in any widget.
 """
 from __future__ import annotations
@@ -16,11 +16,13 @@ from typing import Any
 import ipywidgets as w
 
 from .. import __version__
-from .. import model as m
-from ..atomicfile import write_text_atomically
-from .. import practice
-from ..grading import QuestionResult, QuizResult, Status, grade, is_blank
-from ..progress_store import (
+from ..core import model as m
+from ..core import practice
+from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
+from ..core.submission import Submission, grade_submission, now_iso
+from ..core.variants import make_variant
+from ..storage.atomicfile import write_text_atomically
+from ..storage.progress_store import (
     HOME_ENV,
     ProgressStore,
     QuizRecord,
@@ -34,8 +36,6 @@ from ..progress_store import (
     with_result,
     with_submission,
 )
-from ..submission import Submission, grade_submission, now_iso
-from ..variants import make_variant
 from .controls import control_for, plain
 from .keys import key_helper
 from .panel import CSS, STATUS, QuestionPanel, pts

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import model as m
+from ..core import model as m
 from . import gradebook as gb
 from .files import write_text_atomically
 from .perf import paused_gc

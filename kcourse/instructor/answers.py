@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from .. import model as m
-from ..grading import is_blank, to_number
-from ..textnorm import normalise
+from ..core import model as m
+from ..core.grading import is_blank, to_number
+from ..core.textnorm import normalise
 
 NO_ANSWER = "(no answer)"
 _TAG = re.compile(r"<[^>]*>")
@@ -30,7 +30,7 @@ def _md():
 def render_inline(markdown: str) -> str:
     """Author Markdown (one line) as safe HTML: the course's shared renderer when present."""
     try:
-        from ..markdown import render_inline as shared
+        from ..views.markdown import render_inline as shared
     except ImportError:
         return _md().renderInline(markdown)
     return shared(markdown)
@@ -39,7 +39,7 @@ def render_inline(markdown: str) -> str:
 def render_block(markdown: str) -> str:
     """Author Markdown (paragraphs, lists, code) as safe HTML: the course's shared renderer when present."""
     try:
-        from ..markdown import render_block as shared
+        from ..views.markdown import render_block as shared
     except ImportError:
         return _md().render(markdown)
     return shared(markdown)

@@ -6,7 +6,7 @@ For each student, in ``OUT/<student id>/``:
   the student's seed, id and ``mode="assessment"``) that saves a submission file;
 - ``<quiz>.ipynb``: a notebook for JupyterLab whose one code cell shows the quiz with ``kcourse.quiz(...)``;
 - ``<quiz>.keyless.yml``: the key-less copy of the student's variant that the notebook loads (see
-  :mod:`kcourse.keyless`); the full quiz file with its key never goes into a student's folder.
+  :mod:`kcourse.views.keyless`); the full quiz file with its key never goes into a student's folder.
 
 and, for the instructor, ``OUT/manifest.json`` and ``OUT/manifest.csv`` (:mod:`.manifest`). Running it
 again writes the same student files (seeds depend only on the quiz id and the student id); only the
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from .. import model as m
-from ..errors import Problem, UsageError
-from ..variants import make_variant, seed_for
+from ..core import model as m
+from ..core.errors import Problem, UsageError
+from ..core.variants import make_variant, seed_for
 from .answers import md_escape
 from .files import safe_name, write_text_atomically
 from .manifest import Assignment, Manifest, quiz_digest, read_manifest
@@ -107,7 +107,7 @@ def _folders(roster: Roster) -> dict[str, str]:
         used[name.casefold()] = s
         folders[s.student_id] = name
     if problems:
-        from ..errors import InputError
+        from ..core.errors import InputError
 
         raise InputError(problems)
     return folders
@@ -116,8 +116,8 @@ def _folders(roster: Roster) -> dict[str, str]:
 def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = None,
            progress: Callable[[int], None] | None = None) -> AssignReport:
     """Write every student's page, notebook and key-less quiz, then the manifest; return what was written."""
-    from ..keyless import SUFFIX, write_keyless
-    from ..submission import now_iso
+    from ..core.submission import now_iso
+    from ..views.keyless import SUFFIX, write_keyless
 
     out = Path(out)
     old = out / "manifest.json"

@@ -24,9 +24,9 @@ def _roster(path: str | None, id_column: str | None):
 
 def _load(ref: str):
     """The full quiz (with its key) of a quiz id or file; a student's key-less copy is refused clearly."""
-    from ..errors import UsageError
-    from ..keyless import is_keyless_file
-    from ..loader import load_quiz, resolve_quiz_ref
+    from ..core.errors import UsageError
+    from ..core.loader import load_quiz, resolve_quiz_ref
+    from ..views.keyless import is_keyless_file
 
     path = resolve_quiz_ref(ref)
     if is_keyless_file(path):
@@ -105,11 +105,13 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
     report = grade_run(quiz=q, inputs=submissions, gradebook=gradebook, roster=_roster(roster, id_column),
                        manifest=read_manifest(manifest) if manifest else None, policy=policy,
                        progress=_bar(quiet, f"grading {q.id}"))
+    from ..core.safetext import printable
+
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(note)}", err=True)
     if report.warnings and not quiet:
         for w in report.warnings[:10]:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"warning: {printable(w)}", err=True)
         if len(report.warnings) > 10:
             click.echo(f"warning: ... and {len(report.warnings) - 10} more", err=True)
     click.echo(summary(report))

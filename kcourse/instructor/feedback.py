@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model as m
-from ..errors import UsageError
-from ..grading import grade
-from ..variants import fnv1a32
+from ..core import model as m
+from ..core.errors import UsageError
+from ..core.grading import grade
+from ..core.variants import fnv1a32
+from ..views.markdown import safe_markdown
 from . import answers
 from . import gradebook as gb
 from .answers import md_escape
@@ -81,7 +82,7 @@ def views(quiz: m.Quiz, items: dict[str, gb.ItemRow], content: str) -> tuple[Que
 
 
 def _order(quiz: m.Quiz, variant_seed: int, items: dict[str, gb.ItemRow]) -> dict[str, gb.ItemRow]:
-    from ..variants import variant_question_ids
+    from ..core.variants import variant_question_ids
 
     ids = [i for i in variant_question_ids(quiz, variant_seed) if i in items]
     return {i: items[i] for i in ids + [i for i in items if i not in ids]}
@@ -142,7 +143,7 @@ def render_html(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
 def render_md(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
     a = f.attempt
     verdict = "passed" if a.passed else "not passed"
-    lines = [f"# {quiz.title}", "",
+    lines = [f"# {md_escape(quiz.title)}", "",
              f"Feedback for **{md_escape(f.student.label)}**. Score: **{a.total:g} of {a.max_score:g} "
              f"({a.percentage:g}%)**, pass mark {quiz.pass_mark:g}%: {verdict}.", "",
              f"Submitted {md_escape(a.submitted_at or 'at an unknown time')}; {f.attempts} attempt"
@@ -151,11 +152,11 @@ def render_md(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
         q = v.question
         lines += [f"## Question {v.number}: {_STATUS.get(v.status, v.status)}, {v.score:g} of {v.max_score:g}", ""]
         if q:
-            lines += [q.prompt.strip(), ""]
+            lines += [safe_markdown(q.prompt.strip()), ""]
         lines += [f"- **Your answer:** {md_escape(v.answer)}", f"- **Right answer:** {md_escape(v.right)}"]
-        lines += [f"- **Feedback:** {' '.join(t.split())}" for t in v.feedback]
+        lines += [f"- **Feedback:** {safe_markdown(' '.join(t.split()))}" for t in v.feedback]
         if q and q.explanation:
-            lines += [f"- **Explanation:** {' '.join(q.explanation.split())}"]
+            lines += [f"- **Explanation:** {safe_markdown(' '.join(q.explanation.split()))}"]
         lines.append("")
     return "\n".join(lines)
 

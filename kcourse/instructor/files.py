@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..atomicfile import write_bytes_atomically, write_text_atomically
+from ..storage.atomicfile import write_bytes_atomically, write_text_atomically
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

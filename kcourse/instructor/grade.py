@@ -23,11 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, SubmissionError, UsageError
-from ..grading import QuizResult, grade_responses, is_blank
-from ..model import Quiz
-from ..submission import Submission, now_iso, parse_submission
-from ..variants import variant_question_ids
+from ..core import safejson
+from ..core.errors import Problem, SubmissionError, UsageError
+from ..core.grading import QuizResult, grade_responses, is_blank
+from ..core.model import Quiz
+from ..core.submission import Submission, now_iso, parse_submission
+from ..core.variants import variant_question_ids
 from . import gradebook as gb
 from .collect import Collector, Source
 from .manifest import Manifest, quiz_digest
@@ -120,12 +121,10 @@ class Judge:
     def _not_a_submission(name: str, text: str, e: SubmissionError) -> Rejection:
         """NOT_JSON when the text is not a JSON object at all, else NOT_SUBMISSION with the problems."""
         try:
-            top = json.loads(text)
-        except json.JSONDecodeError as je:
-            return Rejection(name, Reason.NOT_JSON, f"not valid JSON: {je.msg} (line {je.lineno}, column {je.colno}); "
-                                                    "ask for the .json file the quiz page or notebook saved")
-        except RecursionError:
-            return Rejection(name, Reason.NOT_JSON, "JSON nested too deeply")
+            top = safejson.loads(text)
+        except safejson.JSONError as je:
+            return Rejection(name, Reason.NOT_JSON, f"{je.message}; ask for the .json file the quiz page or "
+                                                    "notebook saved")
         if not isinstance(top, dict):
             return Rejection(name, Reason.NOT_JSON, f"expected a JSON object at the top, got {type(top).__name__}")
         return Rejection(name, Reason.NOT_SUBMISSION, "; ".join(_short(p) for p in e.problems))
@@ -145,6 +144,9 @@ class Judge:
         if first is not None:
             return Rejection(name, Reason.DUPLICATE, f"the same content as {first}; only the first is graded")
         self.seen[sha] = name
+        if data.startswith(b"PK\x03\x04"):
+            return Rejection(name, Reason.NOT_JSON, "a zip archive, not a submission file; unpack it and give the "
+                                                    "folder, or name it .zip")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -182,6 +184,21 @@ class Judge:
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text)
 
 
+def _judge_one(judge: Judge, found: Collector, src: Source) -> Graded | Rejection:
+    """One file's outcome. Whatever goes wrong with one file fails that file only: the run goes on."""
+    try:
+        data, problem = found.read(src)
+        if problem is not None:
+            return Rejection(src.name, *problem)
+        assert data is not None  # internal invariant: read() gives bytes or a problem
+        return judge(src.name, data)
+    except (MemoryError, RecursionError) as e:
+        return Rejection(src.name, Reason.TOO_LARGE, f"too large or nested too deeply to grade ({type(e).__name__})")
+    except Exception as e:  # noqa: BLE001 - a bug must cost one file, not the class's run
+        return Rejection(src.name, Reason.FAILED, f"grading this file failed ({type(e).__name__}: {str(e)[:200]}); "
+                                                  "please report it as a kcourse bug, with the file")
+
+
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
@@ -216,7 +233,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
               progress: Progress | None = None) -> RunReport:
     """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
-    from ..keyless import is_keyless_file
+    from ..views.keyless import is_keyless_file
 
     if quiz.source and is_keyless_file(quiz.source):
         raise UsageError(f"{quiz.source} is a student's key-less copy; grade against the quiz file itself")
@@ -259,12 +276,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
         if progress is not None:
             sources = progress(found.sources, len(found.sources))
         for src in sources:
-            data, problem = found.read(src)
-            if problem is not None:
-                report.rejected.append(Rejection(src.name, *problem))
-                continue
-            assert data is not None  # internal invariant: read() gives bytes or a problem
-            outcome = judge(src.name, data)
+            outcome = _judge_one(judge, found, src)
             if isinstance(outcome, Rejection):
                 report.rejected.append(outcome)
             else:
@@ -287,8 +299,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
             new=new, regrade=regrade, roster=roster or ())
     except sqlite3.Error as e:
-        raise gb.GradebookError(f"could not write the gradebook {book} ({e}); nothing of this run was stored, the "
-                                "gradebook is as it was") from None
+        raise gb.sqlite_error(book, e) from None
 
 
 def _with_state(g: Graded, state: str) -> Graded:

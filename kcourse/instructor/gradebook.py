@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import UsageError
+from ..core.errors import KcourseError, UsageError
 from .roster import Student
 
 SCHEMA_VERSION = 1
@@ -100,6 +100,13 @@ Version 1 is the first; when version 2 comes, its step goes here and :data:`SCHE
 
 class GradebookError(UsageError):
     """The gradebook file cannot be used (missing, not a gradebook, too new)."""
+
+
+class GradebookWriteError(GradebookError):
+    """The gradebook cannot be written now (busy, read-only, disk full); it is as it was. Exit status 1, as for
+    every output error."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,10 @@ def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
         p.parent.mkdir(parents=True, exist_ok=True)
     elif p.is_dir():
         raise GradebookError(f"{p} is a folder; give the gradebook file (e.g. {p / DEFAULT_PATH})")
-    conn = sqlite3.connect(str(p), isolation_level=None, timeout=LOCK_TIMEOUT)
+    try:
+        conn = sqlite3.connect(str(p), isolation_level=None, timeout=LOCK_TIMEOUT)
+    except sqlite3.Error as e:
+        raise sqlite_error(p, e) from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -197,11 +207,27 @@ def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
             _migrate(conn, version, p)
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise GradebookError(f"{p} is not a readable gradebook ({e}); give another --gradebook") from None
+        raise sqlite_error(p, e) from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def sqlite_error(p: Path, e: sqlite3.Error) -> KcourseError:
+    """A one-line error for what SQLite said about the gradebook ``p``: busy, not writable, full, or not one."""
+    text = str(e)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return GradebookWriteError(f"the gradebook {p} is busy ({text}): another kcourse command is writing it; "
+                                   "run this again when it has finished; nothing of this run was stored")
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
+        return GradebookWriteError(f"cannot write the gradebook {p} ({text}): choose a folder you can write to with "
+                                   "--gradebook, or change its permissions; nothing of this run was stored")
+    if "full" in low or "disk i/o" in low:
+        return GradebookWriteError(f"cannot write the gradebook {p} ({text}): free some disk space, or use another "
+                                   "disk; nothing of this run was stored")
+    return GradebookError(f"{p} is not a readable gradebook ({text}); give another --gradebook")
 
 
 def _statements(script: str) -> list[str]:
@@ -236,8 +262,8 @@ class transaction:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise GradebookError(f"the gradebook is busy ({e}): another kcourse command is writing it; run this "
-                                 "again when it has finished") from None
+            raise GradebookWriteError(f"the gradebook is busy ({e}): another kcourse command is writing it; run this "
+                              "again when it has finished; nothing of this run was stored") from None
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -17,13 +17,13 @@ Numbers use a dot and at most 4 decimals. Students with no counted attempt are l
 """
 from __future__ import annotations
 
-import csv
 import io
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..core.errors import UsageError
+from ..core.safetext import csv_writer
 from . import gradebook as gb
 from .files import write_text_atomically
 from .roster import Roster, Student
@@ -78,7 +78,7 @@ def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; one of {', '.join(FORMATS)}")
     out = io.StringIO(newline="")
-    w = csv.writer(out)
+    w = csv_writer(out)
     column = column or f"{title} ({quiz_id})"
     possible = max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0)
     if scale_to is not None:

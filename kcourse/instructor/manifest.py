@@ -6,7 +6,6 @@ loaded (questions, keys, settings), so grading can say when the quiz changed aft
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import io
@@ -16,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
-from ..model import Question, Quiz
+from ..core.errors import InputError, Problem
+from ..core.model import Question, Quiz
+from ..core.safetext import csv_writer
 from .roster import Roster, Student
 
 MANIFEST_VERSION = 1
@@ -91,7 +91,7 @@ class Manifest:
 
     def to_csv(self) -> str:
         out = io.StringIO(newline="")
-        w = csv.writer(out)
+        w = csv_writer(out)
         w.writerow(["student_id", "name", "email", "seed", *FILE_KINDS, "quiz_id", "quiz_digest"])
         for a in self.assignments:
             w.writerow([a.student.student_id, a.student.name, a.student.email, a.seed,
@@ -100,7 +100,7 @@ class Manifest:
 
 
 def read_manifest(path: str | Path) -> Manifest:
-    """Read ``manifest.json``; raise :class:`~kcourse.errors.InputError` when it is not one."""
+    """Read ``manifest.json``; raise :class:`~kcourse.core.errors.InputError` when it is not one."""
     p = Path(path)
     if p.is_dir():
         p = p / "manifest.json"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..core.safetext import printable
+
 
 class Reason(enum.Enum):
     """Why a file was not graded. The value is what the summary prints."""
@@ -26,6 +28,8 @@ class Reason(enum.Enum):
     """It answers questions that are not in the student's variant."""
     DUPLICATE = "duplicate"
     """The same bytes as another file of the same run."""
+    FAILED = "could not be graded"
+    """Grading it raised an error kcourse did not foresee (a bug: please report it); the run went on."""
 
 
 @dataclass(frozen=True)
@@ -37,4 +41,4 @@ class Rejection:
     """The details: what is wrong and, where it helps, how to fix it."""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        return printable(f"{self.source}: {self.message}")

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..core.errors import InputError, Problem
 
 MAX_BYTES = 20_000_000
 MAX_ID = 200
@@ -101,7 +101,7 @@ def _delimiter(first_line: str) -> str:
 
 
 def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = None) -> Roster:
-    """Read roster CSV text; raise :class:`~kcourse.errors.InputError` listing every problem."""
+    """Read roster CSV text; raise :class:`~kcourse.core.errors.InputError` listing every problem."""
     text = text.removeprefix("\ufeff")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not first:

@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .. import model as m
-from ..grading import Status, grade, is_blank
+from ..core import model as m
+from ..core.grading import Status, grade, is_blank
 from . import answers
 
 EASY = 0.9

@@ -31,6 +31,6 @@ def export_files() -> Path:
 
 @pytest.fixture(scope="session")
 def edge_quiz():
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     return load_quiz(EXPORT_FILES / "valid-edge-cases.yml")

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from kcourse.cli import main
+from kcourse.core.loader import load_quiz
 from kcourse.export import render
-from kcourse.loader import load_quiz
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ROOT / "tests" / "files"

@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse import model as m
+from kcourse.core import model as m
+from kcourse.core.warnings_ import WarningKind
 from kcourse.export.common import (
     category_path,
     exclusive_ends,
@@ -16,7 +17,6 @@ from kcourse.export.common import (
     share_percent,
     xml_safe,
 )
-from kcourse.warnings_ import WarningKind
 
 ID = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,6}", fullmatch=True)
 QUIZ_ID = st.from_regex(r"[a-z0-9][a-z0-9-]{0,6}", fullmatch=True)
@@ -87,7 +87,7 @@ def test_shares_of_right_options_use_moodle_grades(n, share, listed):
 ], ids=["emphasis", "raw-html-escaped", "javascript-link-refused", "code-escaped", "control-char-dropped",
         "no-heading-as-on-the-pages"])
 def test_markdown_becomes_safe_html(md, html):
-    """The same renderer as the course pages (kcourse.markdown), plus XML-safe characters."""
+    """The same renderer as the course pages (kcourse.views.markdown), plus XML-safe characters."""
     assert md_block(md) == html
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kcourse.core.loader import load_many
 from kcourse.export import FORMATS, render
-from kcourse.loader import load_many
 
 from .giftreader import read
 from .xmlparse import fromstring
@@ -29,7 +29,7 @@ def _exported_names(quiz, fmt: str, data: bytes) -> set[str]:
     if fmt == "gift":
         return {q.name for q in read(data.decode("utf-8"))}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = fromstring(zf.read(f"{quiz.id}/{quiz.id}.xml"))
+        root = fromstring(zf.read(f"kcourse_{quiz.id}/{quiz.id}.xml"))
     return {e.get("title") for e in root.iter() if e.tag.endswith("}item")}
 
 

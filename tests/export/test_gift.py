@@ -175,7 +175,7 @@ questions:
 
 def test_paragraphs_stay_inside_their_question():
     """Moodle ends a question at a blank line: line breaks inside a text are written as \\n."""
-    from kcourse.loader import load_quiz_text
+    from kcourse.core.loader import load_quiz_text
 
     quiz = load_quiz_text(MULTI_PARAGRAPH)
     (q,) = read(to_gift(quiz).decode())
@@ -192,7 +192,7 @@ def test_any_text_reads_back_as_written(prompt, right, wrong, feedback, explanat
     """Whatever the texts hold, Moodle's GIFT reading gives back exactly the HTML we rendered."""
     from hypothesis import assume
 
-    from kcourse import model as m
+    from kcourse.core import model as m
     from kcourse.export.common import md_plain
     from kcourse.export.gift import _lead_safe
 

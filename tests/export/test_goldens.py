@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 
+from kcourse.core.loader import load_quiz
 from kcourse.export import FORMATS, render
 from kcourse.export.qti import qti_members
-from kcourse.loader import load_quiz
 
 TEXT_GOLDENS = {"moodle": "valid-all-types.moodle.xml", "gift": "valid-all-types.gift.txt"}
 

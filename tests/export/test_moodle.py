@@ -4,10 +4,10 @@ import itertools
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
+from kcourse.core.grading import grade
 from kcourse.export.common import md_block, md_inline
 from kcourse.export.moodle import to_moodle_xml
-from kcourse.grading import grade
 
 from .xmlparse import fromstring
 

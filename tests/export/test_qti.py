@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
+from kcourse.core.grading import grade
 from kcourse.export.common import md_block, md_inline
-from kcourse.export.qti import qti_members, to_qti_zip
-from kcourse.grading import grade
+from kcourse.export.qti import qti_ident, qti_members, to_qti_zip
 
 from .xmlparse import fromstring, strip_ns
 
@@ -22,7 +22,7 @@ def _package(quiz):
 
 
 def _assessment(quiz):
-    return strip_ns(fromstring(qti_members(quiz)[f"{quiz.id}/{quiz.id}.xml"]))
+    return strip_ns(fromstring(qti_members(quiz)[f"kcourse_{quiz.id}/{quiz.id}.xml"]))
 
 
 def _items(quiz):
@@ -80,15 +80,18 @@ def qti_score(item, response) -> float:
 
 def test_package_holds_the_manifest_the_assessment_and_canvas_settings(all_types_quiz):
     files = _package(all_types_quiz)
-    assert sorted(files) == ["imsmanifest.xml", "valid-all-types/assessment_meta.xml",
-                             "valid-all-types/valid-all-types.xml"]
+    # Canvas reads the settings from <assessment ident>/assessment_meta.xml only
+    assert sorted(files) == ["imsmanifest.xml", "kcourse_valid-all-types/assessment_meta.xml",
+                             "kcourse_valid-all-types/valid-all-types.xml"]
     manifest = strip_ns(fromstring(files["imsmanifest.xml"]))
     hrefs = [f.get("href") for f in manifest.iter("file")]
     assert sorted(hrefs) == sorted(n for n in files if n != "imsmanifest.xml")
     qti = [r for r in manifest.iter("resource") if r.get("type") == "imsqti_xmlv1p2"]
     assert len(qti) == 1 and qti[0].find("dependency").get("identifierref") in {
         r.get("identifier") for r in manifest.iter("resource")}
-    meta = strip_ns(fromstring(files["valid-all-types/assessment_meta.xml"]))
+    assert strip_ns(fromstring(files["kcourse_valid-all-types/valid-all-types.xml"])).find(
+        "assessment").get("ident") == "kcourse_valid-all-types"
+    meta = strip_ns(fromstring(files["kcourse_valid-all-types/assessment_meta.xml"]))
     assert meta.findtext("title") == "Every question type"
     # 9 points of fixed questions and one drawn from the pool "extra" (1 point each)
     assert float(meta.findtext("points_possible")) == 10
@@ -106,22 +109,22 @@ def test_every_question_survives(all_types_quiz):
                      "first-fosdem": "numerical_question", "first-fosdem-kernel": "multiple_choice_question"}
     for q in all_types_quiz.all_questions:
         item = items[q.id]
-        assert item.get("ident") == f"valid-all-types.{q.id}"
+        assert item.get("ident") == f"valid-all-types_{q.id}"
         assert float(_meta(item)["points_possible"]) == q.points
         assert item.findtext("presentation/material/mattext").startswith(md_block(q.prompt))
         assert _feedback(item)["general_fb"] == md_block(q.explanation)
 
     single = items["bkl-removed"]
     labels = single.findall("presentation/response_lid/render_choice/response_label")
-    assert [lb.get("ident") for lb in labels] == [f"valid-all-types.bkl-removed.{x}" for x in "abc"]
+    assert [lb.get("ident") for lb in labels] == ["o1_a", "o2_b", "o3_c"]
     assert [lb.findtext("material/mattext") for lb in labels] == ["2.6.39", "2.6.0", "2.2.0"]
-    assert _feedback(single)["valid-all-types.bkl-removed.b_fb"] == md_block(
+    assert _feedback(single)["fb2"] == md_block(
         "2.6.0 still had ~500 `lock_kernel()` calls.")
 
     tf = items["kvm-in-tree"]
     labels = tf.findall("presentation/response_lid/render_choice/response_label")
     assert [lb.findtext("material/mattext") for lb in labels] == ["True", "False"]
-    assert _feedback(tf)["valid-all-types.kvm-in-tree.false_fb"] == md_block(
+    assert _feedback(tf)["fb2"] == md_block(
         "It was merged quickly because it was small.")
 
     commits = items["commits"]
@@ -142,9 +145,15 @@ def test_every_question_survives(all_types_quiz):
 
     order = items["timeline"]  # Canvas has no ordering: items are matched to positions 1..n
     lids = order.findall("presentation/response_lid")
-    assert [lid.findtext("material/mattext") for lid in lids] == ["SMP in 2.0", "Linux 2.6.0", "KVM merged",
-                                                                  "BKL removed"]
+    right_order = ["SMP in 2.0", "Linux 2.6.0", "KVM merged", "BKL removed"]
+    listed = [lid.findtext("material/mattext") for lid in lids]
+    assert sorted(listed) == sorted(right_order) and listed != right_order  # listed in order, 1 2 3 4 is the key
     assert [lb.findtext("material/mattext") for lb in lids[0].iter("response_label")] == ["1", "2", "3", "4"]
+    assert [lb.get("ident") for lb in lids[0].iter("response_label")] == ["m1", "m2", "m3", "m4"]
+    key = {c.find("conditionvar/varequal").get("respident"): c.findtext("conditionvar/varequal")
+           for c in order.iter("respcondition") if c.find("setvar[@action='Add']") is not None}
+    assert {lid.findtext("material/mattext"): key[lid.get("ident")] for lid in lids} == {
+        t: f"m{k}" for k, t in enumerate(right_order, 1)}
 
 
 def test_pools_become_question_groups(all_types_quiz):
@@ -161,16 +170,23 @@ def test_pools_become_question_groups(all_types_quiz):
 
 def _response_for(q: m.Question, item, response):
     """Our response (ids) as the QTI respidents and values Canvas would record."""
-    prefix = item.get("ident")
     if isinstance(q, m.SingleChoice):
-        return {"response1": f"{prefix}.{response}"}
+        return {"response1": _label(q, response)}
     if isinstance(q, m.TrueFalse):
-        return {"response1": f"{prefix}.{'true' if response else 'false'}"}
+        return {"response1": "o1_true" if response else "o2_false"}
     if isinstance(q, (m.Numeric, m.ShortText)):
         return {"response1": response}
     if isinstance(q, m.Matching):
-        return {f"response_{prefix}.{left}": f"{prefix}.{right}" for left, right in response.items()}
+        lefts = [p.id for p in q.pairs]
+        rights = [c.id for c in q.right_choices]
+        return {f"response_{lefts.index(left) + 1}": qti_ident(f"m{rights.index(right) + 1}", right)
+                for left, right in response.items()}
     raise AssertionError(q.type)
+
+
+def _label(q, option_id: str) -> str:
+    """The ``response_label`` ident of an option: ``o<position>_<id>``."""
+    return next(f"o{n}_{o.id}" for n, o in enumerate(q.options, 1) if o.id == option_id)
 
 
 def _responses(q: m.Question):
@@ -203,11 +219,12 @@ def test_canvas_scores_every_response_as_we_do(all_types_quiz, qid):
 def test_multiple_answers_name_exactly_the_right_options(all_types_quiz):
     item = _items(all_types_quiz)["building-blocks"]
     both = item.find(".//respcondition[@continue='No']/conditionvar/and")
-    right = [v.text.rsplit(".", 1)[1] for v in both.findall("varequal")]
-    wrong = [v.text.rsplit(".", 1)[1] for v in both.findall("not/varequal")]
+    right = [v.text.split("_", 1)[1] for v in both.findall("varequal")]
+    wrong = [v.text.split("_", 1)[1] for v in both.findall("not/varequal")]
     assert (right, wrong) == (["ns", "cg", "sc"], ["hv"])
-    assert qti_score(item, {"response1": {f"{item.get('ident')}.{x}" for x in right}}) == 1
-    assert qti_score(item, {"response1": {f"{item.get('ident')}.{x}" for x in right + wrong}}) == 0
+    q = all_types_quiz.question("building-blocks")
+    assert qti_score(item, {"response1": {_label(q, x) for x in right}}) == 1
+    assert qti_score(item, {"response1": {_label(q, x) for x in right + wrong}}) == 0
 
 
 def test_edge_cases(edge_quiz):
@@ -225,7 +242,7 @@ def test_edge_cases(edge_quiz):
     assert groups["mixed"].findtext(".//points_per_item") == "2"
     assert [i.get("title") for i in groups["borrowed"].findall("item")] == [
         "valid-edge-source/borrowed-one", "valid-edge-source/borrowed-two"]
-    meta = strip_ns(fromstring(qti_members(edge_quiz)["valid-edge-cases/assessment_meta.xml"]))
+    meta = strip_ns(fromstring(qti_members(edge_quiz)["kcourse_valid-edge-cases/assessment_meta.xml"]))
     assert (meta.findtext("show_correct_answers"), meta.findtext("allowed_attempts")) == ("false", "1")
 
 

@@ -23,13 +23,13 @@ QUIZZES = ["tests/files/frontend/vectors-all-types.yml", "tests/files/frontend/g
 if str(ROOT) not in sys.path:  # pragma: no cover - run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from kcourse import model as m  # noqa: E402
-from kcourse.grading import QuestionResult, correct_response, grade  # noqa: E402
-from kcourse.loader import load_quiz  # noqa: E402
-from kcourse.markdown import render_block  # noqa: E402
-from kcourse.pagedata import grading_form, page_data  # noqa: E402
-from kcourse.textnorm import normalise  # noqa: E402
-from kcourse.variants import Mulberry32, make_variant, seed_for  # noqa: E402
+from kcourse.core import model as m  # noqa: E402
+from kcourse.core.grading import QuestionResult, correct_response, grade  # noqa: E402
+from kcourse.core.loader import load_quiz  # noqa: E402
+from kcourse.core.textnorm import normalise  # noqa: E402
+from kcourse.core.variants import Mulberry32, make_variant, seed_for  # noqa: E402
+from kcourse.views.markdown import render_block  # noqa: E402
+from kcourse.views.pagedata import grading_form, page_data  # noqa: E402
 
 GENERIC = [None, "", [], {}, 0, 1, 2.5, True, False, "zz", ["zz"], {"zz": "a"}, [1, 2], {"a": 1}]
 SEEDS = [0, 1, 2, 3, 42, 1234567, 2**31 - 1, 2**31, 2**32 - 1]
@@ -83,6 +83,10 @@ def responses(q: m.Question) -> list[Any]:
                 "STRASSE", "Strasse", "straße", "ＳＴＲＡＳＳＥ", "ABC", "Abc", "A", "io-uring", "IO URING",
                 "io__uring",
                 "a" * 10_001 if q.id == "async-io" else "a" * 20, 5, ["io_uring"]]
+        if q.id == "regex-hostile":  # pathological for backtracking engines; the 1,000-character bound
+            out += ["a" * 40, "a" * 40 + "b", "x" * 40, "x" * 40 + "y", "ab " * 30, "ab " * 30 + "!", "a" * 999 + "b",
+                    "a" * 1000 + "b", "é" * 999 + "b", "abc-xy.aé", "abc-x y]aé", "ab_-1yza\u00e9", "$", "ababacc",
+                    "abac", "ccc", "ſ", "K", "İ", "ǅ"]
     elif isinstance(q, m.Ordering):
         ids = [i.id for i in q.items]
         out += [list(reversed(ids)), ids[1:] + ids[:1], ids[-1:] + ids[:-1], [ids[1], ids[0]] + ids[2:],
@@ -127,7 +131,7 @@ def build_vectors() -> dict[str, Any]:
                     "below": [Mulberry32(s).below(n) for n in (1, 2, 7, 1000, 2**20)]})
     floats = [0.0078125, 0.5, 2.5, 1 / 3, 2 / 3, 0.1 + 0.2, 1e-7, 123456.7890125, 2.675, 1e22, 5e-324, 1.0000005,
               0.0000005, 0.0000015, 7 / 128, 99.995, 1234.5]
-    from kcourse import practice
+    from kcourse.core import practice
 
     practice_cases = [{"quiz": path, "question": q.id,
                        "cases": [{"response": r, "ready": practice.ready_problem(q, r), "marks": practice.marks(q, r)}

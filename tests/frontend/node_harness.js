@@ -4,6 +4,7 @@
 "use strict";
 const path = require("path");
 const readline = require("readline");
+const safeRegex = require(path.join(__dirname, "..", "..", "kcourse", "frontend", "static", "saferegex.js"));
 const api = require(path.resolve(process.argv[2]));
 const checkVectors = require(path.join(__dirname, "vectors_check.js"));
 
@@ -15,10 +16,8 @@ const OPS = {
   readNumber: (text, unit) => api.readNumber(text, unit),
   pyRound: (x, nd) => api.pyRound(x, nd),
   pyRepr: (x) => api.pyRepr(x),
-  fullmatch: (pattern, cs, texts) => {
-    const re = api.pyRegex(pattern, cs);
-    return texts.map((t) => re.test(t));
-  },
+  fullmatch: (pattern, cs, texts) => texts.map((t) => safeRegex.fullmatch(pattern, t, !cs)),
+  patternError: (pattern) => { try { safeRegex.check(pattern); return null; } catch (e) { return e.message; } },
   seedFor: (q, s) => api.seedFor(q, s),
   unpack: (quizId, qid, packed) => api.unpack(quizId, qid, packed),
   variant: (page, seed) => {

@@ -165,8 +165,8 @@ def fieldset(root, qid: str):
 
 def set_response(root, q, response, *, keyboard: bool = False) -> None:
     """Make the controls of question ``q`` show ``response`` (with the mouse, or the keyboard only)."""
-    from kcourse import model as m
-    from kcourse.markdown import render_plain
+    from kcourse.core import model as m
+    from kcourse.views.markdown import render_plain
 
     fs = fieldset(root, q.id)
     page = root.page

@@ -1,9 +1,9 @@
 """Quiz Markdown is rendered safely: raw HTML shows as text, only harmless links become links."""
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcourse.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
+from kcourse.views.markdown import link_allowed, render_block, render_inline, render_plain, unwrap_paragraph
 
 INLINE = [
     ("emphasis", "a *b* **c**", "a <em>b</em> <strong>c</strong>"),
@@ -90,3 +90,60 @@ def test_no_raw_tag_or_script_link_survives(text):
             assert chunk.split(">")[0].split(" ")[0].strip("/") in {"p", "em", "strong", "code", "pre", "a", "br", "ul",
                                                                      "ol", "li", "blockquote", "hr"}, out
         assert 'href="javascript' not in out.lower()
+
+
+# -- feedback --format md: Markdown as safe as the HTML, in any viewer ------------------------------------------
+def _permissive_tokens(text: str):
+    """Tokens of a viewer that renders raw HTML, images and every link (markdown-it with everything allowed)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    for tok in md.parse(text):
+        yield tok
+        yield from tok.children or ()
+
+
+def _unsafe(text: str) -> list[str]:
+    import html
+
+    bad = []
+    for tok in _permissive_tokens(text):
+        if tok.type in ("html_block", "html_inline", "image"):
+            bad.append(tok.type)
+        if tok.type == "link_open" and not link_allowed(html.unescape(str(tok.attrGet("href")))):
+            bad.append(str(tok.attrGet("href")))
+    return bad
+
+
+HOSTILE_MD = ["<script>alert(1)</script>", "[x](javascript:alert(1))", "[x]( <javascript:alert(1)> )",
+              "[x](&#106;avascript:alert(1))", "[r]: javascript:alert(1)\n\n[y][r]", "<img src=x onerror=alert(1)>",
+              "\\<script>", "<javascript:alert(1)>", "![t](https://tracker.example/p.png)", "` a ` <b>x</b> `<i>`",
+              "```\n<script>\n```\n<b>after the fence</b>", "- <iframe src=//e.x>", "[x](JAVASCRIPT:a)",
+              "[x](data:text/html,<script>)", "<!-- c -->", "<?php ?>", "[x](vbscript:a 'title')",
+              "\\`<b>x</b>`", "[x](\njavascript:alert(1))", "[r]:\n  javascript:alert(1)\n\n[y][r]",
+              "[r\n]: javascript:alert(1)\n\n[y][r\n]", "```a`b\n<script>x</script>"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_MD)
+def test_safe_markdown_leaves_nothing_a_viewer_would_run(text):
+    from kcourse.views.markdown import safe_markdown
+
+    assert _unsafe(text) or "tracker" in text or "<" in text  # the case is hostile to a permissive viewer
+    assert _unsafe(safe_markdown(text)) == []
+
+
+def test_safe_markdown_keeps_ordinary_markdown():
+    from kcourse.views.markdown import safe_markdown
+
+    text = "Use `lock_kernel()` and *care*; see [LWN](https://lwn.net/) and [ch. 3](../ch03.html).\n\n- a\n- b"
+    assert safe_markdown(text) == text
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(list("<>[]()!`\\&#;:/ \n-*_~\"'") + ["javascript", "script", "img", "a", "http",
+                                                                     "&#106;", "data", "x"]), max_size=40).map("".join))
+def test_safe_markdown_is_safe_for_any_text(text):
+    from kcourse.views.markdown import safe_markdown
+
+    assert _unsafe(safe_markdown(text)) == []

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse import model as m
-from kcourse.loader import load_quiz, load_quiz_text
-from kcourse.pagedata import grading_form, pack, page_data, to_script_json, unpack
-from kcourse.variants import make_variant, seed_for
+from kcourse.core import model as m
+from kcourse.core.loader import load_quiz, load_quiz_text
+from kcourse.core.variants import make_variant, seed_for
+from kcourse.views.pagedata import grading_form, pack, page_data, to_script_json, unpack
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 

@@ -8,7 +8,7 @@ import pytest
 
 import kcourse
 from kcourse.frontend.progress_view import course_progress
-from kcourse.progress_store import ProgressStore
+from kcourse.storage.progress_store import ProgressStore
 
 FILES = Path(__file__).parents[1] / "files"
 
@@ -54,7 +54,7 @@ def test_rows_show_answers_scores_and_pass(course):
 def test_the_live_view_redraws_when_a_quiz_saves(course):
     from kcourse.frontend.progress_view import LiveProgress
     from kcourse.frontend.widgets import QuizWidget
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     page = kcourse.progress()
     live = LiveProgress(page._reload)
@@ -62,7 +62,7 @@ def test_the_live_view_redraws_when_a_quiz_saves(course):
     quiz = load_quiz(next((course / "quizzes").glob("*.yml")))
     qw = QuizWidget(quiz, seed=1)
     panel = next(iter(qw.panels.values()))
-    from kcourse.grading import correct_response
+    from kcourse.core.grading import correct_response
 
     panel.control.set_response(correct_response(panel.q))
     panel.check_button.click()
@@ -91,6 +91,6 @@ def test_a_broken_quiz_file_is_listed_and_the_others_still_shown(course):
 
 
 def test_progress_still_works_after_the_store_module_is_imported():
-    import kcourse.progress_store  # noqa: F401  (a module named kcourse.progress would shadow the function)
+    import kcourse.storage.progress_store  # noqa: F401  (a module named kcourse.progress would shadow the function)
 
     assert callable(kcourse.progress)

@@ -12,13 +12,13 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from kcourse import model as m
-from kcourse import practice
-from kcourse.grading import correct_response, grade, grade_responses
-from kcourse.loader import load_quiz
-from kcourse.markdown import render_inline, render_plain
-from kcourse.submission import grade_submission, load_submission
-from kcourse.variants import make_variant
+from kcourse.core import model as m
+from kcourse.core import practice
+from kcourse.core.grading import correct_response, grade, grade_responses
+from kcourse.core.loader import load_quiz
+from kcourse.core.submission import grade_submission, load_submission
+from kcourse.core.variants import make_variant
+from kcourse.views.markdown import render_inline, render_plain
 
 from .static_support import (
     ALL_TYPES,

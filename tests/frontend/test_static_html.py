@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from kcourse.core.loader import load_quiz
 from kcourse.frontend.static_html import asset, compact_css, compact_js, render_document, render_fragment
-from kcourse.loader import load_quiz
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 STATIC = Path(__file__).resolve().parents[2] / "kcourse" / "frontend" / "static"
@@ -27,14 +27,20 @@ def test_a_page_carries_at_most_35_kb_of_quiz_code_and_style():
     assert size <= BUDGET, f"quiz JS+CSS is {size:,} bytes, the budget is {BUDGET:,}"
 
 
+def test_the_pattern_matcher_carries_at_most_12_kb():
+    size = len(asset("saferegex.js").encode("utf-8"))  # the linear-time matcher of text patterns (issue 11)
+    assert size <= 12_000, f"saferegex.js is {size:,} bytes, the budget is 12,000"
+
+
 @pytest.mark.parametrize("mode", ["practice", "assessment"])
 def test_fragment_is_self_contained(quiz, mode):
     html = render_fragment(quiz, mode=mode)
-    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">', "<script>"]
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">', "<script>",
+                                                    "<script>"]  # saferegex.js, then quiz.js
     assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
         "no external or relative resource may be referenced"
     assert "//cdn" not in html and "http://" not in html
-    assert html.count("</script>") == 2 and html.count("<style>") == 1
+    assert html.count("</script>") == 3 and html.count("<style>") == 1
     assert data_of(html)["quiz"]["mode"] == mode
 
 
@@ -61,16 +67,17 @@ def test_quiz_text_is_data_never_markup():
 def test_quiz_js_puts_no_learner_text_into_html():
     from kcourse.frontend.static_html import SCRIPTS
 
-    js = "".join((STATIC / name).read_text(encoding="utf-8") for name in SCRIPTS)
+    js = "".join((STATIC / name).read_text(encoding="utf-8") for name in SCRIPTS + ("progress.js",))
     assert js.count("innerHTML") == 1, "only h() may set innerHTML, and only from the page data"
     for bad in ("insertAdjacentHTML", "outerHTML", "document.write", "eval(", "new Function", "setTimeout(\""):
         assert bad not in js
-    # every HTML source, reviewed: page data rendered by kcourse/markdown.py (or a grading form made of it) or a
+    # every HTML source, reviewed: page data rendered by kcourse/views/markdown.py (or a grading form made of it) or a
     # fixed string. A new one must be added here after checking that no learner input can reach it.
     sources = {s.strip() for s in re.findall(r"\bhtml: ([^,}]+)", js)}
     assert sources == {'"False"', '"True"', "byId.get(id).html", "f.html", "html.get(id)", "o.feedback_html", "o.html",
-                       "p.hints_html[i]", "p.prompt_html", "pair.html", "r.explanation_html",
-                       "r ? q.feedback_true_html : q.feedback_false_html"}
+                       "p.hints_html[i]", "p.prompt_html", "pair.html", "full.explanation_html", "i.html",
+                       "r ? q.feedback_true_html : q.feedback_false_html",
+                       "fromData"}  # plain(): prompt_html, option, item and pair html of the page data, read as text
 
 
 def test_document_is_a_whole_offline_page(quiz):
@@ -82,7 +89,7 @@ def test_document_is_a_whole_offline_page(quiz):
 
 def test_compaction_keeps_strings_and_drops_comments():
     js = '/* head\n * more */\nconst a = "x  //  y", b = \'{ }\';  // note\n  if (a === b) { f(a, b); }\n// gone\n'
-    assert compact_js(js) == 'const a="x  //  y",b=\'{ }\';\nif(a===b){f(a,b);}'
+    assert compact_js(js) == 'const a="x  //  y",b=\'{ }\';if(a===b){f(a,b);}'
     assert compact_js('const s = "</script>";') == 'const s="<\\/script>";'
     assert compact_css("/* c */\n.a {\n  color: red;\n}\n.b :focus { x: 1; y: 2 }") == ".a{color:red}.b :focus{x:1;y:2}"
     assert compact_js("x = a + 1 - -b;\ny = [\n  1,\n  2\n];\nz()") == "x=a+1- -b;y=[1,2];z()"

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from kcourse import model as m
+from kcourse.core import model as m
+from kcourse.core.grading import correct_response, grade, grade_responses
+from kcourse.core.loader import load_quiz
+from kcourse.core.submission import grade_submission, load_submission
+from kcourse.core.variants import make_variant, seed_for
 from kcourse.frontend.static_html import render_document, render_fragment
-from kcourse.grading import correct_response, grade, grade_responses
-from kcourse.loader import load_quiz
-from kcourse.markdown import render_plain
-from kcourse.submission import grade_submission, load_submission
-from kcourse.variants import make_variant, seed_for
+from kcourse.views.markdown import render_plain
 
 from .static_support import (
     ALL_TYPES,

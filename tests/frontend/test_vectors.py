@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcourse.grading import grade
-from kcourse.loader import load_quiz
-from kcourse.pagedata import grading_form, page_data
-from kcourse.textnorm import normalise
-from kcourse.variants import Mulberry32, make_variant, seed_for
+from kcourse.core.grading import grade
+from kcourse.core.loader import load_quiz
+from kcourse.core.textnorm import normalise
+from kcourse.core.variants import Mulberry32, make_variant, seed_for
+from kcourse.views.pagedata import grading_form, page_data
 
 from .make_vectors import ROOT, build_vectors, expected, render
 from .static_support import VECTORS, Node
@@ -113,7 +113,7 @@ def test_numeric_reading_agrees(node, r):
 @SETTINGS
 @given(text=NUMBER_TEXT, unit=st.sampled_from(["", "days", "ms", "%", "s"]))
 def test_number_reading_with_units_agrees(node, text, unit):
-    from kcourse.numbers import read_number
+    from kcourse.core.numbers import read_number
 
     want = read_number(text, unit)
     got = node.call("readNumber", text, unit)
@@ -201,7 +201,7 @@ def test_seed_for_agrees(node, quiz_id, student):
 
 
 def test_grade_all_agrees_with_grade_responses(node):
-    from kcourse.grading import correct_response, grade_responses
+    from kcourse.core.grading import correct_response, grade_responses
 
     quiz = QUIZZES["tests/files/frontend/vectors-all-types.yml"]
     v = make_variant(quiz, 5)
@@ -214,7 +214,7 @@ def test_grade_all_agrees_with_grade_responses(node):
 
 
 def _course_quizzes():
-    from kcourse.errors import QuizFileError
+    from kcourse.core.errors import QuizFileError
 
     out = []
     paths = sorted((ROOT / "quizzes").glob("*.yml")) + sorted((ROOT / "tests" / "files" / "quiz").glob("valid-*.yml"))

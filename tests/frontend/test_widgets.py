@@ -12,15 +12,15 @@ from click.testing import CliRunner
 
 import kcourse
 from kcourse.cli import cli
-from kcourse import practice
+from kcourse.core import practice
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_quiz, load_quiz_text
+from kcourse.core.submission import grade_submission, load_submission
+from kcourse.core.variants import seed_for
 from kcourse.frontend import controls as c
 from kcourse.frontend.display import QuizDisplay, QuizProblem
 from kcourse.frontend.widgets import QuizWidget, file_name
-from kcourse.grading import correct_response
-from kcourse.loader import load_quiz, load_quiz_text
-from kcourse.progress_store import ProgressStore
-from kcourse.submission import grade_submission, load_submission
-from kcourse.variants import seed_for
+from kcourse.storage.progress_store import ProgressStore
 
 QUIZ = Path(__file__).parents[1] / "files" / "quiz" / "valid-all-types.yml"
 SEED = seed_for("valid-all-types", "s1")
@@ -58,7 +58,7 @@ def answer(panel, response) -> None:
                 ctl.ups[pos].click()
         assert ctl.order == list(response)
     elif isinstance(ctl, c.MatchingControl):  # rows name a right-hand side by its pair or distractor id
-        from kcourse.ids import choice_id
+        from kcourse.core.ids import choice_id
 
         choice = dict(panel.q.answer_of) | {d.id: choice_id(d.text) for d in panel.q.distractors}
         for pid, drop in ctl.drops.items():
@@ -150,7 +150,7 @@ def test_checking_a_blank_answer_asks_for_one(qw):
 
 
 def test_an_untouched_ordering_is_graded_as_shown_like_the_static_page(qw, quiz):
-    from kcourse.grading import grade
+    from kcourse.core.grading import grade
 
     panel = qw.panels["timeline"]
     shown = list(panel.control.start)

@@ -8,6 +8,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
 
 QUIZ = Path(__file__).parents[1] / "files" / "quiz" / "valid-all-types.yml"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kcourse.grading import correct_response
-from kcourse.loader import load_quiz
-from kcourse.submission import Submission
-from kcourse.variants import make_variant, seed_for
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_quiz
+from kcourse.core.submission import Submission
+from kcourse.core.variants import make_variant, seed_for
 
 FILES = Path(__file__).resolve().parent.parent / "files"
 ALL_TYPES = FILES / "quiz" / "valid-all-types.yml"

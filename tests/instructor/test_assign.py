@@ -9,14 +9,14 @@ import re
 
 import pytest
 
-from kcourse import model as m
-from kcourse.errors import InputError, UsageError
+from kcourse.core import model as m
+from kcourse.core.errors import InputError, UsageError
+from kcourse.core.loader import load_quiz_text
+from kcourse.core.variants import seed_for
 from kcourse.instructor import assign as assign_mod
 from kcourse.instructor.assign import KeyLeakError, assign, key_leaks, notebook_json
 from kcourse.instructor.manifest import quiz_digest, read_manifest
 from kcourse.instructor.roster import Student, parse_roster
-from kcourse.loader import load_quiz_text
-from kcourse.variants import seed_for
 
 from .conftest import ALL_TYPES
 from .test_keyless import key_strings, keys_of

@@ -21,7 +21,7 @@ def test_the_whole_workflow(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(capsys, "assign", str(ALL_TYPES), "--roster", str(roster), "--out", "out")
     assert code == 0, err
     assert out == "valid-all-types: wrote 8 file(s) for 2 student(s) in out (manifest: out/manifest.json)\n"
-    from kcourse.loader import load_quiz
+    from kcourse.core.loader import load_quiz
 
     quiz = load_quiz(ALL_TYPES)
     (tmp_path / "in").mkdir()

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import zipfile
 
+from kcourse.core.submission import MAX_BYTES
 from kcourse.instructor.collect import Collector, is_system_file
 from kcourse.instructor.outcome import Reason
-from kcourse.submission import MAX_BYTES
 
 
 def names(c: Collector) -> list[str]:

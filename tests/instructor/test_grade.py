@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kcourse.core.loader import load_quiz_text
+from kcourse.core.submission import MAX_BYTES
+from kcourse.core.variants import seed_for
 from kcourse.instructor import gradebook as gb
 from kcourse.instructor.assign import assign
 from kcourse.instructor.grade import _response_json, grade_run, sort_time, summary
 from kcourse.instructor.manifest import read_manifest
 from kcourse.instructor.outcome import Reason
 from kcourse.instructor.roster import parse_roster, read_roster
-from kcourse.loader import load_quiz_text
-from kcourse.submission import MAX_BYTES
-from kcourse.variants import seed_for
 
 from .conftest import ALL_TYPES, run_cli, submission_json, write_roster
 

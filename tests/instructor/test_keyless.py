@@ -8,12 +8,12 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse import model as m
-from kcourse.errors import QuizFileError
-from kcourse.grading import correct_response
-from kcourse.keyless import is_keyless_file, keyless_seed, load_keyless, load_keyless_text, write_keyless
-from kcourse.loader import load_quiz
-from kcourse.variants import make_variant, seed_for
+from kcourse.core import model as m
+from kcourse.core.errors import QuizFileError
+from kcourse.core.grading import correct_response
+from kcourse.core.loader import load_quiz
+from kcourse.core.variants import make_variant, seed_for
+from kcourse.views.keyless import is_keyless_file, keyless_seed, load_keyless, load_keyless_text, write_keyless
 
 from .conftest import ALL_TYPES
 
@@ -120,7 +120,7 @@ def test_the_widget_on_a_keyless_file_makes_a_submission_that_grades(quiz, tmp_p
     from kcourse.frontend.widgets import QuizWidget
     from kcourse.instructor.grade import grade_run
     from kcourse.instructor.roster import parse_roster
-    from kcourse.progress_store import ProgressStore
+    from kcourse.storage.progress_store import ProgressStore
 
     path = tmp_path / "valid-all-types.keyless.yml"
     path.write_text(write_keyless(quiz, student_id="s7"), encoding="utf-8")
@@ -151,8 +151,8 @@ def test_kcourse_quiz_shows_a_keyless_file(quiz, tmp_path, monkeypatch):
 
 @given(st.text(max_size=80))
 def test_any_text_round_trips_through_the_keyless_yaml(text):
-    from kcourse.keyless import _dumper
-    from kcourse.yamlsource import load_yaml
+    from kcourse.core.yamlsource import load_yaml
+    from kcourse.views.keyless import _dumper
 
     dumped = yaml.dump({"prompt": text, "items": [text]}, Dumper=_dumper(), allow_unicode=True, width=100)
     loc, problems = load_yaml(dumped, "k.yml")

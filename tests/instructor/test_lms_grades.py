@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from kcourse.errors import UsageError
+from kcourse.core.errors import UsageError
 from kcourse.instructor.grade import grade_run
 from kcourse.instructor.lms_grades import export_grades, number
 from kcourse.instructor.roster import read_roster

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kcourse.errors import InputError
+from kcourse.core.errors import InputError
 from kcourse.instructor.roster import fold, parse_roster, read_roster
 
 from .conftest import FILES

@@ -117,40 +117,6 @@
   }
   const fmtNum = (x) => Number.isInteger(x) && Math.abs(x) < 1e15 ? String(x) : pyRepr(x);
 
-  // ---- Python regular expressions in JavaScript ------------------------------------------------
-  const W = "\\p{L}\\p{N}_", CLASS_ESC = { d: "\\p{Nd}", w: W, s: WS };
-  /** A RegExp that matches like re.fullmatch(p, s, IGNORECASE unless case-sensitive): Unicode \d \w \s \b. */
-  function pyRegex(p, cs) {
-    let out = "", inClass = false, i = 0;
-    while (i < p.length) {
-      const c = p[i++];
-      if (c === "\\" && i < p.length) {
-        const n = p[i++], lower = n.toLowerCase();
-        if (own(CLASS_ESC, n)) out += inClass ? CLASS_ESC[n] : "[" + CLASS_ESC[n] + "]";
-        else if (!inClass && own(CLASS_ESC, lower)) out += "[^" + CLASS_ESC[lower] + "]";
-        else if (!inClass && lower === "b") {
-          const a = "(?<=[" + W + "])", na = "(?<![" + W + "])", b = "(?=[" + W + "])", nb = "(?![" + W + "])";
-          out += n === "b" ? "(?:" + a + nb + "|" + na + b + ")" : "(?:" + a + b + "|" + na + nb + ")";
-        } else if (n === "U" && /^[0-9a-fA-F]{8}/.test(p.slice(i))) { out += "\\u{" + p.slice(i, i + 8) + "}"; i += 8; }
-        else if (/[A-Za-z0-9]/.test(n)) out += "\\" + n;
-        else { const cp = p.codePointAt(i - 1); out += "\\u{" + cp.toString(16) + "}"; if (cp > 0xffff) i++; }
-      } else if (inClass) {
-        if (c === "]") inClass = false;
-        out += c;
-      } else if (c === "[") {
-        inClass = true; out += c;
-        if (p[i] === "^") { out += "^"; i++; }
-        if (p[i] === "]") { out += "\\]"; i++; }
-      } else if (c === "{") {  // Python reads {,n} as a quantifier and any other stray brace as a literal
-        const m = /^(\d*)(,(\d*))?\}/.exec(p.slice(i));
-        if (m && (m[1] || m[2]) && out) { out += "{" + (m[1] || "0") + (m[2] || "") + "}"; i += m[0].length; }
-        else out += "\\{";
-      } else if (c === "}" || c === "]") out += "\\" + c;
-      else out += c;
-    }
-    return new RegExp("^(?:" + out + ")$", cs ? "u" : "iu");
-  }
-
   // ---- grading (kcourse/grading.py) -----------------------------------------------------------------
   const isBlank = (r) => r === null || r === undefined || ((typeof r === "string" || Array.isArray(r)) && !r.length) ||
     (isObj(r) && !Object.keys(r).length);
@@ -165,11 +131,12 @@
   const malformed = (q, expected) => result(q, 0, [{ text: "This answer could not be read: expected " + expected + "." }]);
   const isStr = (x) => typeof x === "string";
   const isChoice = (q) => q.type === "single" || q.type === "multiple";
-  /** Text matching (``text`` questions): an accepted answer, or the author's pattern (Python re.fullmatch). */
+  /** Text matching (``text`` questions): an accepted answer, or the author's pattern (saferegex.js, time linear in
+   * the answer; the page carries it before this file, node tests load it first). */
   function textMatches(q, given) {
     if (q.accept.some((a) => normalise(a, q.case_sensitive) === given)) return true;
     if (q.pattern == null) return false;
-    try { return pyRegex(q.pattern, q.case_sensitive).test(given); } catch (e) { return false; }
+    try { return globalThis.kcourseSafeRegexV1.fullmatch(q.pattern, given, !q.case_sensitive); } catch (e) { return false; }
   }
 
   // ---- one row per question type: grade(q, r) on a non-blank response; expand(f, p, k) fills the grading
@@ -392,6 +359,6 @@
     return f;
   }
 
-  return { TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, pyRegex, fmtNum, isBlank, isObj, own, ids, same, isChoice,
+  return { TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same, isChoice,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });

@@ -1,0 +1,261 @@
+"""The question model: small frozen dataclasses, built only from validated quiz files.
+
+Responses (what a learner answered) always name the stable ids defined here, never screen positions.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text", "ordering", "matching")
+MODES = ("practice", "assessment")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    """An option of a single or multiple choice question."""
+
+    id: str
+    """Stable id; responses name it."""
+    text: str
+    """Markdown shown to the learner."""
+    correct: bool
+    """Whether picking this option is right."""
+    feedback: str = ""
+    """Shown when the learner picked this option; for a wrong one it names the misconception."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """An item to put in order, or a distractor on the right-hand side of a matching question."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pair:
+    """A left/right pair of a matching question. A response names the right-hand side by its choice id
+    (:func:`kcourse.core.ids.choice_id` of its text), never by the pair id."""
+
+    id: str
+    left: str
+    right: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interval:
+    """The accepted numbers of a numeric question; which ends are included is always stated."""
+
+    low: float
+    high: float
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def __contains__(self, x: float) -> bool:
+        above = x >= self.low if self.low_inclusive else x > self.low
+        below = x <= self.high if self.high_inclusive else x < self.high
+        return above and below
+
+    def describe(self) -> str:
+        """``9 <= x <= 10``, ``9 < x <= 10``, ... (click's FloatRange style)."""
+        lo = "<=" if self.low_inclusive else "<"
+        hi = "<=" if self.high_inclusive else "<"
+        return f"{_num(self.low)} {lo} x {hi} {_num(self.high)}"
+
+
+def _cached(obj, name: str, compute):
+    """A value derived from a frozen object, computed once and kept on it (outside the dataclass fields)."""
+    try:
+        return obj.__dict__[name]
+    except KeyError:
+        value = obj.__dict__[name] = compute()
+        return value
+
+
+def _num(x: float) -> str:
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}" if abs(x) >= 1e6 else repr(float(x))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """What every question has."""
+
+    TYPE: ClassVar[str] = ""
+
+    id: str
+    """Unique within the quiz; pool questions taken from another quiz are ``quiz-id/question-id``."""
+    prompt: str
+    """Markdown."""
+    explanation: str
+    """Shown after checking (practice) and in instructor feedback."""
+    points: float = 1.0
+    """Maximum score; a positive number."""
+    hints: tuple[str, ...] = ()
+    """Markdown hints, revealed one at a time on request."""
+    tags: tuple[str, ...] = ()
+    """Chapter objectives this question checks."""
+
+    @property
+    def type(self) -> str:
+        return self.TYPE
+
+
+@dataclass(frozen=True, kw_only=True)
+class SingleChoice(Question):
+    TYPE: ClassVar[str] = "single"
+    options: tuple[Choice, ...]
+    """Exactly one is correct."""
+
+    @property
+    def correct_id(self) -> str:
+        return next(o.id for o in self.options if o.correct)
+
+    @property
+    def by_id(self) -> dict[str, Choice]:
+        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleSelect(Question):
+    TYPE: ClassVar[str] = "multiple"
+    options: tuple[Choice, ...]
+    """At least one is correct."""
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return _cached(self, "_correct_ids", lambda: frozenset(o.id for o in self.options if o.correct))
+
+    @property
+    def by_id(self) -> dict[str, Choice]:
+        return _cached(self, "_by_id", lambda: {o.id: o for o in self.options})
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrueFalse(Question):
+    TYPE: ClassVar[str] = "true_false"
+    answer: bool
+    feedback_true: str = ""
+    """Shown when the learner answered true."""
+    feedback_false: str = ""
+    """Shown when the learner answered false."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Numeric(Question):
+    TYPE: ClassVar[str] = "numeric"
+    accepted: Interval
+    """The accepted interval, computed from answer and tolerance or given as a range."""
+    answer: float | None = None
+    """The expected value (``None`` when the file gave a range)."""
+    unit: str = ""
+    """Shown after the input box."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortText(Question):
+    TYPE: ClassVar[str] = "text"
+    accept: tuple[str, ...] = ()
+    """Accepted answers, compared after normalisation."""
+    pattern: str | None = None
+    """A regular expression (Python and JavaScript compatible) that must match the whole normalised answer."""
+    case_sensitive: bool = False
+
+    @property
+    def normalised_accept(self) -> frozenset[str]:
+        from .textnorm import normalise
+
+        return _cached(self, "_norm", lambda: frozenset(normalise(a, case_sensitive=self.case_sensitive)
+                                                         for a in self.accept))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ordering(Question):
+    TYPE: ClassVar[str] = "ordering"
+    items: tuple[Item, ...]
+    """In the correct order."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matching(Question):
+    TYPE: ClassVar[str] = "matching"
+    pairs: tuple[Pair, ...]
+    distractors: tuple[Item, ...] = ()
+    """Extra right-hand choices that match nothing (their ``id`` names them in the file and in exports)."""
+
+    @property
+    def right_choices(self) -> tuple[Item, ...]:
+        """All right-hand choices, pairs first then distractors, each with its choice id (derived from its text)."""
+        from .ids import choice_id
+
+        texts = [p.right for p in self.pairs] + [d.text for d in self.distractors]
+        return _cached(self, "_rights", lambda: tuple(Item(id=choice_id(t), text=t) for t in texts))
+
+    @property
+    def answer_of(self) -> dict[str, str]:
+        """The key: pair id -> the choice id of its right-hand side."""
+        from .ids import choice_id
+
+        return _cached(self, "_answer", lambda: {p.id: choice_id(p.right) for p in self.pairs})
+
+
+QUESTION_CLASSES: dict[str, type[Question]] = {
+    c.TYPE: c for c in (SingleChoice, MultipleSelect, TrueFalse, Numeric, ShortText, Ordering, Matching)
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pool:
+    """A set of questions of which each variant gets ``draw``."""
+
+    id: str
+    draw: int
+    questions: tuple[Question, ...]
+    from_quiz: str | None = None
+    """The quiz id the questions were taken from, if any."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quiz:
+    """A chapter quiz as loaded from ``quizzes/<id>.yml``."""
+
+    id: str
+    title: str
+    chapter: int
+    pass_mark: float = 60.0
+    """Percent of the maximum needed to pass (``percentage >= pass_mark``)."""
+    mode: str = "practice"
+    """``practice`` (instant feedback) or ``assessment`` (no feedback, no key in what the learner gets)."""
+    shuffle_questions: bool = False
+    shuffle_options: bool = True
+    tries_before_answer: int = 2
+    """Practice: counted tries before the explanation and the right answer are shown (kcourse.practice)."""
+    questions: tuple[Question, ...] = ()
+    """Asked in every variant."""
+    pools: tuple[Pool, ...] = ()
+    source: str = ""
+    """The file it was loaded from."""
+    _index: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {q.id: q for q in self.all_questions}
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        """Fixed questions then every pool question, in file order."""
+        return self.questions + tuple(q for p in self.pools for q in p.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self._index[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._index
+
+    @property
+    def variant_size(self) -> int:
+        """How many questions one variant asks."""
+        return len(self.questions) + sum(p.draw for p in self.pools)

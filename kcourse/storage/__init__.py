@@ -1,0 +1,1 @@
+"""Files on disk: the learner's progress file and atomic writes."""

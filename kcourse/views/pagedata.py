@@ -1,0 +1,208 @@
+"""What a browser front end needs to show a quiz: a JSON-able dict built from a :class:`~kcourse.core.model.Quiz`.
+
+Pure (no IPython, no I/O). All quiz text is rendered here by :mod:`kcourse.views.markdown`, so the browser only
+inserts HTML that Python made safe.
+
+Two modes:
+
+- **practice**: every question of the quiz (pool questions too; the browser draws the variant from the
+  seed with the same steps as :func:`kcourse.core.variants.make_variant`). What would tell the answer (correct
+  flags, numeric interval, accepted texts, the correct order, which right-hand side belongs to which
+  left, option feedback, explanation) is packed per question in ``key``: JSON, XOR-ed with a keystream
+  derived from the quiz id and the question id, base64. That is obfuscation against reading the page
+  source, not secrecy: the page must grade, so it can always unpack its key.
+- **assessment**: only the questions of one variant, already in display order, with none of the above.
+  The variant seed is ``seed``, else ``seed_for(quiz.id, student_id)``, else ``seed_for(quiz.id, "")``
+  (the variant ``kcourse show`` prints). A matching question's right-hand choices keep their ids: a choice id
+  is a hash of the choice's own text (:func:`kcourse.core.ids.choice_id`), so it tells nothing about its pair.
+
+:func:`grading_form` is the unpacked form the JavaScript grader works on; ``tests/files/grading-vectors.json``
+holds cases that Python and JavaScript must grade alike.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+from typing import Any
+
+from .. import __version__
+from ..core import model as m
+from ..core.grading import answer_text
+from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
+from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
+
+FORMAT = 1
+GENERATOR = f"kcourse {__version__} (static page)"
+
+
+# -- obfuscation ------------------------------------------------------------------------------------
+def _keystream(quiz_id: str, question_id: str, n: int) -> bytes:
+    rng = Mulberry32(fnv1a32(f"kcourse-key\n{quiz_id}\n{question_id}"))
+    out = bytearray()
+    while len(out) < n:
+        out += rng.next_u32().to_bytes(4, "little")
+    return bytes(out[:n])
+
+
+def pack(quiz_id: str, question_id: str, value: Any) -> str:
+    """``value`` as compact JSON, UTF-8, XOR-ed with the question's keystream, base64."""
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    ks = _keystream(quiz_id, question_id, len(raw))
+    return base64.b64encode(bytes(a ^ b for a, b in zip(raw, ks))).decode("ascii")
+
+
+def unpack(quiz_id: str, question_id: str, packed: str) -> Any:
+    """The inverse of :func:`pack`."""
+    raw = base64.b64decode(packed)
+    ks = _keystream(quiz_id, question_id, len(raw))
+    return json.loads(bytes(a ^ b for a, b in zip(raw, ks)).decode("utf-8"))
+
+
+def _hashed(question_id: str, ids: list[str]) -> list[str]:
+    """A display-independent order that says nothing about the key (not file order, not id order)."""
+    return sorted(ids, key=lambda i: (fnv1a32(f"{question_id}\n{i}"), i))
+
+
+def _finite(x: float, what: str) -> float:
+    if not math.isfinite(x):
+        raise ValueError(f"{what} must be a finite number, got {x!r}")
+    return float(x)
+
+
+# -- the full (unpacked) form ---------------------------------------------------------------------
+def grading_form(q: m.Question) -> dict[str, Any]:
+    """Everything the browser grader needs for one question, key included (never put this in a page as is)."""
+    d: dict[str, Any] = {"id": q.id, "type": q.type, "points": q.points,
+                         "explanation_html": render_block(q.explanation)}
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        d["options"] = [{"id": o.id, "html": render_inline(o.text), "correct": o.correct,
+                         "feedback_html": render_block(o.feedback) if o.feedback else ""} for o in q.options]
+    elif isinstance(q, m.TrueFalse):
+        d.update(answer=q.answer,
+                 feedback_true_html=render_block(q.feedback_true) if q.feedback_true else "",
+                 feedback_false_html=render_block(q.feedback_false) if q.feedback_false else "")
+    elif isinstance(q, m.Numeric):
+        a = q.accepted
+        d.update(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
+                 low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit,
+                 answer_text=answer_text(q))
+    elif isinstance(q, m.ShortText):
+        d.update(accept=list(q.accept), pattern=q.pattern, case_sensitive=q.case_sensitive)
+    elif isinstance(q, m.Ordering):
+        d["items"] = [{"id": i.id, "html": render_inline(i.text)} for i in q.items]
+    elif isinstance(q, m.Matching):
+        d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
+        d["rights"] = [{"id": c.id, "text": render_plain(c.text)} for c in q.right_choices]
+        d["answer"] = dict(q.answer_of)
+    else:  # pragma: no cover - every model class is handled above
+        raise TypeError(type(q))
+    return d
+
+
+# -- the public form --------------------------------------------------------------------------------
+def _common(q: m.Question) -> dict[str, Any]:
+    prompt = render_block(q.prompt)
+    inline = unwrap_paragraph(prompt)
+    return {"id": q.id, "type": q.type, "points": q.points,
+            "prompt_html": inline if inline is not None else prompt, "prompt_inline": inline is not None,
+            "hints_html": [render_block(h) for h in q.hints]}
+
+
+def _practice_question(quiz_id: str, q: m.Question) -> dict[str, Any]:
+    full = grading_form(q)
+    d = _common(q)
+    key: dict[str, Any] = {"explanation_html": full["explanation_html"]}
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        d["options"] = [{"id": o["id"], "html": o["html"]} for o in full["options"]]
+        key["correct"] = [o["id"] for o in full["options"] if o["correct"]]
+        key["feedback"] = {o["id"]: o["feedback_html"] for o in full["options"] if o["feedback_html"]}
+    elif isinstance(q, m.TrueFalse):
+        key.update(answer=full["answer"], feedback_true_html=full["feedback_true_html"],
+                   feedback_false_html=full["feedback_false_html"])
+    elif isinstance(q, m.Numeric):
+        d["unit"] = q.unit
+        key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
+        key["answer_text"] = full["answer_text"]
+    elif isinstance(q, m.ShortText):
+        key.update({k: full[k] for k in ("accept", "pattern", "case_sensitive")})
+    elif isinstance(q, m.Ordering):
+        html = {i["id"]: i["html"] for i in full["items"]}
+        d["items"] = [{"id": i, "html": html[i]} for i in _hashed(q.id, list(html))]
+        key["order"] = [i["id"] for i in full["items"]]
+    elif isinstance(q, m.Matching):
+        d["pairs"] = full["pairs"]
+        text = {c["id"]: c["text"] for c in full["rights"]}
+        public = _hashed(q.id, list(text))  # the natural order would pair each choice with its left item
+        d["rights"] = [{"id": i, "text": text[i]} for i in public]
+        key["natural"] = [public.index(c["id"]) for c in full["rights"]]
+        key["answer"] = full["answer"]
+    d["key"] = pack(quiz_id, q.id, key)
+    return d
+
+
+def _assessment_question(quiz_id: str, q: m.Question, order: tuple[str, ...]) -> dict[str, Any]:
+    d = _common(q)
+    d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
+    if isinstance(q, (m.SingleChoice, m.MultipleSelect)):
+        by_id = {o.id: o for o in q.options}
+        d["options"] = [{"id": i, "html": render_inline(by_id[i].text)} for i in order]
+    elif isinstance(q, m.Numeric):
+        d["unit"] = q.unit
+    elif isinstance(q, m.Ordering):
+        item_by_id = {i.id: i for i in q.items}
+        d["items"] = [{"id": i, "html": render_inline(item_by_id[i].text)} for i in order]
+    elif isinstance(q, m.Matching):
+        choice_by_id = {c.id: c for c in q.right_choices}
+        d["pairs"] = [{"id": p.id, "html": render_inline(p.left)} for p in q.pairs]
+        d["rights"] = [{"id": i, "text": render_plain(choice_by_id[i].text)} for i in order]  # ids tell nothing
+    return d
+
+
+def resolve_mode(quiz: m.Quiz, mode: str | None) -> str:
+    mode = mode or quiz.mode
+    if mode not in m.MODES:
+        raise ValueError(f"mode must be one of {', '.join(m.MODES)}, got {mode!r}")
+    return mode
+
+
+def resolve_seed(quiz: m.Quiz, seed: int | None, student_id: str | None) -> int | None:
+    """The fixed seed of a page: ``seed``, else the student's, else ``None`` (the browser picks one)."""
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 0xFFFFFFFF:
+            raise ValueError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
+        return seed
+    if student_id is not None and student_id.strip():
+        return seed_for(quiz.id, student_id.strip())
+    return None
+
+
+def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None = None,
+              mode: str | None = None) -> dict[str, Any]:
+    """The JSON-able data of one quiz page (see the module docstring for what each mode holds)."""
+    mode = resolve_mode(quiz, mode)
+    fixed = resolve_seed(quiz, seed, student_id)
+    head = {"format": FORMAT, "generator": GENERATOR,
+            "quiz": {"id": quiz.id, "title": quiz.title, "chapter": quiz.chapter, "pass_mark": quiz.pass_mark,
+                     "mode": mode, "tries_before_answer": quiz.tries_before_answer},
+            "student_id": student_id.strip() if student_id else None}
+    if mode == "practice":
+        return {**head, "seed": fixed,
+                "variant_rules": {"shuffle_questions": quiz.shuffle_questions,
+                                  "shuffle_options": quiz.shuffle_options,
+                                  "fixed": [q.id for q in quiz.questions],
+                                  "pools": [{"id": p.id, "draw": p.draw, "questions": [q.id for q in p.questions]}
+                                            for p in quiz.pools]},
+                "questions": [_practice_question(quiz.id, q) for q in quiz.all_questions]}
+    if fixed is None:
+        fixed = seed_for(quiz.id, "")
+    variant = make_variant(quiz, fixed)
+    return {**head, "seed": fixed,
+            "questions": [_assessment_question(quiz.id, quiz.question(qid), variant.orders.get(qid, ()))
+                          for qid in variant.question_ids]}
+
+
+def to_script_json(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` in the text."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
