@@ -29,7 +29,8 @@ function render({ model, el }) {
     setTimeout(() => {
       const t = b && b.querySelector("." + want);
       if (!t) return;
-      const f = t.matches("button, input, select, textarea, [tabindex]") ? t : t.querySelector("button, input, select, [tabindex]");
+      const sel = "button, input, select, textarea, [tabindex]";
+      const f = t.matches(sel) ? t : t.querySelector(sel);
       if (f) f.focus();
     }, 60);
   });

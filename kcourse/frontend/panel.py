@@ -25,7 +25,8 @@ COLOURS = {"correct": ("#116329", "#dafbe1"), "partial": ("#6f4400", "#fff8c5"),
            "unanswered": ("#57606a", "#f3f4f6")}
 CSS = """<style>
 .kcourse-quiz :focus-visible, .kcourse-quiz :focus { outline: 3px solid #0969da !important; outline-offset: 2px; }
-.kcourse-quiz .mod-disabled, .kcourse-quiz :disabled, .kcourse-quiz .widget-radio-box input:disabled + * { opacity: 1 !important; }
+.kcourse-quiz .mod-disabled, .kcourse-quiz :disabled,
+.kcourse-quiz .widget-radio-box input:disabled + * { opacity: 1 !important; }
 .kcourse-quiz .widget-radio-box label, .kcourse-quiz .widget-checkbox label { color: inherit !important; }
 .kcourse-fbbox { border-left: 4px solid; border-radius: 6px; padding: .4em .8em; margin: .3em 0; color: #1f2328; }
 .kcourse-fbbox:focus { outline: 3px solid #0969da; }
@@ -71,7 +72,8 @@ def answer_html(q: m.Question) -> str:
     if isinstance(q, m.Matching):
         right = correct_response(q)
         names = {c.id: plain(c.text) for c in q.right_choices}
-        return "The right matches: " + "; ".join(f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs) + "."
+        pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
+        return "The right matches: " + "; ".join(pairs) + "."
     return ""
 
 

@@ -9,9 +9,9 @@ page must never show the progress of the machine that built it); and text.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problem

@@ -16,7 +16,6 @@ from importlib.resources import files
 from ..core.model import Quiz
 from ..views.pagedata import page_data, to_script_json
 
-
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
 SCRIPTS = ("grader.js", "quiz.js")
 
@@ -43,7 +42,8 @@ def compact_js(js: str) -> str:
     Safe for quiz.js as written: it has no multi-line strings and no quote or space inside a regex literal (the
     node and browser tests run the compacted code). ``</`` is kept out: an inline ``<script>`` ends at ``</script``.
     """
-    out, in_comment = [], False
+    out: list[str] = []
+    in_comment = False
     for line in js.splitlines():
         s = line.strip()
         if in_comment:

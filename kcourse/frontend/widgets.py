@@ -19,7 +19,7 @@ from .. import __version__
 from ..core import model as m
 from ..core import practice
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
-from ..core.submission import Submission, grade_submission, now_iso
+from ..core.submission import Submission, now_iso
 from ..core.variants import make_variant
 from ..storage.atomicfile import write_text_atomically
 from ..storage.progress_store import (

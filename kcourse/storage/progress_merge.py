@@ -59,7 +59,8 @@ def merge_records(old: QuizRecord | None, new: QuizRecord) -> QuizRecord:
     bests = [x for x in (old.best_score, new.best_score, last) if x is not None]
     newer_sub = new if (new.submitted_at or "") >= (old.submitted_at or "") else old
     return replace(
-        new, **per_q, stamps=stamps,
+        new, responses=per_q["responses"], results=per_q["results"], first_results=per_q["first_results"],
+        tries=per_q["tries"], hints_shown=per_q["hints_shown"], answer_shown=per_q["answer_shown"], stamps=stamps,
         student_id=new.student_id or old.student_id, max_total=max_total, last_score=last,
         best_score=max(bests) if bests else None, started_at=_older(old.started_at, new.started_at),
         updated_at=_newer(old.updated_at, new.updated_at), submitted_at=newer_sub.submitted_at,

@@ -52,9 +52,9 @@ def test_rows_show_answers_scores_and_pass(course):
 
 
 def test_the_live_view_redraws_when_a_quiz_saves(course):
+    from kcourse.core.loader import load_quiz
     from kcourse.frontend.progress_view import LiveProgress
     from kcourse.frontend.widgets import QuizWidget
-    from kcourse.core.loader import load_quiz
 
     page = kcourse.progress()
     live = LiveProgress(page._reload)

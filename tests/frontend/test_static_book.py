@@ -267,7 +267,7 @@ def test_a_learner_practises_every_type_reloads_downloads_and_loads_back_on_anot
     other = open_book()
     other_root = other.locator("section.kq").first
     other_root.locator("input[type=file]").set_input_files(str(path))
-    other.wait_for_function("document.querySelector('section.kq').getAttribute('data-kq-seed') === '%d'" % seed)
+    other.wait_for_function(f"document.querySelector('section.kq').getAttribute('data-kq-seed') === '{seed}'")
     expect(other_root.locator(".kq-savemsg")).to_contain_text("Loaded the answers of s-1001")
     assert other_root.locator(".kq-score").inner_text() == before
     assert "Question 1: ✓ Correct, 2 of 2 points (first try 0)." in other_root.locator(".kq-summary").inner_text()
