@@ -29,7 +29,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
 
 
 def executed(log: str) -> int:
-    """Notebooks executed by myst-nb (one at a time) or beforehand in parallel by _ext/kcourse_book.py."""
+    """Notebooks executed by myst-nb (one at a time) or beforehand in parallel by the kcourse.book extension."""
     serial = re.findall(r"\.ipynb: Executing notebook", log)
     return len(serial) + len(re.findall(r"kcourse: executed .* in parallel", log))
 

@@ -14,8 +14,19 @@ from . import __version__
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kcourse")
-def cli() -> None:
+@click.option("--course", type=click.Path(file_okay=False), metavar="DIR",
+              help="The course folder (with quizzes/) to work on; default: the one holding the current folder.")
+def cli(course: str | None) -> None:
     """kcourse: check, show and grade quizzes; assign, collect and export them."""
+    if course is not None:
+        import os
+        from pathlib import Path
+
+        from .core.loader import COURSE_ENV, find_quizzes_dir
+
+        if find_quizzes_dir(Path(course)) is None:
+            raise click.BadParameter(f"no quizzes/ folder in {course} or above it", param_hint="--course")
+        os.environ[COURSE_ENV] = str(Path(course).resolve())
 
 
 def _silencer(silence: tuple[str, ...]):
@@ -100,6 +111,21 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 
 
 @cli.command()
+@click.argument("folder", type=click.Path())
+@click.option("--title", help="The book's title (default: from the folder name).")
+@click.option("--course-id", metavar="ID",
+              help="The course id that keeps its answers apart (default: the folder name).")
+def new(folder: str, title: str | None, course_id: str | None) -> None:
+    """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
+    from .book.new import new_course
+
+    written = new_course(folder, title=title, course_id=course_id)
+    click.echo(f"{len(written)} files written in {folder}. Next:\n"
+               f"  kcourse validate {folder}/quizzes\n"
+               f"  jupyter-book build {folder} -W -n --keep-going")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of quiz files (for editor completion and checking)."""
     import json
@@ -111,6 +137,21 @@ def schema() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; the package's own errors print without a traceback."""
+    import os
+
+    from .core.loader import COURSE_ENV
+
+    before = os.environ.get(COURSE_ENV)  # --course sets it for this command only
+    try:
+        _run(argv)
+    finally:
+        if before is None:
+            os.environ.pop(COURSE_ENV, None)
+        else:
+            os.environ[COURSE_ENV] = before
+
+
+def _run(argv: list[str] | None) -> None:
     from .core.errors import KcourseError
 
     try:

@@ -22,7 +22,7 @@ def build(project: Path) -> tuple[str, list[str]]:
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-4000:]
     executed = re.findall(r"chapters/([\w-]+)\.ipynb: Executing notebook", out)  # by myst-nb, one at a time
-    executed += re.findall(r"kcourse: executed \S*chapters/([\w-]+)\.ipynb in parallel", out)  # by _ext/kcourse_book
+    executed += re.findall(r"kcourse: executed \S*chapters/([\w-]+)\.ipynb in parallel", out)  # by kcourse.book
     return out, sorted(executed)
 
 

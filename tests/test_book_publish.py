@@ -1,6 +1,5 @@
 """The book's one publishing setting (``kcourse_publish`` in _config.yml, or KCOURSE_REPOSITORY_URL and
 KCOURSE_JUPYTERHUB_URL): what the theme gets and what the landing page says, and a real build with it set."""
-import importlib.util
 import os
 import subprocess
 import sys
@@ -8,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from smallsteps import book_theme as T  # the course's own book extension (course/smallsteps)
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("kcourse_theme", ROOT / "_ext" / "kcourse_theme.py")
-assert _spec and _spec.loader
-T = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(T)
 
 REPO = "https://github.com/someone/small-steps"
 HUB = "https://jupyter.uni.example"
@@ -74,11 +71,9 @@ def test_a_book_built_with_the_setting_links_to_the_repository_and_the_hub(tmp_p
     config = {k: course[k] for k in ("title", "author", "parse", "repository", "html", "launch_buttons", "sphinx")}
     config["html"] = {k: v for k, v in config["html"].items() if k != "favicon"}
     config["execute"] = {"execute_notebooks": "off"}
-    config["sphinx"] = {**config["sphinx"], "local_extensions": {"kcourse_theme": "_ext"},
+    config["sphinx"] = {**config["sphinx"],
                         "config": {"kcourse_publish": {"repository_url": "", "jupyterhub_url": ""}}}
     (book / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    (book / "_ext").mkdir()
-    (book / "_ext" / "kcourse_theme.py").write_text((ROOT / "_ext" / "kcourse_theme.py").read_text())
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/one\n")
     (book / "intro.md").write_text("# Start\n\n{{ kcourse_get_course }}\n\n{{ kcourse_launch }} Then read on.\n")
     nb = nbformat.v4.new_notebook()

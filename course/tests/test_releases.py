@@ -237,3 +237,30 @@ def test_plots_draw_without_error():
     ax2 = rl.plot_cumulative(data)
     assert ax2.get_lines()[0].get_ydata()[-1] == len(data)
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------- UTC Mondays
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        pytest.param(date(2019, 5, 6), date(2019, 5, 5), id="monday-utc-is-sunday"),
+        pytest.param(date(2019, 3, 3), date(2019, 3, 3), id="sunday-stays"),
+        pytest.param(date(2005, 6, 17), date(2005, 6, 17), id="friday-stays"),
+    ],
+)
+def test_local_day(day, expected):
+    assert rl.local_day(day) == expected
+
+
+def test_local_intervals_read_a_late_sunday_as_sunday():
+    table = [rl.Release("5.0", date(2019, 3, 3)), rl.Release("5.1", date(2019, 5, 6))]
+    assert [iv.days for iv in rl.intervals(table)] == [64]
+    assert rl.local_interval_days(table) == [63]
+
+
+def test_since_5_0_every_interval_is_nine_or_ten_weeks_once_mondays_are_sundays(shipped):
+    since = [r for r in shipped if r.key >= (5, 0)]
+    utc = [iv.days for iv in rl.intervals(since)]
+    local = rl.local_interval_days(since)
+    assert sum(63 <= d <= 70 for d in utc) == 38
+    assert all(63 <= d <= 70 for d in local) and len(local) == 42

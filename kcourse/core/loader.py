@@ -1,9 +1,11 @@
 """Load quiz files from disk: one file, a quiz id, or a whole folder, each file independently."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .course import COURSE_FILE
 from .errors import Problem, QuizFileError, UsageError
 from .model import Quiz
 from .validate import check_quiz
@@ -13,9 +15,18 @@ from .yamlsource import load_yaml, read_text
 QUIZ_SUFFIXES = (".yml", ".yaml")
 
 
+COURSE_ENV = "KCOURSE_COURSE"
+"""The course folder (``kcourse --course DIR``): where quiz ids are looked up when no folder is given."""
+
+
 def find_quizzes_dir(start: Path | None = None) -> Path | None:
-    """The nearest ``quizzes/`` folder at or above ``start`` (default: the current directory)."""
+    """The nearest ``quizzes/`` folder at or above ``start`` (default: ``$KCOURSE_COURSE`` if set, else the
+    current directory). A ``quizzes/`` folder given itself counts too."""
+    if start is None and os.environ.get(COURSE_ENV, "").strip():
+        start = Path(os.environ[COURSE_ENV].strip()).expanduser()
     here = (start or Path.cwd()).resolve()
+    if here.name == "quizzes" and here.is_dir():
+        return here
     for d in (here, *here.parents):
         if (d / "quizzes").is_dir():
             return d / "quizzes"
@@ -33,11 +44,12 @@ def resolve_quiz_ref(ref: str | Path, start: Path | None = None) -> Path:
             for suffix in QUIZ_SUFFIXES:
                 if (d / f"{ref}{suffix}").exists():
                     return d / f"{ref}{suffix}"
-            known = ", ".join(sorted(q.stem for q in d.iterdir() if q.suffix in QUIZ_SUFFIXES)) or "none"
+            known = ", ".join(sorted(q.stem for q in d.iterdir()
+                                     if q.suffix in QUIZ_SUFFIXES and q.name != COURSE_FILE)) or "none"
             raise UsageError(f"no quiz '{ref}' in {d} (quizzes there: {known})")
         here = (start or Path.cwd()).resolve()
-        raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it "
-                         "(run this inside the course, or give the path to the quiz's .yml file)")
+        raise UsageError(f"no quiz '{ref}': there is no quizzes/ folder in {here} or above it (run this inside "
+                         "the course or give kcourse --course DIR, or give the path to the quiz's .yml file)")
     raise UsageError(f"no quiz file or quiz id '{ref}' (give a path to a .yml file, or a quiz id)")
 
 
@@ -101,7 +113,8 @@ def quiz_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     files, problems = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix in QUIZ_SUFFIXES and f.is_file())
+            found = sorted(f for f in p.rglob("*") if f.suffix in QUIZ_SUFFIXES and f.is_file()
+                           and f.name != COURSE_FILE)  # the course's id, not a quiz
             if not found:
                 problems.append(Problem(str(p), None, "", "no .yml quiz files in this folder", "check the path"))
             files += found

@@ -224,7 +224,8 @@ class Quiz:
 
     id: str
     title: str
-    chapter: int
+    chapter: int | None = None
+    """The chapter it belongs to (1-99); ``None`` for a quiz of no chapter (an exam, a practice page)."""
     pass_mark: float = 60.0
     """Percent of the maximum needed to pass (``percentage >= pass_mark``)."""
     mode: str = "practice"
@@ -239,6 +240,11 @@ class Quiz:
     source: str = ""
     """The file it was loaded from."""
     _index: dict[str, Question] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def chapter_label(self) -> str:
+        """``chapter 3``, or ``no chapter``: for the lines that name a quiz."""
+        return f"chapter {self.chapter}" if self.chapter is not None else "no chapter"
 
     def __post_init__(self) -> None:
         index = {q.id: q for q in self.all_questions}

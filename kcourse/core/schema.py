@@ -122,7 +122,7 @@ QUIZ: dict[str, Any] = {
     "title": "kcourse quiz file, schema version 1",
     "type": "object",
     "additionalProperties": False,
-    "required": ["schema_version", "id", "title", "chapter"],
+    "required": ["schema_version", "id", "title"],
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
         "id": QUIZ_ID,

@@ -210,7 +210,7 @@ class _Checker:
         return m.Quiz(
             id=data["id"],
             title=data["title"],
-            chapter=data["chapter"],
+            chapter=data.get("chapter"),
             pass_mark=float(data.get("pass_mark", 60)),
             mode=data.get("mode", "practice"),
             shuffle_questions=data.get("shuffle_questions", False),
@@ -519,7 +519,6 @@ _REQUIRED_FIX = {
     "schema_version": "add 'schema_version: 1'",
     "id": "add 'id:' with a short unique name",
     "title": "add 'title:'",
-    "chapter": "add 'chapter:' with the chapter number",
     "prompt": "add 'prompt:' with the question text",
     "explanation": "add 'explanation:' saying why the answer is right",
     "options": "add 'options:' with at least two options",

@@ -48,7 +48,7 @@ def escape(text: str) -> str:
 def to_gift(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
     """The quiz in GIFT (UTF-8 bytes, byte-identical for the same quiz)."""
     rep = Reporter(quiz, FORMAT, warn)
-    blocks = [f"// kcourse export of quiz {quiz.id} (chapter {quiz.chapter}): {' '.join(quiz.title.split())}",
+    blocks = [f"// kcourse export of quiz {quiz.id} ({quiz.chapter_label}): {' '.join(quiz.title.split())}",
               f"$CATEGORY: {category_path(quiz.title)}"]
     current = None
     other_points = []

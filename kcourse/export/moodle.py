@@ -40,9 +40,9 @@ def to_moodle_xml(quiz: m.Quiz, *, warn: WarnCallback = ignore) -> bytes:
     """The quiz as a Moodle XML question-bank file (UTF-8 bytes, byte-identical for the same quiz)."""
     rep = Reporter(quiz, FORMAT, warn)
     root = ET.Element("quiz")
-    root.append(ET.Comment(f" kcourse export of quiz {quiz.id} (chapter {quiz.chapter}) "))
+    root.append(ET.Comment(f" kcourse export of quiz {quiz.id} ({quiz.chapter_label}) "))
     _category(root, category_path(quiz.title),
-              f"Questions of the kcourse quiz '{quiz.id}' (chapter {quiz.chapter}), pass mark {num(quiz.pass_mark)}%.")
+              f"Questions of the kcourse quiz '{quiz.id}' ({quiz.chapter_label}), pass mark {num(quiz.pass_mark)}%.")
     current = None
     for placed in placed_questions(quiz):
         if placed.pool is not None and placed.pool is not current:

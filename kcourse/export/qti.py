@@ -356,7 +356,8 @@ def _meta(quiz: m.Quiz, aid: str, points: float) -> bytes:
     root = ET.Element("quiz", {"identifier": aid, "xmlns": CANVAS_NS})
     for tag, value in (
         ("title", quiz.title),
-        ("description", f"<p>Chapter {quiz.chapter} quiz ({_esc(quiz.id)}); pass mark {num(quiz.pass_mark)}%.</p>"),
+        ("description",
+         f"<p>{quiz.chapter_label.capitalize()} quiz ({_esc(quiz.id)}); pass mark {num(quiz.pass_mark)}%.</p>"),
         ("shuffle_answers", "true" if quiz.shuffle_options else "false"),
         ("scoring_policy", "keep_highest"),
         ("quiz_type", "assignment"),

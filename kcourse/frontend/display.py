@@ -16,6 +16,16 @@ from ..core.errors import KcourseError
 from ..core.loader import load_quiz, resolve_quiz_ref
 from ..core.model import MODES, Quiz
 
+QUIZ_MIME = "application/vnd.kcourse.quiz+json"
+"""The quiz reference and options of an output; the book extension renders the quiz from it at build time."""
+
+
+def _quiz_spec(ref: Any, mode: Any, seed: Any, student_id: Any) -> dict[str, Any]:
+    def safe(v: Any) -> Any:  # the bundle must be JSON; a wrong option still reaches the book build's check
+        return v if v is None or isinstance(v, (str, int, bool)) else repr(v)
+
+    return {"ref": str(ref), "mode": safe(mode), "seed": safe(seed), "student_id": safe(student_id)}
+
 
 def find_quiz_file(ref: str | Path) -> Path:
     """The quiz file of a path or quiz id (nearest ``quizzes/`` folder); raises :class:`UsageError`."""
@@ -25,10 +35,12 @@ def find_quiz_file(ref: str | Path) -> Path:
 class QuizDisplay:
     """A loaded quiz ready to show. ``widget`` is the :class:`~kcourse.frontend.widgets.QuizWidget`."""
 
-    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None):
+    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None,
+                 ref: str | Path | None = None):
         from .widgets import QuizWidget
 
         self.quiz = quiz
+        self.ref = ref if ref is not None else quiz.source
         self._seed, self._student_id, self._mode = seed, student_id, mode
         self.widget = QuizWidget(quiz, seed=seed, student_id=student_id, mode=mode, store=store)
         self._html: str | None = None
@@ -44,13 +56,14 @@ class QuizDisplay:
 
     def __repr__(self) -> str:
         q = self.quiz
-        return (f"Quiz '{q.title}' ({q.id}, chapter {q.chapter}, {len(self.widget.ids)} questions). "
+        return (f"Quiz '{q.title}' ({q.id}, {q.chapter_label}, {len(self.widget.ids)} questions). "
                 "Run this cell in JupyterLab to answer it.")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         data = dict(self.widget.widget._repr_mimebundle_() or {})
         data["text/html"] = self.html()
         data["text/plain"] = repr(self)
+        data[QUIZ_MIME] = _quiz_spec(self.ref, self._mode, self._seed, self._student_id)
         return data
 
     def _ipython_display_(self) -> None:
@@ -71,8 +84,9 @@ RERUN_HTML = ("<div class='kcourse-rerun'><style>.jp-OutputArea-child:has(.kcour
 class QuizProblem:
     """Shown instead of a quiz that cannot be loaded: what is wrong, where, and how to fix it."""
 
-    def __init__(self, ref: Any, error: KcourseError):
+    def __init__(self, ref: Any, error: KcourseError, options: dict[str, Any] | None = None):
         self.ref = ref
+        self.options = options or {}
         self.error = error
         problems = getattr(error, "problems", None)
         self.lines = [str(p) for p in problems] if problems else [error.format_message()]
@@ -89,7 +103,9 @@ class QuizProblem:
                 f"(<code>kcourse validate</code> checks every quiz):</p><ul>{items}</ul></div>")
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+        return {"text/plain": repr(self), "text/html": self._repr_html_(),
+                QUIZ_MIME: _quiz_spec(self.ref, self.options.get("mode"), self.options.get("seed"),
+                                      self.options.get("student_id"))}
 
 
 def _check_options(seed: Any, student_id: Any, mode: Any) -> str | None:
@@ -112,9 +128,10 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
     """
     from ..core.errors import UsageError
 
+    options = {"mode": mode, "seed": seed, "student_id": student_id}
     wrong = _check_options(seed, student_id, mode)
     if wrong:
-        return QuizProblem(ref, UsageError(wrong))
+        return QuizProblem(ref, UsageError(wrong), options)
     from ..views.keyless import is_keyless_file, keyless_seed, load_keyless
 
     try:
@@ -125,5 +142,5 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
         else:
             loaded = load_quiz(path)
     except KcourseError as e:
-        return QuizProblem(ref, e)
-    return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode)
+        return QuizProblem(ref, e, options)
+    return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode, ref=ref)

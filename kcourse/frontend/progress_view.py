@@ -35,7 +35,8 @@ def _passed(row: CourseRow) -> str:
 def _cells(row: CourseRow, same_chapter: bool = False) -> tuple[str, ...]:
     score = "graded by instructor" if row.assessment and row.started else _pct(row.score)
     title = row.title + (" (assessment)" if row.assessment else "")
-    return ("" if same_chapter else str(row.chapter), title, f"{row.answered}/{row.total}", score,
+    chapter = "" if same_chapter or row.chapter is None else str(row.chapter)
+    return (chapter, title, f"{row.answered}/{row.total}", score,
             "—" if row.assessment else _pct(row.best), _passed(row))
 
 
@@ -154,10 +155,11 @@ class LiveProgress:
 
 def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
     """The progress page for the quizzes of the nearest ``quizzes/`` folder at or above ``start`` (default: here)."""
+    from ..core.course import course_id
     from ..core.loader import find_quizzes_dir, load_many
 
-    store = store if store is not None else ProgressStore()
     qdir = find_quizzes_dir(Path(start) if start is not None else None)
+    store = store if store is not None else ProgressStore(course=course_id(qdir) if qdir is not None else None)
     if qdir is None:
         return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices)
     report = load_many([qdir])

@@ -12,6 +12,7 @@ import html
 import re
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from ..core.model import Quiz
 from ..views.pagedata import page_data, to_script_json
@@ -112,17 +113,27 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None, heading: int = 3) -> str:
+                    mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
     ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
+    ``course`` (default: the course of the quiz's file, :mod:`kcourse.core.course`) keys the browser's storage.
     """
-    data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
+    from ..core.course import course_of_quiz
+    from ..views.markdown import images_active, quiz_images
+
+    if images_active() or not quiz.source or quiz.source.startswith("<"):
+        data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
+    else:
+        with quiz_images(Path(quiz.source).parent):  # images next to the quiz go into the page
+            data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
+    course = course if course is not None else course_of_quiz(quiz.source)
+    course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""
     return (
-        f'<section class="kq" data-kq aria-label="Quiz: {title}">'
+        f'<section class="kq" data-kq{course_attr} aria-label="Quiz: {title}">'
         f'<h{heading} class="kq-title">{title}</h{heading}>'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'

@@ -18,6 +18,7 @@ import ipywidgets as w
 from .. import __version__
 from ..core import model as m
 from ..core import practice
+from ..core.course import course_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..core.submission import Submission, now_iso
 from ..core.variants import make_variant
@@ -56,7 +57,7 @@ class QuizWidget:
                  mode: str | None = None, store: ProgressStore | None = None):
         self.quiz = quiz
         self.assessment = quiz.mode == "assessment" or mode == "assessment"
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
         stored = self.store.record(quiz.id)
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
@@ -88,7 +89,7 @@ class QuizWidget:
                "Practice: press Check under a question for feedback and a hint; the explanation and the answer "
                f"show when you are right, after {quiz.tries_before_answer} tries or when you press Show answer.")
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
-                            f"<p>Chapter {quiz.chapter} · {n} question{'s' if n != 1 else ''} · "
+                            f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
                             f"{pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>" + CSS)
         self.notices = w.HTML("")
         self.score = w.HTML("")

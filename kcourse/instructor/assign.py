@@ -27,6 +27,7 @@ from ..core.variants import make_variant, seed_for
 from .answers import md_escape
 from .files import safe_name, write_text_atomically
 from .manifest import Assignment, Manifest, quiz_digest, read_manifest
+from .platform import display_name
 from .roster import Roster, Student
 
 GENERATOR = f"kcourse {__version__} (kcourse assign)"
@@ -72,10 +73,11 @@ def key_leaks(quiz: m.Quiz, page: str, question_ids: tuple[str, ...] | None = No
 
 def notebook_json(quiz: m.Quiz, student: Student, keyless_name: str) -> str:
     """A JupyterLab notebook (nbformat 4.5) that shows the student's key-less quiz in assessment mode."""
-    who = f"**{md_escape(student.name)}** (student id `{student.student_id.replace('`', '')}`)" if student.name \
+    name = display_name(student.name)  # "Hernández, José" (Canvas) reads "José Hernández"
+    who = f"**{md_escape(name)}** (student id `{student.student_id.replace('`', '')}`)" if name \
         else f"student id `{student.student_id.replace('`', '')}`"
     intro = (f"# {md_escape(quiz.title)}\n\n"
-             f"Quiz `{quiz.id}` (chapter {quiz.chapter}) for {who}.\n\n"
+             f"Quiz `{quiz.id}` ({quiz.chapter_label}) for {who}.\n\n"
              "1. Run the cell below (Shift+Enter).\n"
              "2. Answer every question. Your answers are kept on this computer as you go.\n"
              "3. Press **Save submission** and hand in the `.json` file it writes next to this notebook.\n\n"
@@ -114,7 +116,7 @@ def _folders(roster: Roster) -> dict[str, str]:
 
 
 def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = None,
-           progress: Callable[[int], None] | None = None) -> AssignReport:
+           progress: Callable[[int], None] | None = None, class_page: bool = False) -> AssignReport:
     """Write every student's page, notebook and key-less quiz, then the manifest; return what was written."""
     from ..core.submission import now_iso
     from ..views.keyless import SUFFIX, write_keyless
@@ -154,6 +156,16 @@ def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = N
     manifest = Manifest(quiz_id=quiz.id, quiz_title=quiz.title, quiz_digest=digest, quiz_source=quiz.source,
                         created_at=now or now_iso(), generator=GENERATOR, assignments=tuple(entries),
                         source=str(out / "manifest.json"))
+    if class_page:
+        from .classpage import render_class_page
+
+        page, shown = render_class_page(quiz, roster)
+        leaks = key_leaks(quiz, page, shown)
+        if leaks:
+            raise KeyLeakError(f"the class page would contain key text ({', '.join(leaks[:3])}); it was not written."
+                               " Report this as a bug in the static page.")
+        write_text_atomically(out / f"{quiz.id}-class.html", page)
+        written += 1
     write_text_atomically(out / "manifest.csv", manifest.to_csv())
     write_text_atomically(out / "manifest.json", manifest.to_json())
     return AssignReport(manifest, out, written + 2)

@@ -20,12 +20,14 @@ from ..core.safetext import printable
 from ..core.submission import MAX_BYTES
 from .outcome import Reason
 
-MAX_NESTED_ZIP = 100_000_000
-"""A zip inside a zip is copied to a temporary file (never held in memory); larger ones are refused."""
-MAX_EXPANDED = 500_000_000
+MAX_NESTED_ZIP = 50_000_000
+"""A zip inside a zip is copied in 1 MB pieces to a temporary file (one above 8 MB is never held in memory);
+larger ones are refused."""
+MAX_EXPANDED = 200_000_000
 """Bytes inflated from archives in one run (inner zips copied out, members read); beyond it, members are refused."""
 MAX_DEPTH = 2
 _CHUNK = 1 << 20
+_IN_MEMORY = 8 << 20
 SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
 
@@ -171,7 +173,7 @@ class Collector:
     def _open_inner(self, z: zipfile.ZipFile, info: zipfile.ZipInfo
                     ) -> tuple[zipfile.ZipFile | None, tuple[Reason, str] | None]:
         """A zip inside a zip, copied in chunks to a temporary file (so memory stays small whatever its size)."""
-        spool = tempfile.TemporaryFile()
+        spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # small ones stay in memory
         try:
             with z.open(info) as f:
                 copied = 0

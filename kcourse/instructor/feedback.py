@@ -21,8 +21,9 @@ from ..views.markdown import safe_markdown
 from . import answers
 from . import gradebook as gb
 from .answers import md_escape
+from .classbook import round_score
 from .files import safe_name, write_text_atomically
-from .manifest import quiz_digest
+from .platform import display_name
 from .roster import Roster, Student
 
 FORMATS = ("html", "md")
@@ -51,6 +52,24 @@ class StudentFeedback:
     attempt: gb.AttemptRow
     attempts: int
     questions: tuple[QuestionView, ...]
+    score: float | None = None
+    """The final score (late penalty taken, or the instructor's override); ``None``: the attempt's total."""
+    note: str = ""
+    """Why the final score differs (late, override comment)."""
+
+    @property
+    def final(self) -> float:
+        return self.attempt.total if self.score is None else self.score
+
+    @property
+    def who(self) -> str:
+        """``José Hernández (s1)``: the name as a person reads it (Canvas writes "Hernández, José")."""
+        name = display_name(self.student.name)
+        return f"{name} ({self.student.student_id})" if name else self.student.student_id
+
+
+def _pct(f: StudentFeedback) -> str:
+    return round_score(100 * f.final / f.attempt.max_score) if f.attempt.max_score else "0"
 
 
 @dataclass(frozen=True)
@@ -90,16 +109,22 @@ def _order(quiz: m.Quiz, variant_seed: int, items: dict[str, gb.ItemRow]) -> dic
 
 def collect(quiz: m.Quiz, conn, *, policy: str | None = None, roster: Roster | None = None
             ) -> tuple[list[StudentFeedback], int]:
-    chosen = gb.counted_attempts(conn, quiz.id, policy)
-    items = gb.item_scores(conn, (a.attempt_id for a, _n in chosen.values()))
-    known = gb.students(conn)
-    digest = quiz_digest(quiz)
+    from .classbook import class_status
+    from .regrade import effective_digest
+
+    finals = {r.student.student_id: r for r in class_status(conn, quiz.id, policy=policy, roster=roster)
+              if r.attempt is not None and r.status != "excused"}
+    items = gb.item_scores(conn, (r.attempt.attempt_id for r in finals.values() if r.attempt))
+    digest = effective_digest(conn, quiz)
     out, stale = [], 0
-    for sid, (a, n) in chosen.items():
-        s = (roster.find(sid) if roster else None) or known.get(sid) or Student(student_id=sid)
+    for r in finals.values():
+        a = r.attempt
+        assert a is not None  # internal invariant: filtered above
         stale += a.quiz_digest != digest
         ordered = _order(quiz, a.variant_seed, items[a.attempt_id])
-        out.append(StudentFeedback(s, a, n, views(quiz, ordered, gb.content_of(conn, a.attempt_id))))
+        note = r.comment or (r.reason if r.status == "late" else "")
+        out.append(StudentFeedback(r.student, a, r.attempts, views(quiz, ordered, gb.content_of(conn, a.attempt_id)),
+                                   r.score, note))
     return out, stale
 
 
@@ -114,13 +139,14 @@ dd{margin:0 0 .5rem 1rem}.answer{white-space:pre-wrap}
 def render_html(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
     e = html.escape
     a = f.attempt
-    who = e(f.student.label)
+    who = e(f.who)
     verdict = "passed" if a.passed else "not passed"
     out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Feedback: {e(quiz.title)} – {who}"
            f"</title><style>{CSS}</style></head><body>",
            f"<h1>{e(quiz.title)}</h1>",
-           f"<p>Feedback for <strong>{who}</strong>. Score: <strong>{a.total:g} of {a.max_score:g} "
-           f"({a.percentage:g}%)</strong>, pass mark {quiz.pass_mark:g}%: {verdict}.</p>",
+           f"<p>Feedback for <strong>{who}</strong>. Score: <strong>{round_score(f.final)} of "
+           f"{round_score(a.max_score)} ({_pct(f)}%)</strong>, pass mark {quiz.pass_mark:g}%: {verdict}.</p>",
+           f"<p>{e(f.note)}</p>" if f.note else "",
            f"<p><small>Submitted {e(a.submitted_at or 'at an unknown time')}; "
            f"{f.attempts} attempt{'s' if f.attempts != 1 else ''} handed in, the {e(policy)} one counts.</small></p>"]
     for v in f.questions:
@@ -130,7 +156,7 @@ def render_html(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
         expl = answers.render_block(q.explanation) if q and q.explanation else ""
         out.append(
             f"<section><h2>Question {v.number} <small class='{e(v.status)}'>{e(_STATUS.get(v.status, v.status))}: "
-            f"{v.score:g} of {v.max_score:g}</small></h2>{prompt}<dl>"
+            f"{round_score(v.score)} of {round_score(v.max_score)}</small></h2>{prompt}<dl>"
             f"<dt>Your answer</dt><dd class='answer'>{e(v.answer)}</dd>"
             f"<dt>Right answer</dt><dd>{e(v.right)}</dd>"
             + (f"<dt>Feedback</dt><dd><ul>{fb}</ul></dd>" if fb else "")
@@ -144,13 +170,15 @@ def render_md(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
     a = f.attempt
     verdict = "passed" if a.passed else "not passed"
     lines = [f"# {md_escape(quiz.title)}", "",
-             f"Feedback for **{md_escape(f.student.label)}**. Score: **{a.total:g} of {a.max_score:g} "
-             f"({a.percentage:g}%)**, pass mark {quiz.pass_mark:g}%: {verdict}.", "",
+             f"Feedback for **{md_escape(f.who)}**. Score: **{round_score(f.final)} of {round_score(a.max_score)} "
+             f"({_pct(f)}%)**, pass mark {quiz.pass_mark:g}%: {verdict}.", "",
+             *([md_escape(f.note), ""] if f.note else []),
              f"Submitted {md_escape(a.submitted_at or 'at an unknown time')}; {f.attempts} attempt"
              f"{'s' if f.attempts != 1 else ''} handed in, the {policy} one counts.", ""]
     for v in f.questions:
         q = v.question
-        lines += [f"## Question {v.number}: {_STATUS.get(v.status, v.status)}, {v.score:g} of {v.max_score:g}", ""]
+        lines += [f"## Question {v.number}: {_STATUS.get(v.status, v.status)}, {round_score(v.score)} of "
+                  f"{round_score(v.max_score)}", ""]
         if q:
             lines += [safe_markdown(q.prompt.strip()), ""]
         lines += [f"- **Your answer:** {md_escape(v.answer)}", f"- **Right answer:** {md_escape(v.right)}"]
@@ -169,6 +197,10 @@ def write_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, fmt:
     with gb.reading(gradebook, quiz.id) as (conn, row):
         policy = policy or row.policy
         people, stale = collect(quiz, conn, policy=policy, roster=roster)
+    if stale:
+        raise UsageError(f"{stale} counted attempt(s) of '{quiz.id}' were graded against another version of the "
+                         f"quiz: their marks would not match the right answers shown. Run kcourse regrade {quiz.id} "
+                         "first")
     out = Path(out)
     used: set[str] = set()
     written = []

@@ -31,10 +31,15 @@ from ..core.submission import Submission, now_iso, parse_submission
 from ..core.variants import variant_question_ids
 from . import gradebook as gb
 from .collect import Collector, Source
+from .identity import IdentityCheck
 from .manifest import Manifest, quiz_digest
 from .outcome import Reason, Rejection
 from .perf import paused_gc
+from .platform import Uploader, parse_upload_name
 from .roster import Roster
+
+FUTURE_SLACK = 600
+"""Seconds a submission time may be ahead of this machine's clock (clocks differ) before it is refused."""
 
 Progress = Callable[[Iterable[Source], int], Iterable[Source]]
 """Wraps the sources being graded (e.g. in a tqdm bar); gets the iterable and its length."""
@@ -52,6 +57,12 @@ class Graded:
     """``new`` (added to the gradebook), ``unchanged`` (already there) or ``regraded`` (the quiz changed)."""
     content: str = field(default="", repr=False, compare=False)
     """The file's text (what the gradebook keeps)."""
+    uploader: Uploader | None = None
+    """Who uploaded it, from the platform's file name (Canvas or Moodle zip)."""
+    time_note: str = ""
+    """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
+    when: str | None = None
+    """``sort_time(submission.submitted_at)``, when already computed."""
 
 
 @dataclass
@@ -106,12 +117,19 @@ class Judge:
     """Grades one file at a time against a quiz, remembering what it saw (for duplicates)."""
 
     def __init__(self, quiz: Quiz, *, roster: Roster | None = None, seeds: dict[str, int] | None = None,
-                 warn: Callable[[str], None] | None = None):
+                 warn: Callable[[str], None] | None = None, opens: str = "", now: str = "",
+                 platform_names: bool = True):
         self.quiz = quiz
         self.roster = roster
         self.seeds = seeds
         self.warn = warn or (lambda _m: None)
+        self.opens = opens
+        """Times before this (UTC, as :func:`sort_time`) are not trusted: the quiz was not out yet."""
+        self.latest = sort_time(now) if now else ""
+        self.identity = IdentityCheck(roster)
+        self.platform_names = platform_names
         self.seen: dict[str, str] = {}
+        self.rejected_sha: dict[str, str] = {}
         self._variants: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     def _warn(self, w) -> None:
@@ -143,7 +161,12 @@ class Judge:
         first = self.seen.get(sha)
         if first is not None:
             return Rejection(name, Reason.DUPLICATE, f"the same content as {first}; only the first is graded")
-        self.seen[sha] = name
+        out = self._judge(name, data, sha)
+        if not isinstance(out, Rejection):
+            self.seen[sha] = name  # a copy of a rejected file (say, under the wrong account) may still be graded
+        return out
+
+    def _judge(self, name: str, data: bytes, sha: str) -> Graded | Rejection:
         if data.startswith(b"PK\x03\x04"):
             return Rejection(name, Reason.NOT_JSON, "a zip archive, not a submission file; unpack it and give the "
                                                     "folder, or name it .zip")
@@ -161,6 +184,7 @@ class Judge:
             return Rejection(name, Reason.WRONG_QUIZ, f"this submission is for quiz '{sub.quiz_id}', not "
                                                       f"'{quiz.id}' (grade it against quiz {sub.quiz_id})")
         sid = sub.student_id
+        up = parse_upload_name(name) if self.platform_names else None
         if self.roster is not None:
             student = self.roster.find(sid)
             if student is None:
@@ -168,6 +192,12 @@ class Judge:
                                  f"student id '{sid}' is not on the roster {self.roster.source} (check the id with "
                                  "the student, or add them to the roster)")
             sid = student.student_id
+        if up is not None:
+            verdict = self.identity.check(up, sid)
+            if verdict.reject:
+                return Rejection(name, Reason.FOREIGN_ACCOUNT, verdict.reject, sid)
+            if verdict.warn:
+                self.warn(f"{name}: {verdict.warn}")
         if self.seeds is not None:
             expected = self.seeds.get(sid)
             if expected is not None and sub.variant_seed != expected:
@@ -181,22 +211,42 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text)
+        when = sort_time(sub.submitted_at)
+        note = self.time_note(sub.submitted_at, when)
+        if note:
+            self.warn(f"{name}: {note}")
+        return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
+                      time_note=note, when=when)
+
+    def time_note(self, submitted_at: str | None, t: str | None = None) -> str:
+        """Why ``submitted_at`` cannot be trusted, or '' (``t``: its :func:`sort_time`, when known)."""
+        t = sort_time(submitted_at) if t is None else t
+        if not t:
+            return ""
+        if self.opens and t < self.opens:
+            return (f"submitted_at {submitted_at} is before the quiz was assigned ({self.opens[:19]}Z); the time is "
+                    "not used (the file was edited, or the computer's clock is wrong)")
+        if self.latest and t > self.latest:
+            return (f"submitted_at {submitted_at} is in the future; the time is not used (the file was edited, or "
+                    "the computer's clock is wrong)")
+        return ""
 
 
-def _judge_one(judge: Judge, found: Collector, src: Source) -> Graded | Rejection:
-    """One file's outcome. Whatever goes wrong with one file fails that file only: the run goes on."""
+def _judge_one(judge: Judge, found: Collector, src: Source) -> tuple[Graded | Rejection, bytes | None]:
+    """One file's outcome (and its bytes, when read). Whatever goes wrong with one file fails that file only:
+    the run goes on."""
     try:
         data, problem = found.read(src)
         if problem is not None:
-            return Rejection(src.name, *problem)
+            return Rejection(src.name, *problem), None
         assert data is not None  # internal invariant: read() gives bytes or a problem
-        return judge(src.name, data)
+        return judge(src.name, data), data
     except (MemoryError, RecursionError) as e:
-        return Rejection(src.name, Reason.TOO_LARGE, f"too large or nested too deeply to grade ({type(e).__name__})")
+        return Rejection(src.name, Reason.TOO_LARGE, f"too large or nested too deeply to grade ({type(e).__name__})"
+                         ), None
     except Exception as e:  # noqa: BLE001 - a bug must cost one file, not the class's run
         return Rejection(src.name, Reason.FAILED, f"grading this file failed ({type(e).__name__}: {str(e)[:200]}); "
-                                                  "please report it as a kcourse bug, with the file")
+                                                  "please report it as a kcourse bug, with the file"), None
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -223,15 +273,33 @@ def to_new_attempt(g: Graded, content: str | None = None) -> gb.NewAttempt:
                   for r in res.results)
     total, max_score = res.total, res.max_score  # the properties add up the results on every call
     percentage = round(100 * total / max_score, 2) if max_score else 0.0  # as QuizResult.percentage
+    up = g.uploader
     return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
-                         submitted_at=g.submission.submitted_at, sort_time=sort_time(g.submission.submitted_at),
+                         submitted_at=g.submission.submitted_at,
+                         sort_time="" if g.time_note else (
+                             g.when if g.when is not None else sort_time(g.submission.submitted_at)),
                          source=g.source, content=g.content if content is None else content, total=total,
-                         max_score=max_score, percentage=percentage, passed=percentage >= res.pass_mark, items=items)
+                         max_score=max_score, percentage=percentage, passed=percentage >= res.pass_mark, items=items,
+                         uploader=f"{up.platform}:{up.user}" if up else "", upload_name=up.name_key if up else "",
+                         platform_file=up.file_id if up else "", platform_late=up.late if up else None,
+                         time_note=g.time_note)
+
+
+@dataclass(frozen=True)
+class DeadlineArgs:
+    """What ``kcourse grade`` was told about the deadline (``None``: keep what the gradebook has)."""
+
+    due: str | None = None
+    grace_min: float | None = None
+    penalty_pct: float | None = None
+    opens: str | None = None
+    extensions: dict[str, str] | None = None
 
 
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
-              progress: Progress | None = None) -> RunReport:
+              progress: Progress | None = None, deadline: DeadlineArgs | None = None,
+              platform_names: bool = True) -> RunReport:
     """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
     from ..views.keyless import is_keyless_file
 
@@ -252,11 +320,17 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         if roster is None:
             roster = manifest.roster
     started = now_iso()
+    deadline = deadline or DeadlineArgs()
+    if deadline.opens is None and manifest is not None and sort_time(manifest.created_at):
+        from dataclasses import replace
+
+        deadline = replace(deadline, opens=sort_time(manifest.created_at))
     conn = gb.connect(report.gradebook, create=True)
     try:
         with paused_gc():
             _grade_into(conn, report, quiz=quiz, inputs=inputs, roster=roster, seeds=seeds, digest=digest,
-                        policy=policy, started=started, progress=progress)
+                        policy=policy, started=started, progress=progress, deadline=deadline,
+                        platform_names=platform_names)
     finally:
         conn.close()
     return report
@@ -264,9 +338,16 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
 
 def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tuple[str, ...],
                 roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
-                progress: Progress | None) -> None:
+                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool) -> None:
     """Grade every source into ``report``, then write the run (one transaction)."""
-    judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append)
+    from datetime import timedelta
+
+    from . import classbook
+
+    opens = deadline.opens if deadline.opens is not None else classbook.lateness(conn, quiz.id).opens
+    now = (datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK)).isoformat()
+    judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append, opens=opens, now=now,
+                  platform_names=platform_names)
     book = report.gradebook
     own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
     with Collector(list(inputs), exclude=own) as found:
@@ -276,11 +357,15 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
         if progress is not None:
             sources = progress(found.sources, len(found.sources))
         for src in sources:
-            outcome = _judge_one(judge, found, src)
+            outcome, data = _judge_one(judge, found, src)
             if isinstance(outcome, Rejection):
-                report.rejected.append(outcome)
+                report.rejected.append(_attributed(outcome, data, judge))
             else:
                 report.graded.append(outcome)
+    from .regrade import apply_changes, digest_with, key_changes
+
+    changes = key_changes(conn, quiz.id)
+    digest = digest_with(quiz, changes)
     known = gb.known_attempts(conn, quiz.id)
     new, regrade = [], []
     for k, g in enumerate(report.graded):
@@ -290,16 +375,65 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.graded[k] = _with_state(g, "unchanged")
                 continue
             report.graded[k] = _with_state(g, "regraded")
-            regrade.append((aid, to_new_attempt(g)))
+            regrade.append((aid, apply_changes(to_new_attempt(g), changes, quiz.pass_mark)))
         else:
-            new.append(to_new_attempt(g))
+            new.append(apply_changes(to_new_attempt(g), changes, quiz.pass_mark) if changes else to_new_attempt(g))
+    rejections = [gb.RejectedFile(_db_text(r.source), _sha_of(r, judge), _db_text(r.student_id), r.reason.value,
+                                  _db_text(r.message), _db_text(r.uploader)) for r in report.rejected]
+
+    def setup(c) -> None:
+        if deadline != DeadlineArgs():
+            classbook.set_deadline(c, quiz.id, due=deadline.due, grace_min=deadline.grace_min,
+                                   penalty_pct=deadline.penalty_pct, opens=deadline.opens,
+                                   extensions=deadline.extensions)
+
     try:
         report.write = gb.write_run(
             conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
-            new=new, regrade=regrade, roster=roster or ())
+            new=new, regrade=regrade, roster=roster or (), rejections=rejections, setup=setup)
     except sqlite3.Error as e:
         raise gb.sqlite_error(book, e) from None
+
+
+def _db_text(text: str) -> str:
+    """Text SQLite can store: lone surrogates (from a file name that is not UTF-8, or a hostile JSON string)
+    written as ``\\udcff``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _sha_of(r: Rejection, judge: Judge) -> str:
+    return judge.rejected_sha.get(r.source, "")
+
+
+def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
+    """The rejection with whose file it is, as far as known: the file's ``student_id`` (when the file is
+    JSON enough to say), else the platform's uploader matched to the roster."""
+    from dataclasses import replace
+
+    if data is not None:
+        judge.rejected_sha[r.source] = hashlib.sha256(data).hexdigest()
+    up = parse_upload_name(r.source) if judge.platform_names else None
+    sid = r.student_id
+    if not sid and data is not None:
+        try:
+            top = json.loads(data.decode("utf-8-sig"))
+            claimed = top.get("student_id") if isinstance(top, dict) else None
+            if isinstance(claimed, str) and claimed.strip() and _db_text(claimed) == claimed:
+                sid = claimed.strip()
+                if judge.roster is not None:
+                    s = judge.roster.find(sid)
+                    sid = s.student_id if s is not None else ""
+        except (ValueError, RecursionError):
+            pass
+    if not sid and up is not None:
+        who, _certain = judge.identity.uploader(up)
+        sid = who.student_id if who is not None else ""
+    return replace(r, student_id=sid, uploader=f"{up.platform}:{up.user}" if up else r.uploader)
 
 
 def _with_state(g: Graded, state: str) -> Graded:

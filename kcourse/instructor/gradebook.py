@@ -6,12 +6,17 @@
 - Attempts are keyed by ``(quiz_id, sha256 of the file's bytes)``: grading the same file again adds
   nothing. When the quiz changed (another digest), the same file is graded again and its row updated.
 - The schema carries its version in ``PRAGMA user_version``. A gradebook written by a newer kcourse gets a
-  clear error; an older one is upgraded step by step by :data:`MIGRATIONS` (none yet: version 1 is the
-  first).
+  clear error; an older one is upgraded step by step by :data:`MIGRATIONS`. A new gradebook is created as
+  version 1 and upgraded the same way, so new and upgraded gradebooks are alike.
+- Version 2 adds what the platforms tell (the uploader from Canvas/Moodle file names, Canvas's late
+  marker, a time that is not trusted) to ``attempts``, and the class's records: rejected files, deadlines,
+  extensions, excused students and score overrides (their SQL is in :mod:`.classbook`).
 - Which attempt counts when a student handed in several is the quiz's *policy*, stored per quiz:
-  ``latest`` (default: the latest ``submitted_at``), ``first`` (the earliest) or ``best`` (the highest
-  total, then the latest). A missing ``submitted_at`` counts as earlier than any time; equal times are
-  ordered by the file's SHA-256, so the choice never depends on the order files were given in.
+  ``latest`` (default: the latest time), ``first`` (the earliest), ``best`` (the highest total, then the
+  latest) or ``latest-on-time`` (the latest one that is not late; the latest of all when every one is late).
+  The time is the file's ``submitted_at`` unless it was refused (before the quiz was assigned, or in the
+  future): an attempt without a trusted time never beats one with a time, under any policy. Equal times
+  are ordered by the file's SHA-256, so the choice never depends on the order files were given in.
 """
 from __future__ import annotations
 
@@ -28,8 +33,8 @@ from typing import NamedTuple
 from ..core.errors import KcourseError, UsageError
 from .roster import Student
 
-SCHEMA_VERSION = 1
-POLICIES = ("latest", "best", "first")
+SCHEMA_VERSION = 2
+POLICIES = ("latest", "best", "first", "latest-on-time")
 DEFAULT_PATH = "gradebook.sqlite"
 LOCK_TIMEOUT = 10.0
 """Seconds to wait for another run that is writing the same gradebook."""
@@ -93,9 +98,77 @@ CREATE TABLE item_scores (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
-"""``MIGRATIONS[n]`` upgrades a gradebook from schema version ``n`` to ``n + 1`` (inside a transaction).
-Version 1 is the first; when version 2 comes, its step goes here and :data:`SCHEMA` describes version 2."""
+SCHEMA_2 = """
+CREATE TABLE quizzes_2 (
+    quiz_id   TEXT PRIMARY KEY,
+    title     TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    policy    TEXT NOT NULL DEFAULT 'latest' CHECK (policy IN ('latest', 'best', 'first', 'latest-on-time')),
+    source    TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO quizzes_2 SELECT quiz_id, title, digest, policy, source FROM quizzes;
+DROP TABLE quizzes;
+ALTER TABLE quizzes_2 RENAME TO quizzes;
+ALTER TABLE attempts ADD COLUMN uploader TEXT NOT NULL DEFAULT '';      -- canvas:<user id> | moodle:<participant>
+ALTER TABLE attempts ADD COLUMN upload_name TEXT NOT NULL DEFAULT '';   -- the name in the platform's file name
+ALTER TABLE attempts ADD COLUMN platform_file TEXT NOT NULL DEFAULT ''; -- Canvas's attachment id
+ALTER TABLE attempts ADD COLUMN platform_late INTEGER;                  -- Canvas's LATE marker; NULL: not known
+ALTER TABLE attempts ADD COLUMN time_note TEXT NOT NULL DEFAULT '';     -- why submitted_at is not trusted
+CREATE TABLE rejections (
+    quiz_id    TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    sha256     TEXT NOT NULL DEFAULT '',  -- '' when the file could not be read
+    student_id TEXT NOT NULL DEFAULT '',  -- whom it is from, as far as known ('' when unknown)
+    reason     TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    uploader   TEXT NOT NULL DEFAULT '',
+    run_id     INTEGER NOT NULL REFERENCES runs,
+    UNIQUE (quiz_id, source, sha256)
+);
+CREATE TABLE deadlines (
+    quiz_id     TEXT PRIMARY KEY,
+    due         TEXT NOT NULL DEFAULT '', -- UTC, as sort_time
+    grace_min   REAL NOT NULL DEFAULT 0,
+    penalty_pct REAL NOT NULL DEFAULT 0,  -- of the maximum, per started day late
+    opens       TEXT NOT NULL DEFAULT ''  -- times before this are not trusted
+);
+CREATE TABLE extensions (
+    quiz_id    TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    due        TEXT NOT NULL,
+    PRIMARY KEY (quiz_id, student_id)
+);
+CREATE TABLE excused (
+    quiz_id    TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    comment    TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (quiz_id, student_id)
+);
+CREATE TABLE overrides (
+    quiz_id    TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    score      REAL NOT NULL,
+    comment    TEXT NOT NULL,
+    PRIMARY KEY (quiz_id, student_id)
+);
+CREATE TABLE key_changes (
+    quiz_id     TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('credit', 'accept')),
+    value       TEXT NOT NULL DEFAULT '', -- JSON of the extra accepted answer ('accept')
+    PRIMARY KEY (quiz_id, question_id, kind, value)
+);
+"""
+
+
+def _to_2(conn: sqlite3.Connection) -> None:
+    for stmt in _statements(SCHEMA_2):
+        conn.execute(stmt)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2}
+"""``MIGRATIONS[n]`` upgrades a gradebook from schema version ``n`` to ``n + 1`` (inside a transaction, with
+foreign keys off while tables are rebuilt, as SQLite's documentation describes)."""
 
 
 class GradebookError(UsageError):
@@ -126,6 +199,23 @@ class NewAttempt:
     passed: bool
     items: tuple[tuple[str, float, float, str, str | None], ...]
     """``(question_id, score, max_score, status, response as JSON or None)`` per question of the variant."""
+    uploader: str = ""
+    upload_name: str = ""
+    platform_file: str = ""
+    platform_late: bool | None = None
+    time_note: str = ""
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    """A file that was not graded, to store."""
+
+    source: str
+    sha256: str
+    student_id: str
+    reason: str
+    message: str
+    uploader: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +234,14 @@ class AttemptRow:
     percentage: float
     passed: bool
     quiz_digest: str
+    uploader: str = ""
+    """``canvas:<user id>`` or ``moodle:<participant id>`` when the platform's file name said who uploaded it."""
+    upload_name: str = ""
+    platform_file: str = ""
+    platform_late: bool | None = None
+    """Canvas's LATE marker; ``None`` when the platform said nothing."""
+    time_note: str = ""
+    """Why ``submitted_at`` is not trusted ('' when it is, or when there is none)."""
 
 
 class ItemRow(NamedTuple):
@@ -196,7 +294,8 @@ def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
             with transaction(conn):
                 for stmt in _statements(SCHEMA):
                     conn.execute(stmt)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("PRAGMA user_version = 1")
+            _migrate(conn, 1, p)
         elif version == 0 or "attempts" not in tables:
             raise GradebookError(f"{p} is a SQLite file but not a kcourse gradebook; give another --gradebook")
         elif version > SCHEMA_VERSION:
@@ -241,15 +340,23 @@ def _statements(script: str) -> list[str]:
 
 
 def _migrate(conn: sqlite3.Connection, version: int, p: Path) -> None:
-    with transaction(conn):
-        while version < SCHEMA_VERSION:
-            step = MIGRATIONS.get(version)
-            if step is None:
-                raise GradebookError(f"{p} is a gradebook of schema version {version}, which this kcourse cannot "
-                                     "upgrade; export its grades with the kcourse that wrote it")
-            step(conn)
-            version += 1
-            conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with transaction(conn):
+            while version < SCHEMA_VERSION:
+                step = MIGRATIONS.get(version)
+                if step is None:
+                    raise GradebookError(f"{p} is a gradebook of schema version {version}, which this kcourse "
+                                         "cannot upgrade; export its grades with the kcourse that wrote it")
+                step(conn)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+            bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise GradebookError(f"{p}: upgrading the gradebook would break its links ({bad[:3]}); it is left "
+                                     "as it was")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
 class transaction:
@@ -303,14 +410,15 @@ def known_attempts(conn: sqlite3.Connection, quiz_id: str) -> dict[str, tuple[in
 
 
 _ATTEMPT_COLS = ("attempt_id, student_id, variant_seed, submitted_at, sort_time, sha256, source, total, max_score, "
-                 "percentage, passed, quiz_digest")
+                 "percentage, passed, quiz_digest, uploader, upload_name, platform_file, platform_late, time_note")
 
 
 def _attempt_row(r: tuple) -> AttemptRow:
     (attempt_id, student_id, seed, submitted_at, sort_time, sha256, source, total, max_score, percentage, passed,
-     quiz_digest) = r
+     quiz_digest, uploader, upload_name, platform_file, platform_late, time_note) = r
     return AttemptRow(attempt_id, student_id, seed, submitted_at, sort_time, sha256, source, total, max_score,
-                      percentage, bool(passed), quiz_digest)
+                      percentage, bool(passed), quiz_digest, uploader, upload_name, platform_file,
+                      None if platform_late is None else bool(platform_late), time_note)
 
 
 def attempts(conn: sqlite3.Connection, quiz_id: str) -> list[AttemptRow]:
@@ -320,14 +428,18 @@ def attempts(conn: sqlite3.Connection, quiz_id: str) -> list[AttemptRow]:
         (quiz_id,))]
 
 
-def policy_key(policy: str) -> Callable[[AttemptRow], tuple]:
-    """The sort key whose maximum is the attempt that counts under ``policy``."""
+def policy_key(policy: str, late: Callable[[AttemptRow], bool] | None = None) -> Callable[[AttemptRow], tuple]:
+    """The sort key whose maximum is the attempt that counts under ``policy`` (``late`` tells which attempts
+    are late, for ``latest-on-time``). An attempt without a (trusted) time never beats one with a time."""
     if policy == "latest":
         return lambda a: (a.sort_time, a.sha256)
     if policy == "first":
-        return lambda a: (_invert(a.sort_time), _invert(a.sha256))
+        return lambda a: (a.sort_time != "", _invert(a.sort_time), _invert(a.sha256))
     if policy == "best":
         return lambda a: (a.total, a.sort_time, a.sha256)
+    if policy == "latest-on-time":
+        is_late = late or (lambda a: bool(a.platform_late))
+        return lambda a: (not is_late(a), a.sort_time, a.sha256)
     raise ValueError(f"unknown policy {policy!r}; one of {', '.join(POLICIES)}")
 
 
@@ -335,9 +447,10 @@ def _invert(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text) + (1,)
 
 
-def counted(rows: Iterable[AttemptRow], policy: str) -> dict[str, tuple[AttemptRow, int]]:
+def counted(rows: Iterable[AttemptRow], policy: str, late: Callable[[AttemptRow], bool] | None = None
+            ) -> dict[str, tuple[AttemptRow, int]]:
     """Per student: the attempt that counts under ``policy`` and how many attempts they made."""
-    key = policy_key(policy)
+    key = policy_key(policy, late)
     best: dict[str, tuple[AttemptRow, int]] = {}
     for a in rows:
         if a.student_id in best:
@@ -354,7 +467,12 @@ def counted_attempts(conn: sqlite3.Connection, quiz_id: str, policy: str | None 
     if policy is None:
         row = quiz_row(conn, quiz_id)
         policy = row.policy if row else "latest"
-    return counted(attempts(conn, quiz_id), policy)
+    late = None
+    if policy == "latest-on-time":
+        from .classbook import lateness
+
+        late = lateness(conn, quiz_id).is_late
+    return counted(attempts(conn, quiz_id), policy, late)
 
 
 def item_scores(conn: sqlite3.Connection, attempt_ids: Iterable[int]) -> dict[int, dict[str, ItemRow]]:
@@ -420,15 +538,33 @@ def _paused(rows: Iterable[tuple], after: int) -> Iterator[tuple]:
             time.sleep(600)
 
 
+def _same_course(conn: sqlite3.Connection, quiz_id: str, source: str) -> None:
+    """A gradebook holds one course's grades: a quiz with the same id from another course (:mod:`kcourse.course`)
+    is refused, never merged into the first one's rows."""
+    from ..core.course import course_of_quiz
+
+    row = quiz_row(conn, quiz_id)
+    if row is None or not Path(row.source).is_absolute() or not Path(source).is_absolute():
+        return  # a relative path names no folder for sure: it depends on where the command ran
+    mine, theirs = course_of_quiz(source), course_of_quiz(row.source)
+    if mine != theirs:
+        raise GradebookError(
+            f"this gradebook holds quiz '{quiz_id}' of course '{theirs}' ({row.source}), and {source} is of course "
+            f"'{mine}': give each course its own gradebook (--gradebook), or, if it is the same course in another "
+            f"folder, put 'id: {theirs}' in its quizzes/course.yml")
+
+
 def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str, source: str,
               policy: str | None, started_at: str, files_in: int, graded: int, rejected: int,
-              new: list[NewAttempt], regrade: list[tuple[int, NewAttempt]], roster: Iterable[Student] = ()
+              new: list[NewAttempt], regrade: list[tuple[int, NewAttempt]], roster: Iterable[Student] = (),
+              rejections: Iterable[RejectedFile] = (), setup: Callable[[sqlite3.Connection], None] | None = None
               ) -> WriteResult:
     """Store one grading run in one transaction: the quiz, the roster's students, new attempts (with their
     item scores) and regraded ones. Nothing is recorded when nothing changes, so a repeated run leaves the
     gradebook byte-for-byte the same in content."""
     pause = int(os.environ.get(PAUSE_ENV, "0") or 0)
     with transaction(conn):
+        _same_course(conn, quiz_id, source)
         before = conn.total_changes
         conn.execute(
             "INSERT INTO quizzes (quiz_id, title, digest, policy, source) VALUES (?, ?, ?, coalesce(?, 'latest'), ?)"
@@ -444,7 +580,12 @@ def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str
             " section = excluded.section WHERE (name, email, canvas_id, sis_login_id, section) IS NOT"
             " (excluded.name, excluded.email, excluded.canvas_id, excluded.sis_login_id, excluded.section)",
             [(s.student_id, s.name, s.email, s.canvas_id, s.sis_login_id, s.section) for s in roster])
-        if not new and not regrade and conn.total_changes == before:
+        if setup is not None:
+            setup(conn)
+        stored = {(src, sha) for src, sha in conn.execute(
+            "SELECT source, sha256 FROM rejections WHERE quiz_id = ?", (quiz_id,))}
+        fresh = [r for r in rejections if (r.source, r.sha256) not in stored]
+        if not new and not regrade and not fresh and conn.total_changes == before:
             return WriteResult(None, 0, 0)
         run_id = conn.execute(
             "INSERT INTO runs (quiz_id, started_at, files_in, graded, rejected, added, regraded)"
@@ -452,12 +593,19 @@ def write_run(conn: sqlite3.Connection, *, quiz_id: str, title: str, digest: str
             (quiz_id, started_at, files_in, graded, rejected, len(new), len(regrade))).lastrowid
         first_id = conn.execute("SELECT coalesce(max(attempt_id), 0) + 1 FROM attempts").fetchone()[0]
         rows = ((first_id + k, quiz_id, a.sha256, a.student_id, a.variant_seed, a.submitted_at, a.sort_time,
-                 a.source, a.content, a.total, a.max_score, a.percentage, int(a.passed), digest, run_id)
+                 a.source, a.content, a.total, a.max_score, a.percentage, int(a.passed), digest, run_id, a.uploader,
+                 a.upload_name, a.platform_file, None if a.platform_late is None else int(a.platform_late),
+                 a.time_note)
                 for k, a in enumerate(new))
         conn.executemany(
             "INSERT INTO attempts (attempt_id, quiz_id, sha256, student_id, variant_seed, submitted_at, sort_time,"
-            " source, content, total, max_score, percentage, passed, quiz_digest, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _paused(rows, pause) if pause else rows)
+            " source, content, total, max_score, percentage, passed, quiz_digest, run_id, uploader, upload_name,"
+            " platform_file, platform_late, time_note)"
+            f" VALUES ({', '.join('?' * 20)})", _paused(rows, pause) if pause else rows)
+        conn.executemany(
+            "INSERT OR IGNORE INTO rejections (quiz_id, source, sha256, student_id, reason, message, uploader, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(quiz_id, r.source, r.sha256, r.student_id, r.reason, r.message, r.uploader, run_id) for r in fresh])
         conn.executemany(
             "INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
             " VALUES (?, ?, ?, ?, ?, ?)",

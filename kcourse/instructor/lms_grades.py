@@ -12,19 +12,25 @@
   column ``<quiz title> (<quiz id>)``. On import, map the user by "ID number" (to ``idnumber``) or "Email
   address" (to ``email``), and the grade column to the quiz's grade item.
 
-Numbers use a dot and at most 4 decimals. Students with no counted attempt are left out, or given 0 with
-``missing_as_zero``. Files are written atomically (temporary file, then ``os.replace``).
+Scores are the final ones (:mod:`.classbook`: late penalty taken, overrides applied). Numbers use a dot
+and at most 2 decimals, as every report rounds them (:func:`.classbook.round_score`; Canvas itself shows
+2). Excused students get ``EX`` in the Canvas file (Canvas's own export and import use it), are left out
+of the Moodle file (Moodle's CSV import has no "excused"; exclude them in Moodle's grader report) and are
+``excused`` in the plain CSV. Students who handed in nothing are left out, or given 0 with
+``missing_as_zero``; students whose every file was rejected are never given 0 by it: they are listed, so
+the instructor can sort the file out. Files are written atomically (temporary file, then ``os.replace``).
 """
 from __future__ import annotations
 
 import io
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import UsageError
 from ..core.safetext import csv_writer
 from . import gradebook as gb
+from .classbook import class_status, mixed_versions_warning, round_score
 from .files import write_text_atomically
 from .roster import Roster, Student
 
@@ -32,9 +38,8 @@ FORMATS = ("csv", "canvas", "moodle")
 
 
 def number(x: float) -> str:
-    """``7.5``, ``8``, ``0.3333``: a dot, at most 4 decimals, no trailing zeros."""
-    text = f"{round(x, 4):.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """``7.5``, ``8``, ``8.93``: a dot, at most 2 decimals, no trailing zeros (as every report shows scores)."""
+    return round_score(x)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class GradeLine:
     attempt: gb.AttemptRow | None
     """The counted attempt; ``None`` for a roster student who handed in nothing."""
     attempts: int
+    score: float | None = None
+    """The final score (penalty, override); ``None``: the attempt's total, or 0 without one."""
+    status: str = "graded"
 
 
 @dataclass(frozen=True)
@@ -50,22 +58,31 @@ class ExportReport:
     path: Path
     rows: int
     missing: tuple[Student, ...]
-    """Roster students with no counted attempt."""
+    """Roster students who handed in nothing and are not in the file."""
     column: str
+    left_out: dict[str, tuple[Student, ...]] = field(default_factory=dict)
+    """``missing`` and ``rejected`` roster students not in the file."""
+    warning: str = ""
+    """The quiz's attempts were graded against different versions of it."""
 
 
 def grade_lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None,
                 roster: Roster | None = None) -> tuple[list[GradeLine], list[Student]]:
-    """The counted attempt of every student who has one, and the roster students who have none."""
-    chosen = gb.counted_attempts(conn, quiz_id, policy)
-    known = gb.students(conn)
-    lines, matched = [], set()
-    for sid, (a, n) in chosen.items():
-        s = (roster.find(sid) if roster else None) or known.get(sid) or Student(student_id=sid)
-        matched.add(s.student_id)
-        lines.append(GradeLine(s, a, n))
-    missing = [s for s in roster if s.student_id not in matched] if roster else []
-    return lines, missing
+    """The final grade of every student who has one (or is excused), and the roster students who have none."""
+    lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
+    return lines, list(left["missing"] + left["rejected"])
+
+
+def _lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None
+           ) -> tuple[list[GradeLine], dict[str, tuple[Student, ...]]]:
+    lines: list[GradeLine] = []
+    left: dict[str, list[Student]] = {"missing": [], "rejected": []}
+    for r in class_status(conn, quiz_id, policy=policy, roster=roster):
+        if r.status in ("missing", "rejected") and r.score is None:
+            left[r.status].append(r.student)
+            continue
+        lines.append(GradeLine(r.student, r.attempt, r.attempts, r.score, r.status))
+    return lines, {k: tuple(v) for k, v in left.items()}
 
 
 def _scaled(x: float, max_score: float, scale_to: float | None) -> float:
@@ -80,23 +97,31 @@ def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy
     out = io.StringIO(newline="")
     w = csv_writer(out)
     column = column or f"{title} ({quiz_id})"
-    possible = max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0)
+    possible = possible_raw = max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0)
     if scale_to is not None:
         possible = scale_to
 
     def points(ln: GradeLine) -> str:
+        if ln.status == "excused":
+            return {"canvas": "EX", "csv": ""}.get(fmt, "")
         a = ln.attempt
-        return number(_scaled(a.total, a.max_score, scale_to)) if a else "0"
+        score = ln.score if ln.score is not None else (a.total if a else 0.0)
+        return number(_scaled(score, a.max_score if a else possible_raw, scale_to))
 
     if fmt == "csv":
         w.writerow(["student_id", "name", "email", "score", "max_score", "percentage", "passed", "submitted_at",
-                    "attempts", "policy"])
+                    "attempts", "policy", "status"])
         for ln in lines:
             a, s = ln.attempt, ln.student
+            mx = a.max_score if a else possible_raw
+            final = ln.score if ln.score is not None else (a.total if a else 0.0)
+            pct = 100 * final / mx if mx else 0.0
+            excused = ln.status == "excused"
             w.writerow([s.student_id, s.name, s.email, points(ln),
-                        number(possible if scale_to is not None else (a.max_score if a else possible)),
-                        number(a.percentage) if a else "0", ("yes" if a.passed else "no") if a else "no",
-                        (a.submitted_at or "") if a else "", ln.attempts, policy])
+                        number(possible if scale_to is not None else mx),
+                        "" if excused else number(pct),
+                        "" if excused else ("yes" if a and pct >= a.percentage - 1e-9 and a.passed else "no"),
+                        (a.submitted_at or "") if a else "", ln.attempts, policy, ln.status])
     elif fmt == "canvas":
         w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
         w.writerow(["Points Possible", "", "", "", "", number(possible)])
@@ -106,6 +131,8 @@ def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy
     else:
         w.writerow(["ID number", "Email address", "Full name", column])
         for ln in lines:
+            if ln.status == "excused":
+                continue
             s = ln.student
             w.writerow([s.student_id, s.email, s.name, points(ln)])
     return out.getvalue()
@@ -120,13 +147,15 @@ def export_grades(*, gradebook: str | Path, quiz_id: str, fmt: str, out: str | P
     if scale_to is not None and not scale_to > 0:
         raise UsageError("--scale-to must be a positive number of points")
     with gb.reading(gradebook, quiz_id) as (conn, q):
-        lines, missing = grade_lines(conn, quiz_id, policy=policy, roster=roster)
+        lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
+        warning = mixed_versions_warning(conn, quiz_id)
     if missing_as_zero:
-        lines += [GradeLine(s, None, 0) for s in missing]
+        lines += [GradeLine(s, None, 0, 0.0, "missing") for s in left["missing"]]
+        left = {**left, "missing": ()}
     if not lines:
         raise UsageError(f"no graded attempts of quiz '{quiz_id}' in {gradebook}; nothing to export")
     text = render(fmt, lines, quiz_id=quiz_id, title=q.title, policy=policy or q.policy, scale_to=scale_to,
                   column=column)
     write_text_atomically(out, text)
-    return ExportReport(Path(out), len(lines), tuple(missing) if not missing_as_zero else (),
-                        column or f"{q.title} ({quiz_id})")
+    rows = sum(1 for ln in lines if fmt != "moodle" or ln.status != "excused")
+    return ExportReport(Path(out), rows, left["missing"], column or f"{q.title} ({quiz_id})", left, warning)

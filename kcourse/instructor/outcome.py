@@ -28,6 +28,8 @@ class Reason(enum.Enum):
     """It answers questions that are not in the student's variant."""
     DUPLICATE = "duplicate"
     """The same bytes as another file of the same run."""
+    FOREIGN_ACCOUNT = "handed in under another student's account"
+    """The platform's file name says one student uploaded it, the file says it is another student's."""
     FAILED = "could not be graded"
     """Grading it raised an error kcourse did not foresee (a bug: please report it); the run went on."""
 
@@ -39,6 +41,10 @@ class Rejection:
     reason: Reason
     message: str
     """The details: what is wrong and, where it helps, how to fix it."""
+    student_id: str = ""
+    """Whose file it is, as far as known (the file's ``student_id``, else the platform's uploader); '' if unknown."""
+    uploader: str = ""
+    """``canvas:<user id>`` / ``moodle:<participant id>`` from the platform's file name."""
 
     def __str__(self) -> str:
         return printable(f"{self.source}: {self.message}")

@@ -19,22 +19,31 @@ def _f(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-THRESHOLDS = (f"Flags: too easy when facility > {EASY:g}; too hard when facility < {HARD:g}; negative "
-              f"discrimination when discrimination < {NEGATIVE:g}. Discrimination is the correlation of the item "
+THRESHOLDS = (f"Flags: too easy when the share with full marks > {EASY:g} (a partly right answer is not easy); too "
+              f"hard when facility < {HARD:g}; negative discrimination when discrimination < {NEGATIVE:g}; "
+              "distractor beats the key when a wrong option was chosen more than every right one. "
+              "Discrimination is the correlation of the item "
               "score with the rest of the test (total minus the item); – means undefined (no spread).")
+
+
+def reliability_text(stats: QuizStats) -> str:
+    if stats.reliability is None:
+        return f"reliability: – (needs 2 students and 2 questions everyone was asked; {stats.reliability_items})"
+    return (f"reliability ({stats.reliability_name}, over the {stats.reliability_items} questions everyone was "
+            f"asked): {stats.reliability:.2f}")
 
 
 def terminal_table(stats: QuizStats, *, title: str = "", policy: str = "latest") -> str:
     """The statistics as plain text (control characters in answers are shown escaped)."""
     mean = stats.mean_percentage
     head = (f"{terminal_safe(title or stats.quiz_id, 80)} ({stats.quiz_id}): {stats.students} student(s), "
-            f"counted attempt: {policy}; mean {_f(mean, 1)}%")
+            f"counted attempt: {policy}; mean {_f(mean, 1)}%; {reliability_text(stats)}")
     width = max([len("question")] + [len(terminal_safe(i.question_id, 40)) for i in stats.items])
     lines = [head, "",
-             f"{'question':<{width}}  {'type':<10} {'n':>5} {'facility':>8} {'discrim.':>8}  flags"]
+             f"{'question':<{width}}  {'type':<10} {'n':>5} {'facility':>8} {'full':>5} {'discrim.':>8}  flags"]
     for i in stats.items:
         lines.append(f"{terminal_safe(i.question_id, 40):<{width}}  {i.type:<10} {i.n:>5} {_f(i.facility):>8} "
-                     f"{_f(i.discrimination):>8}  {', '.join(i.flags)}")
+                     f"{_f(i.full_marks):>5} {_f(i.discrimination):>8}  {', '.join(i.flags)}")
     lines += ["", THRESHOLDS, "", "Answers chosen (✓ right):"]
     for i in stats.items:
         parts = [f"{'✓ ' if c.correct else ''}{terminal_safe(c.label, 30)}: {c.count}" for c in i.choices
@@ -140,7 +149,8 @@ def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", pl
            f"<style>{CSS}</style></head><body>",
            f"<h1>Item statistics: {e(name)}</h1>",
            f"<p>Quiz <code>{e(stats.quiz_id)}</code>: {stats.students} student(s); counted attempt per student: "
-           f"<strong>{e(policy)}</strong>; mean score {_f(stats.mean_percentage, 1)}%.</p>",
+           f"<strong>{e(policy)}</strong>; mean score {_f(stats.mean_percentage, 1)}%; {e(reliability_text(stats))}."
+           "</p>",
            f"<p>{e(THRESHOLDS)}</p>"]
     if plots and stats.students:
         out.append(f"<img alt='Histogram of the students&#39; scores' src='data:image/png;base64,"

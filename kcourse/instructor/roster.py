@@ -14,8 +14,21 @@ Canvas (optional)         ``ID`` (the Canvas user id, when the student id comes 
                           ``SIS Login ID``, ``Section``: kept for the Canvas grade export
 ========================  =========================================================================
 
-Rows that are entirely empty and Canvas's "Points Possible" row are skipped. Every problem is reported
-at once, located: ``roster.csv:7: student id is empty (fill it in or delete the row)``.
+The student id is chosen **per row**: the first id column (in the order above, with Canvas's ``SIS Login ID``
+before its numeric ``ID``) that the file has and that is filled in *on that row*. A class list never stops
+the class: rows that cannot be a student are skipped and listed in :attr:`Roster.skipped`, located
+(``roster.csv:123: skipped 'Student, Test': Canvas's test student``):
+
+- platform rows: Canvas's ``Points Possible`` row and its ``Manual Posting`` row (both have no student);
+- pseudo-students: Canvas's test student (``Student, Test`` / ``Test Student``);
+- rows with no id in any id column, ids that are too long, and a second row for the same id;
+- students who left: a ``Status`` / ``Enrolment status`` column saying ``Suspended``, ``Not current``,
+  ``Inactive``, ``Dropped``, ``Withdrawn``, ``Concluded`` or ``Deleted``, or Moodle's grade export
+  ``Suspended`` column (written when "include suspended users" is on) saying ``Yes``.
+
+Only a file that cannot be a class list at all (no id or name column, not CSV, no students) is an error.
+``section`` keeps Canvas's ``Section`` (``Mon and Tue`` for two sections) or Moodle's ``Groups``; see
+:meth:`Roster.in_section`.
 """
 from __future__ import annotations
 
@@ -35,6 +48,11 @@ NAME_COLUMNS = ("name", "full name", "fullname", "student name", "student")
 FIRST_COLUMNS = ("first name", "firstname", "given name")
 LAST_COLUMNS = ("surname", "last name", "lastname", "family name")
 EMAIL_COLUMNS = ("email", "email address", "e-mail", "e-mail address", "mail")
+SECTION_COLUMNS = ("section", "sections", "groups", "group")
+STATUS_COLUMNS = ("status", "enrolment status", "enrollment status")
+INACTIVE = ("suspended", "not current", "inactive", "dropped", "withdrawn", "concluded", "deleted")
+TEST_STUDENTS = ("student, test", "test student")
+"""Canvas's "Student View" user, as its gradebook export names it (sortable name) and as others write it."""
 
 
 @dataclass(frozen=True)
@@ -59,13 +77,33 @@ class Student:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A roster row that is not a student of the class, and why."""
+
+    file: str
+    line: int
+    name: str
+    reason: str
+    kind: str = "no id"
+    """``platform row``, ``test student``, ``no id``, ``duplicate``, ``inactive``."""
+
+    def __str__(self) -> str:
+        who = f" '{self.name}'" if self.name else ""
+        return f"{self.file}:{self.line}: skipped{who}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class Roster:
     """The students of a class, in file order; ids are unique."""
 
     students: tuple[Student, ...]
     source: str = ""
     id_column: str = ""
-    """The header of the column the ids were read from."""
+    """The header of the column most ids were read from."""
+    skipped: tuple[Skipped, ...] = ()
+    """Rows that are not students of the class (platform rows, test students, no id, ...), located."""
+    notes: tuple[str, ...] = ()
+    """Rows whose id came from another column than :attr:`id_column`."""
     _by_id: dict[str, Student] = field(default_factory=dict, init=False, repr=False, compare=False)
     _by_folded: dict[str, Student] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -83,6 +121,31 @@ class Roster:
     def find(self, student_id: str) -> Student | None:
         """The student with this id: exactly, else ignoring case and inner spacing (``S 12`` finds ``s12``)."""
         return self._by_id.get(student_id) or self._by_folded.get(fold(student_id))
+
+    def sections(self) -> list[str]:
+        """Every section named, sorted."""
+        return sorted({p for s in self.students for p in split_sections(s.section)})
+
+    def in_section(self, section: str) -> Roster:
+        """The students of ``section`` (case-insensitive; a student in several sections is in each)."""
+        want = section.strip().casefold()
+        kept = tuple(s for s in self.students if want in (p.casefold() for p in split_sections(s.section)))
+        if not kept:
+            known = ", ".join(self.sections()) or "none: the roster has no Section or Groups column"
+            raise InputError([Problem(self.source, None, "Section", f"no student in section '{section}'",
+                                      f"give one of the sections: {known}")])
+        return Roster(kept, self.source, self.id_column, self.skipped, self.notes)
+
+
+def split_sections(cell: str) -> list[str]:
+    """Canvas joins several sections as ``A, B and C`` (Ruby's ``to_sentence``); Moodle groups with ``, ``."""
+    parts = re.split(r",\s*|\s+and\s+", cell.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _unformula(cell: str) -> str:
+    """Canvas writes a name starting with ``=`` as ``="..."`` so spreadsheets do not run it."""
+    return cell[2:-1] if cell.startswith('="') and cell.endswith('"') else cell
 
 
 def fold(student_id: str) -> str:
@@ -135,18 +198,18 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
 
     problems: list[Problem] = []
     found = ", ".join(h.strip() or "(blank)" for h in header)
-    # -- which column holds the ids
+    # -- which columns hold the ids (the first filled in wins, per row)
+    canvas = "sis user id" in col or "sis login id" in col
+    order = ID_COLUMNS if not canvas else tuple(c for c in ID_COLUMNS if c != "id") + ("id",)
     if id_column is not None:
-        k_id = col.get(_norm_header(id_column))
-        if k_id is None:
+        k_ids = [col[_norm_header(id_column)]] if _norm_header(id_column) in col else []
+        if not k_ids:
             problems.append(Problem(file, header_line, "", f"no column '{id_column}' (the columns are: {found})",
                                     "name one of these columns with --id-column"))
     else:
-        present = [c for c in ID_COLUMNS if c in col]
-        filled = [c for c in present if any(cell(r, col[c]) for _, r in rows)]
-        chosen = next(iter(filled or present), None)
-        k_id = col[chosen] if chosen else None
-        if k_id is None:
+        present = [c for c in order if c in col]
+        k_ids = [col[c] for c in present]
+        if not k_ids:
             problems.append(Problem(file, header_line, "", f"no student id column (the columns are: {found})",
                                     "name a column student_id, or pick one with --id-column"))
     # -- names
@@ -156,48 +219,74 @@ def parse_roster(text: str, file: str = "<roster>", *, id_column: str | None = N
     if k_name is None and k_first is None and k_last is None:
         problems.append(Problem(file, header_line, "", f"no name column (the columns are: {found})",
                                 "add a column 'name', or 'First name' and 'Last name'"))
-    if problems or k_id is None:  # no id column is always one of the problems
+    if problems or not k_ids:  # no id column is always one of the problems
         raise InputError(problems)
+    # the column most rows take their id from names the file's id column
+    filled = [k for k in k_ids if any(cell(r, k) for _, r in rows)]
+    k_main = (filled or k_ids)[0]
     k_email = next((col[c] for c in EMAIL_COLUMNS if c in col), None)
-    canvas = "sis user id" in col or "sis login id" in col
     k_canvas = col.get("id") if canvas else None
     k_login = col.get("sis login id")
-    k_section = col.get("section")
+    k_section = next((col[c] for c in SECTION_COLUMNS if c in col), None)
+    k_status = next((col[c] for c in STATUS_COLUMNS if c in col), None)
+    k_suspended = col.get("suspended")
+    id_names = " / ".join(header[k].strip() for k in k_ids)
 
     students: list[Student] = []
+    skipped: list[Skipped] = []
+    notes: list[str] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        name = cell(row, k_name) if k_name is not None else " ".join(
+        name = _unformula(cell(row, k_name)) if k_name is not None else " ".join(
             p for p in (cell(row, k_first), cell(row, k_last)) if p)
-        sid = cell(row, k_id)
-        if not sid and "points possible" in " ".join(row).casefold():
-            continue  # Canvas puts the assignments' points in a second row
-        if not sid:
-            problems.append(Problem(file, line, header[k_id].strip(), "student id is empty",
-                                    "fill it in or delete the row"))
+        joined = " ".join(c.strip() for c in row).casefold()
+        if name.casefold() == "points possible" or (not name and "points possible" in joined):
+            skipped.append(Skipped(file, line, "", "Canvas's Points Possible row (not a student)", "platform row"))
             continue
+        if not name and "manual posting" in joined:
+            skipped.append(Skipped(file, line, "", "Canvas's Manual Posting row (not a student)", "platform row"))
+            continue
+        if name.casefold() in TEST_STUDENTS:
+            skipped.append(Skipped(file, line, name, "Canvas's test student (Student View), not a student of the "
+                                   "class", "test student"))
+            continue
+        status = cell(row, k_status)
+        if cell(row, k_suspended).casefold() in ("yes", "1", "true"):
+            skipped.append(Skipped(file, line, name, "no longer in the class (Suspended: Yes)", "inactive"))
+            continue
+        if status and status.casefold() in INACTIVE and k_status is not None:
+            skipped.append(Skipped(file, line, name, f"no longer in the class ({header[k_status].strip()}: "
+                                   f"{status})", "inactive"))
+            continue
+        k_used = next((k for k in k_ids if cell(row, k)), None)
+        if k_used is None:
+            skipped.append(Skipped(file, line, name, f"no student id ({id_names} empty): fill it in and load the "
+                                   "roster again to include this student", "no id"))
+            continue
+        sid = cell(row, k_used)
+        if k_used != k_main:
+            notes.append(f"{file}:{line}: '{name}' has no {header[k_main].strip()}; using {header[k_used].strip()} "
+                         f"'{sid[:40]}'")
         if len(sid) > MAX_ID or re.search(r"[\r\n\x00]", sid):
-            problems.append(Problem(file, line, header[k_id].strip(),
-                                    f"student id '{sid[:40]}...' is longer than {MAX_ID} characters or has a "
-                                    "line break", "use the short id students type"))
+            skipped.append(Skipped(file, line, name, f"{header[k_used].strip()} '{sid[:40]}...' is longer than "
+                                   f"{MAX_ID} characters or has a line break; use the short id students type", "no id"))
             continue
         key = fold(sid)
         if key in seen:
             same = "is" if students[seen[key]].student_id == sid else f"matches '{students[seen[key]].student_id}'"
-            problems.append(Problem(file, line, header[k_id].strip(),
-                                    f"student id '{sid}' {same} also on line {students[seen[key]].line}",
-                                    "give every student one row"))
+            skipped.append(Skipped(file, line, name, f"student id '{sid}' {same} also on line "
+                                   f"{students[seen[key]].line}; give every student one row", "duplicate"))
             continue
         seen[key] = len(students)
         students.append(Student(student_id=sid, name=name, email=cell(row, k_email),
                                 canvas_id=cell(row, k_canvas), sis_login_id=cell(row, k_login),
                                 section=cell(row, k_section), line=line))
-    if problems:
-        raise InputError(problems)
     if not students:
-        raise InputError([Problem(file, header_line, "", "the roster has a header but no students",
+        listed = "; ".join(str(k) for k in skipped[:5])
+        raise InputError([Problem(file, header_line, "", "the roster has a header but no students"
+                                  + (f" ({listed})" if listed else ""),
                                   "export the class list with its students")])
-    return Roster(tuple(students), file, header[k_id].strip())
+    return Roster(tuple(students), file, header[k_main].strip(), tuple(skipped), tuple(notes))
 
 
 def read_roster(path: str | Path, *, id_column: str | None = None) -> Roster:

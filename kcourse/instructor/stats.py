@@ -8,10 +8,19 @@ For each question, over the students whose variant asked it:
   with itself. ``None`` when it is undefined (fewer than 2 students, or no spread in either score);
 - how often each option was chosen (choice and true/false questions: every option, in file order), or the
   most common answers (other types), each marked right or not;
-- flags, with these thresholds: *too easy* when facility > :data:`EASY` (0.9), *too hard* when facility
+- **full marks**: the share of students with the question's full marks. For a right/wrong question it
+  is the facility; for a partial-credit question (multiple select, matching, ordering) the facility also
+  counts the partly right, so "too easy" is judged on full marks: half the class partly wrong is not easy;
+- flags, with these thresholds: *too easy* when full marks > :data:`EASY` (0.9), *too hard* when facility
   < :data:`HARD` (0.2), *negative discrimination* when discrimination < :data:`NEGATIVE` (0): students who
   did well on the rest tended to get this one wrong, which usually means a wrong key or a misleading
-  wording.
+  wording; *distractor beats the key* when a wrong option of a choice question was chosen by more students
+  than every right option.
+
+And for the whole test, its reliability (internal consistency) over the questions every student was asked:
+Cronbach's α = k/(k-1) · (1 - Σ item variances / variance of the totals), population variances; when every
+one of those questions is scored right/wrong (0 or full marks) this is KR-20 and is named so. ``None`` with
+fewer than 2 such questions or 2 students, or no spread in the totals.
 """
 from __future__ import annotations
 
@@ -71,6 +80,10 @@ class ItemStat:
     discrimination: float | None
     choices: tuple[ChoiceCount, ...]
     flags: tuple[str, ...]
+    full_marks: float | None = None
+    """Share of the students asked who got the full marks."""
+    partial_credit: bool = False
+    """Some student got more than 0 and less than full marks."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,11 @@ class QuizStats:
     percentages: tuple[float, ...]
     """Each counted attempt's percentage."""
     items: tuple[ItemStat, ...]
+    reliability: float | None = None
+    reliability_name: str = "Cronbach's α"
+    """``KR-20`` when every question it is computed over is scored right/wrong."""
+    reliability_items: int = 0
+    """The questions every student was asked (what the reliability is computed over)."""
 
     @property
     def mean_percentage(self) -> float | None:
@@ -101,15 +119,48 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return max(-1.0, min(1.0, r))
 
 
-def flags_for(facility: float | None, discrimination: float | None) -> tuple[str, ...]:
+def flags_for(facility: float | None, discrimination: float | None, full_marks: float | None = None,
+              choices: Sequence[ChoiceCount] = ()) -> tuple[str, ...]:
     out = []
-    if facility is not None and facility > EASY:
+    easy = facility if full_marks is None else full_marks
+    if easy is not None and easy > EASY:
         out.append("too easy")
     if facility is not None and facility < HARD:
         out.append("too hard")
     if discrimination is not None and discrimination < NEGATIVE:
         out.append("negative discrimination")
+    keyed = [c.count for c in choices if c.correct]
+    beaten = [c for c in choices if c.correct is False and c.key != "(unreadable)" and keyed and c.count > max(keyed)]
+    if beaten:
+        out.append(f"distractor beats the key ({', '.join(c.key for c in beaten)})")
     return tuple(out)
+
+
+def _pvar(xs: Sequence[float]) -> float:
+    n = len(xs)
+    m = math.fsum(xs) / n
+    return math.fsum((x - m) ** 2 for x in xs) / n
+
+
+def reliability(attempts: Sequence[Mapping[str, Observation]]) -> tuple[float | None, str, int]:
+    """(α or KR-20, its name, the number of questions) over the questions every attempt has."""
+    if len(attempts) < 2:
+        return None, "Cronbach's α", 0
+    common = set(attempts[0])
+    for a in attempts[1:]:
+        common &= a.keys()
+    qids = sorted(common)
+    k = len(qids)
+    if k < 2:
+        return None, "Cronbach's α", k
+    dichotomous = all(a[q].score in (0, a[q].max_score) for a in attempts for q in qids)
+    name = "KR-20" if dichotomous else "Cronbach's α"
+    totals = [math.fsum(a[q].score for q in qids) for a in attempts]
+    var_total = _pvar(totals)
+    if var_total <= 1e-12:
+        return None, name, k
+    var_items = math.fsum(_pvar([a[q].score for a in attempts]) for q in qids)
+    return k / (k - 1) * (1 - var_items / var_total), name, k
 
 
 def _choices(q: m.Question, obs: list[Observation]) -> tuple[ChoiceCount, ...]:
@@ -176,14 +227,17 @@ def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
         facility = (math.fsum(o.score / o.max_score for _, o in obs if o.max_score) / n) if n else None
         disc = pearson([o.score for _, o in obs], [totals[k] - o.score for k, o in obs])
         choices = _choices(q, [o for _, o in obs]) if q is not None else ()
+        full = (sum(1 for _, o in obs if o.max_score and o.score >= o.max_score - 1e-9) / n) if n else None
+        partial = any(0 < o.score < o.max_score for _, o in obs)
         items.append(ItemStat(
             question_id=qid, type=q.type if q else "?", prompt=answers.plain(q.prompt) if q else "(no longer in "
             "the quiz)", n=n, answered=sum(1 for _, o in obs if not is_blank(o.response)), max_score=mx,
             mean_score=mean, facility=facility, discrimination=disc, choices=choices,
-            flags=flags_for(facility, disc)))
+            flags=flags_for(facility, disc, full, choices), full_marks=full, partial_credit=partial))
     if percentages is None:
         percentages = []
         for a, t in zip(attempts, totals):
             mx = math.fsum(o.max_score for o in a.values())
             percentages.append(round(100 * t / mx, 2) if mx else 0.0)
-    return QuizStats(quiz.id, len(attempts), tuple(percentages), tuple(items))
+    rel, rel_name, rel_k = reliability(attempts)
+    return QuizStats(quiz.id, len(attempts), tuple(percentages), tuple(items), rel, rel_name, rel_k)

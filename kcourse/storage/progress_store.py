@@ -162,8 +162,11 @@ class ProgressStore:
     """Reads and writes the progress file. Never raises for a bad or unwritable file: it says so in
     :attr:`notices` and carries on (answers are then kept only while the notebook runs)."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, course: str | None = None):
         self.path = Path(path) if path is not None else default_path()
+        self.course = course
+        """The course id (:mod:`kcourse.course`): records are kept under ``<course>/<quiz id>``. A record kept
+        under the quiz id alone (before courses had ids) is read once and then saved under the course."""
         self.notices: list[str] = []
         """Messages for the learner about the file (moved aside, not writable, too new)."""
         self.writable = True
@@ -245,9 +248,16 @@ class ProgressStore:
                      f"{shown_path(target)} and a new one started; your earlier answers are in that file.")
         return self._empty()
 
+    def key(self, quiz_id: str) -> str:
+        """Where a quiz's record is kept in the file's ``quizzes`` map."""
+        return f"{self.course}/{quiz_id}" if self.course else quiz_id
+
+    def _stored(self, quizzes: Mapping[str, Any], quiz_id: str) -> Any:
+        return quizzes.get(self.key(quiz_id), quizzes.get(quiz_id) if self.course else None)
+
     def record(self, quiz_id: str) -> QuizRecord | None:
         """The stored record of one quiz; ``None`` if there is none or it is unusable (a notice says so)."""
-        data = self.read_raw()["quizzes"].get(quiz_id)
+        data = self._stored(self.read_raw()["quizzes"], quiz_id)
         if data is None:
             return None
         problems = _record_problems(data)
@@ -259,7 +269,11 @@ class ProgressStore:
     def records(self) -> dict[str, QuizRecord]:
         """Every usable record, by quiz id."""
         out = {}
-        for quiz_id, data in self.read_raw()["quizzes"].items():
+        stored = self.read_raw()["quizzes"]
+        prefix = f"{self.course}/" if self.course else ""
+        ids = {k.removeprefix(prefix) for k in stored if "/" not in k or (prefix and k.startswith(prefix))}
+        for quiz_id in sorted(ids):
+            data = self._stored(stored, quiz_id)
             problems = _record_problems(data)
             if problems:
                 self._bad_record(quiz_id, problems, copy=False)
@@ -285,17 +299,19 @@ class ProgressStore:
     # -- writing ---------------------------------------------------------------------------------
     def save(self, record: QuizRecord) -> bool:
         """Store one quiz's record, merged question by question with what the file holds now
-        (:func:`kcourse.progress_merge.merge_records`: another copy's newer answers are kept, the best score never
-        goes down); other quizzes are kept as they are. ``False`` when it could not be saved."""
+        (:func:`kcourse.storage.progress_merge.merge_records`: another copy's newer answers are kept, the best score
+        never goes down); other quizzes are kept as they are. ``False`` when it could not be saved."""
         try:
             with locked(self.path):
                 data = self.read_raw()
                 if not self.writable:
                     return False
-                stored = data["quizzes"].get(record.quiz_id)
+                stored = self._stored(data["quizzes"], record.quiz_id)
                 old = _record_from(record.quiz_id, stored) if stored is not None and not _record_problems(stored) \
                     else None
-                data["quizzes"][record.quiz_id] = merge_records(old, record).to_dict()
+                data["quizzes"][self.key(record.quiz_id)] = merge_records(old, record).to_dict()
+                if self.course:
+                    data["quizzes"].pop(record.quiz_id, None)  # a record from before course ids now lives here
                 write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
                                       + "\n", private=True)
         except OSError as e:
@@ -393,7 +409,7 @@ def with_submission(rec: QuizRecord, student_id: str, file: str, when: str) -> Q
 class CourseRow:
     """One line of the course progress page."""
 
-    chapter: int
+    chapter: int | None
     quiz_id: str
     title: str
     answered: int
@@ -432,7 +448,7 @@ def course_rows(quizzes: Iterable[m.Quiz], records: Mapping[str, QuizRecord]) ->
                 score, best = rec.last_score, rec.best_score
         rows.append(CourseRow(quiz.chapter, quiz.id, quiz.title, answered, quiz.variant_size, score, best,
                               quiz.pass_mark, assessment, submitted))
-    return sorted(rows, key=lambda r: (r.chapter, r.quiz_id))
+    return sorted(rows, key=lambda r: (r.chapter is None, r.chapter or 0, r.quiz_id))  # quizzes of no chapter last
 
 
 def choose_seed(quiz_id: str, *, seed: int | None = None, student_id: str | None = None,

@@ -216,7 +216,7 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
               "upgrade kcourse: pip install -U -r requirements.txt")
     quiz_id = r.quiz_id = r.get(d, (), "id", str)
     title = r.get(d, (), "title", str)
-    chapter = r.get(d, (), "chapter", int)
+    chapter = r.get(d, (), "chapter", (int, type(None)), None)
     pass_mark = r.get(d, (), "pass_mark", (int, float), 60.0)
     questions = []
     for k, qd in enumerate(r.get(d, (), "questions", list) or []):

@@ -1,14 +1,23 @@
 """Safe Markdown for quiz text: prompts, options, feedback, hints and explanations.
 
-CommonMark through markdown-it-py with raw HTML *escaped* (``<script>`` shows as text), no images (a
-quiz page loads nothing from elsewhere), no headings (a prompt must not break the page's outline),
-and links only to ``http:``, ``https:``, ``mailto:`` or relative addresses. Everything else in a
-link is left as plain text. Pure: no IPython, no I/O.
+CommonMark through markdown-it-py, ``$...$`` / ``$$...$$`` math as MathML (:func:`render_math`), raw HTML
+*escaped* (``<script>`` shows as text), no headings (a prompt must not break the page's outline), and links
+only to ``http:``, ``https:``, ``mailto:`` or relative addresses. Everything else in a link is left as plain
+text. Images (``![a diagram](img/locks.png)``) are files next to the quiz, shown only inside
+:func:`quiz_images`, which inlines them as ``data:`` addresses: a page loads nothing from elsewhere. Pure
+(no IPython); the only I/O is reading those image files.
 """
 from __future__ import annotations
 
+import base64
+import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SPACES = re.compile(r"\s+")
@@ -27,18 +36,108 @@ def link_allowed(url: str) -> bool:
     return u[: cut.start()].lower() in ALLOWED_SCHEMES
 
 
-@lru_cache(maxsize=1)
-def _md():
+def render_math(latex: str, display: bool = False) -> str:
+    """TeX math as MathML (``latex2mathml``, part of ``kcourse[book]``), which browsers render natively: the
+    same build-time MathML as the book's own pages. Without latex2mathml, or for TeX it cannot convert, the
+    source shows as code."""
+    try:
+        from latex2mathml.converter import convert
+
+        return convert(latex, display="block" if display else "inline")
+    except Exception:  # ImportError, or one of the several exceptions latex2mathml raises for unsupported TeX
+        code = f'<code class="kq-math">{html.escape(latex)}</code>'
+        return f"<p>{code}</p>" if display else code
+
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+MAX_IMAGE_BYTES = 512_000
+_FOLDER: ContextVar[Path | None] = ContextVar("kcourse_quiz_folder", default=None)
+
+
+@dataclass
+class ImageLog:
+    used: list[Path] = field(default_factory=list)
+    """The image files shown (a page that shows them depends on them)."""
+    missing: list[str] = field(default_factory=list)
+    """``src: why`` of each image reference that could not be shown (it shows as ``[image: alt text]``)."""
+
+
+_LOG: ContextVar[ImageLog | None] = ContextVar("kcourse_image_log", default=None)
+
+
+@contextmanager
+def quiz_images(folder: str | Path | None) -> Iterator[ImageLog]:
+    """Inside the block, quiz text may show image files of ``folder`` (the quiz's own folder or below); yields
+    what was shown and what could not be (missing, outside the folder, not an image, too big)."""
+    log = ImageLog()
+    t1 = _FOLDER.set(Path(folder).resolve() if folder is not None else None)
+    t2 = _LOG.set(log)
+    try:
+        yield log
+    finally:
+        _FOLDER.reset(t1)
+        _LOG.reset(t2)
+
+
+def images_active() -> bool:
+    return _FOLDER.get() is not None
+
+
+def _image(src: str, alt: str) -> str:
+    folder, log = _FOLDER.get(), _LOG.get()
+    why = ""
+    target = (folder / src).resolve() if folder is not None else None
+    if folder is None or target is None:
+        why = "images show only in the book and the quiz pages"
+    elif (re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith(("/", "\\"))
+          or not target.is_relative_to(folder)):
+        why = "give a file next to the quiz (a relative path inside its folder)"
+    elif target.suffix.lower() not in IMAGE_TYPES:
+        why = f"not an image file ({', '.join(sorted(IMAGE_TYPES))})"
+    elif not target.is_file():
+        why = "no such file next to the quiz"
+    elif target.stat().st_size > MAX_IMAGE_BYTES:
+        why = f"larger than {MAX_IMAGE_BYTES // 1000} KB"
+    if why or target is None:
+        if log is not None:
+            log.missing.append(f"{src}: {why}")
+        return f'<span class="kq-missing-image">[image: {html.escape(alt)}]</span>'
+    if log is not None:
+        log.used.append(target)
+    data = base64.b64encode(target.read_bytes()).decode("ascii")
+    return (f'<img class="kq-img" src="data:{IMAGE_TYPES[target.suffix.lower()]};base64,{data}" '
+            f'alt="{html.escape(alt, quote=True)}">')
+
+
+@lru_cache(maxsize=2)
+def _md(images: bool = False):
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.disable(["image", "heading", "lheading"])
+    md.disable(["heading", "lheading"] if images else ["image", "heading", "lheading"])
     md.validateLink = link_allowed  # type: ignore[method-assign]
+    if images:
+        md.add_render_rule("image", lambda self, tokens, idx, options, env: _image(
+            tokens[idx].attrGet("src") or "", self.renderInlineAsText(tokens[idx].children or [], options, env)))
+    try:  # $...$ and $$...$$ math; mdit-py-plugins comes with kcourse[book] (it is MyST's own parser plugin)
+        from mdit_py_plugins.dollarmath import dollarmath_plugin
+    except ImportError:
+        return md
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           renderer=lambda content, opts: render_math(content, bool(opts.get("display_mode"))))
     return md
 
 
-@lru_cache(maxsize=4096)
 def render_block(text: str) -> str:
+    """Markdown (paragraphs, lists, code) to HTML; raw HTML in ``text`` is escaped (see :func:`_render_block`)."""
+    if images_active() and "![" in text:
+        return _md(True).render(_keep_numbers(text)).strip()  # not cached: reads the image files, notes the missing
+    return _render_block(text)
+
+
+@lru_cache(maxsize=4096)
+def _render_block(text: str) -> str:
     """Markdown (paragraphs, lists, code) to HTML; raw HTML in ``text`` is escaped.
 
     A line that starts with a number other than 1 and a period (``2001.``, ``1996. SMP arrived``) stays
@@ -65,9 +164,15 @@ def _keep_numbers(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=4096)
 def render_inline(text: str) -> str:
     """One line of Markdown (emphasis, inline code, links) to HTML without a ``<p>``."""
+    if images_active() and "![" in text:
+        return _md(True).renderInline(text.strip())
+    return _render_inline(text)
+
+
+@lru_cache(maxsize=4096)
+def _render_inline(text: str) -> str:
     return _md().renderInline(text.strip())
 
 
@@ -76,7 +181,7 @@ def render_plain(text: str) -> str:
     parts: list[str] = []
     for block in _md().parseInline(text.strip()):
         for tok in block.children or ():
-            if tok.type in ("text", "code_inline"):
+            if tok.type in ("text", "code_inline", "math_inline"):
                 parts.append(tok.content)
             elif tok.type in ("softbreak", "hardbreak"):
                 parts.append(" ")

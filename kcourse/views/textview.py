@@ -19,7 +19,7 @@ def _wrap(text: str, indent: str = "") -> str:
 def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
     """The questions of ``variant`` as a learner would see them; with ``key`` the answers too."""
     out = [quiz.title, "=" * len(quiz.title),
-           f"Quiz {quiz.id} · chapter {quiz.chapter} · {quiz.mode} · pass mark {quiz.pass_mark:g}% · "
+           f"Quiz {quiz.id} · {quiz.chapter_label} · {quiz.mode} · pass mark {quiz.pass_mark:g}% · "
            f"{len(variant.question_ids)} questions", ""]
     for n, qid in enumerate(variant.question_ids, 1):
         q = quiz.question(qid)

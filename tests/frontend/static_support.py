@@ -94,8 +94,8 @@ def chromium():
 
 
 def book_config() -> str:
-    """A test book's _config.yml: the course's own Sphinx settings and extensions (so the test page is built the
-    way the course's pages are), with forced execution and no repository."""
+    """A test book's _config.yml: the course's own Sphinx settings and extensions (the packaged kcourse.book, so the
+    test page is built the way the course's pages are), with forced execution and no repository."""
     import yaml
 
     course = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -113,7 +113,6 @@ def write_book(folder: Path, cells: list[str], title: str = "Quiz page") -> Path
 
     folder.mkdir(parents=True)
     (folder / "_config.yml").write_text(book_config(), encoding="utf-8")
-    shutil.copytree(ROOT / "_ext", folder / "_ext", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "_toc.yml").write_text("format: jb-book\nroot: quiz\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nA page with quizzes.")]

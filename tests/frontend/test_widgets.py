@@ -18,7 +18,7 @@ from kcourse.core.loader import load_quiz, load_quiz_text
 from kcourse.core.submission import grade_submission, load_submission
 from kcourse.core.variants import seed_for
 from kcourse.frontend import controls as c
-from kcourse.frontend.display import QuizDisplay, QuizProblem
+from kcourse.frontend.display import QUIZ_MIME, QuizDisplay, QuizProblem
 from kcourse.frontend.widgets import QuizWidget, file_name
 from kcourse.storage.progress_store import ProgressStore
 
@@ -304,7 +304,7 @@ def test_kcourse_home_is_used_and_named_in_the_widget(monkeypatch, tmp_path):
     assert str(tmp_path / "my-home" / "progress.json") in shown.widget.storage_note.value
     answer(shown.widget.panels["kvm-in-tree"], True)
     saved = json.loads((tmp_path / "my-home" / "progress.json").read_text())
-    assert saved["quizzes"]["valid-all-types"]["responses"] == {"kvm-in-tree": True}
+    assert saved["quizzes"]["quiz/valid-all-types"]["responses"] == {"kvm-in-tree": True}  # course "quiz": its folder
 
 
 # -- submissions --------------------------------------------------------------------------------------
@@ -449,7 +449,8 @@ def test_problems_are_shown_not_raised(ref, kwargs, message):
     shown = kcourse.quiz(ref, **kwargs)
     assert isinstance(shown, QuizProblem)
     bundle = shown._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html"}
+    assert set(bundle) == {"text/plain", "text/html", QUIZ_MIME}  # the book build checks the quiz again itself
+    assert bundle[QUIZ_MIME]["ref"] == str(ref)
     assert message in bundle["text/plain"] and "Traceback" not in bundle["text/plain"]
     assert "role='alert'" in bundle["text/html"]
 

@@ -139,7 +139,7 @@ def test_the_quiz_works_in_jupyterlab(lab):
             assert "Choose…" in matching.inner_text()
             deadline = time.time() + 20
             while time.time() < deadline:
-                saved = json.loads((home / "progress.json").read_text())["quizzes"]["valid-all-types"]
+                saved = json.loads((home / "progress.json").read_text())["quizzes"]["quiz/valid-all-types"]
                 if "timeline" in saved["responses"] and "async-io" in saved["results"]:
                     break
                 time.sleep(0.2)

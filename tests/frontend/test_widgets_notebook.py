@@ -35,7 +35,7 @@ def test_a_notebook_shows_the_quiz_and_a_later_cell_clicks(tmp_path, monkeypatch
     assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(shown.data)
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert printed.strip() == "correct 2.0"
-    saved = json.loads((home / "progress.json").read_text())["quizzes"]["valid-all-types"]
+    saved = json.loads((home / "progress.json").read_text())["quizzes"]["quiz/valid-all-types"]  # course "quiz": the folder
     assert saved["responses"] == {"bkl-removed": "a"} and saved["last_score"] == 20.0
     assert json.loads((tmp_path / "valid-all-types-s1.json").read_text())["responses"] == {"bkl-removed": "a"}
     progress = nb.cells[2].outputs[0].data

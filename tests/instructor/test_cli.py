@@ -45,8 +45,12 @@ def test_bad_input_is_reported_without_traceback(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "roster.csv").write_text("student_id,name\ns1,Ann\ns1,Ann again\n")
     code, out, err = run_cli(capsys, "assign", str(ALL_TYPES), "--roster", "roster.csv", "--out", "out")
-    assert code == 1 and err == ("roster.csv:3: student_id: student id 's1' is also on line 2 (give every student "
-                                 "one row)\n")
+    assert code == 0 and err == ("note: roster.csv: 1 student(s); skipped 1 row(s) that are not students:\n"
+                                 "  roster.csv:3: skipped 'Ann again': student id 's1' is also on line 2; give every "
+                                 "student one row\n")
+    (tmp_path / "roster.csv").write_text("student_id,name\n")
+    code, out, err = run_cli(capsys, "assign", str(ALL_TYPES), "--roster", "roster.csv", "--out", "out")
+    assert code == 1 and "roster.csv:1: the roster has a header but no students" in err
     code, out, err = run_cli(capsys, "stats", str(ALL_TYPES))
     assert code == 2 and "no gradebook at gradebook.sqlite" in err
     (tmp_path / "manifest.json").write_text(json.dumps({"hello": 1}))

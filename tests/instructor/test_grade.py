@@ -144,7 +144,7 @@ def attempt(quiz, tmp_path: Path, name: str, sid: str, submitted_at: str | None,
 @pytest.mark.parametrize("policy", ["latest", "first", "best"])
 def test_several_attempts_follow_the_policy(quiz, tmp_path, policy):
     files = [attempt(quiz, tmp_path, "a.json", "s1", "2026-11-26T10:00:00+02:00", False),  # 08:00 UTC: second
-             attempt(quiz, tmp_path, "b.json", "s1", None, False),                         # no time: earliest
+             attempt(quiz, tmp_path, "b.json", "s1", None, False),                         # no time: never wins
              attempt(quiz, tmp_path, "c.json", "s1", "2026-11-26T09:00:00Z", True),        # 09:00 UTC: latest
              attempt(quiz, tmp_path, "d.json", "s1", "2026-11-26T08:30:00Z", False)]
     report = grade_run(quiz=quiz, inputs=[str(f) for f in files], gradebook=tmp_path / "gb.sqlite", policy=policy)
@@ -157,7 +157,7 @@ def test_several_attempts_follow_the_policy(quiz, tmp_path, policy):
         conn.close()
     a, n = chosen["s1"]
     assert n == 4
-    assert a.source == str({"latest": files[2], "first": files[1], "best": files[2]}[policy])
+    assert a.source == str({"latest": files[2], "first": files[0], "best": files[2]}[policy])
     assert a.total == {"latest": 10, "first": 0, "best": 10}[policy]
 
 

@@ -76,11 +76,11 @@ def test_schema_version_is_recorded_and_a_newer_one_refused(tmp_path):
     book = tmp_path / "g.sqlite"
     gb.connect(book, create=True).close()
     conn = sqlite3.connect(book)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == gb.SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == gb.SCHEMA_VERSION == 2
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with pytest.raises(gb.GradebookError, match=r"g.sqlite is a gradebook of schema version 7, written by a newer "
-                                                r"kcourse; this kcourse reads up to version 1: upgrade kcourse"):
+                                                r"kcourse; this kcourse reads up to version 2: upgrade kcourse"):
         gb.connect(book, create=False)
 
 
@@ -88,16 +88,44 @@ def test_older_gradebooks_are_upgraded_step_by_step(tmp_path, monkeypatch):
     book = tmp_path / "g.sqlite"
     gb.connect(book, create=True).close()
     steps = []
-    monkeypatch.setattr(gb, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(gb, "MIGRATIONS", {1: lambda c: steps.append(1), 2: lambda c: steps.append(2)})
+    monkeypatch.setattr(gb, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(gb, "MIGRATIONS", {2: lambda c: steps.append(2), 3: lambda c: steps.append(3)})
     gb.connect(book, create=False).close()
     conn = sqlite3.connect(book)
-    assert steps == [1, 2] and conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert steps == [2, 3] and conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
-    monkeypatch.setattr(gb, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(gb, "SCHEMA_VERSION", 5)
     monkeypatch.setattr(gb, "MIGRATIONS", {})
-    with pytest.raises(gb.GradebookError, match="schema version 3, which this kcourse cannot upgrade"):
+    with pytest.raises(gb.GradebookError, match="schema version 4, which this kcourse cannot upgrade"):
         gb.connect(book, create=False)
+
+
+def test_a_version_1_gradebook_is_upgraded_and_keeps_its_grades(quiz, tmp_path):
+    """A gradebook written before version 2 (made here with the version-1 schema and rows as that kcourse
+    wrote them) opens, keeps every attempt and policy, and reads the new columns as 'nothing known'."""
+    from kcourse.instructor.classbook import class_status
+
+    book = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(book, isolation_level=None)
+    for stmt in gb._statements(gb.SCHEMA):
+        conn.execute(stmt)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO quizzes VALUES (?, 'T', 'sha256:x', 'first', '')", (quiz.id,))
+    conn.execute("INSERT INTO runs VALUES (1, ?, '2026-01-01T00:00:00Z', 1, 1, 0, 1, 0)", (quiz.id,))
+    conn.execute("INSERT INTO attempts VALUES (1, ?, 'abc', 's1', 5, '2026-01-01T00:00:00Z', "
+                 "'2026-01-01T00:00:00.000000Z', 'a.json', '{}', 7, 10, 70, 1, 'sha256:x', 1)", (quiz.id,))
+    conn.close()
+    conn = gb.connect(book, create=False)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert gb.quiz_row(conn, quiz.id).policy == "first"
+        (a, n), = gb.counted_attempts(conn, quiz.id).values()
+        assert (a.student_id, a.total, a.uploader, a.platform_late, a.time_note) == ("s1", 7, "", None, "")
+        (st,) = class_status(conn, quiz.id)
+        assert (st.status, st.score) == ("graded", 7)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("setup,message", [

@@ -88,7 +88,7 @@ def test_unknown_format_is_refused(quiz, book, tmp_path):
         export_grades(gradebook=book, quiz_id=quiz.id, fmt="xlsx", out=tmp_path / "x")
 
 
-@pytest.mark.parametrize("x,text", [(7.5, "7.5"), (8.0, "8"), (1 / 3, "0.3333"), (0.0, "0"), (-0.00001, "0"),
+@pytest.mark.parametrize("x,text", [(7.5, "7.5"), (8.0, "8"), (1 / 3, "0.33"), (134 / 15, "8.93"), (0.0, "0"), (-0.00001, "0"),
                                     (13500.0, "13500")])
 def test_number(x, text):
     assert number(x) == text

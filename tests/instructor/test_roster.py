@@ -80,18 +80,6 @@ ERRORS = [
     ("no-name-column", "student_id,email\ns1,ann@example.org\n", None,
      ["roster.csv:1: no name column (the columns are: student_id, email) (add a column 'name', or 'First name' "
       "and 'Last name')"]),
-    ("empty-id", "student_id,name\ns1,Ann\n,Nobody\ns3,Cy\n", None,
-     ["roster.csv:3: student_id: student id is empty (fill it in or delete the row)"]),
-    ("duplicate-id", "student_id,name\ns1,Ann\ns2,Bob\ns1,Ann again\n", None,
-     ["roster.csv:4: student_id: student id 's1' is also on line 2 (give every student one row)"]),
-    ("duplicate-id-other-case", "student_id,name\ns1,Ann\nS1,Ann again\n", None,
-     ["roster.csv:3: student_id: student id 'S1' matches 's1' also on line 2 (give every student one row)"]),
-    ("every-problem-at-once", "student_id,name\n,A\ns2,B\ns2,C\n,D\n", None,
-     ["roster.csv:2: student_id: student id is empty (fill it in or delete the row)",
-      "roster.csv:4: student_id: student id 's2' is also on line 3 (give every student one row)",
-      "roster.csv:5: student_id: student id is empty (fill it in or delete the row)"]),
-    ("line-after-multiline-name", 'student_id,name\ns1,"Ann\nDoe"\n,Bob\n', None,
-     ["roster.csv:4: student_id: student id is empty (fill it in or delete the row)"]),
     ("empty-file", "\n\n", None,
      ["roster.csv: the roster is empty (export the class list from your LMS as CSV, with a header row)"]),
     ("header-only", "student_id,name\n", None,
@@ -109,9 +97,68 @@ def test_errors_are_located(text, id_column, messages):
     assert [str(p) for p in err.value.problems] == messages
 
 
+SKIPS = [
+    ("empty-id", "student_id,name\ns1,Ann\n,Nobody\ns3,Cy\n", ["s1", "s3"],
+     ["roster.csv:3: skipped 'Nobody': no student id (student_id empty): fill it in and load the roster again to "
+      "include this student"]),
+    ("duplicate-id", "student_id,name\ns1,Ann\ns2,Bob\ns1,Ann again\n", ["s1", "s2"],
+     ["roster.csv:4: skipped 'Ann again': student id 's1' is also on line 2; give every student one row"]),
+    ("duplicate-id-other-case", "student_id,name\ns1,Ann\nS1,Ann again\n", ["s1"],
+     ["roster.csv:3: skipped 'Ann again': student id 'S1' matches 's1' also on line 2; give every student one row"]),
+    ("several-at-once", "student_id,name\n,A\ns2,B\ns2,C\n,D\n", ["s2"],
+     ["roster.csv:2: skipped 'A': no student id (student_id empty): fill it in and load the roster again to "
+      "include this student",
+      "roster.csv:4: skipped 'C': student id 's2' is also on line 3; give every student one row",
+      "roster.csv:5: skipped 'D': no student id (student_id empty): fill it in and load the roster again to "
+      "include this student"]),
+    ("line-after-multiline-name", 'student_id,name\ns1,"Ann\nDoe"\n,Bob\n', ["s1"],
+     ["roster.csv:4: skipped 'Bob': no student id (student_id empty): fill it in and load the roster again to "
+      "include this student"]),
+    ("canvas-pseudo-rows", 'Student,ID,SIS User ID,SIS Login ID,Section,Quiz (7)\n,,,,,Manual Posting\n'
+     '    Points Possible,,,,,11.00\n"Doe, Ann",101,s1,ann,Mon,\n"Student, Test",999,,e0f1a2b3,Mon,\n', ["s1"],
+     ["roster.csv:2: skipped: Canvas's Manual Posting row (not a student)",
+      "roster.csv:3: skipped: Canvas's Points Possible row (not a student)",
+      "roster.csv:5: skipped 'Student, Test': Canvas's test student (Student View), not a student of the class"]),
+    ("moodle-suspended", "First name,Last name,ID number,Email address,Status\nAnn,Doe,s1,a@x.org,Active\n"
+     "Bob,Roe,s2,b@x.org,Suspended\n", ["s1"],
+     ["roster.csv:3: skipped 'Bob Roe': no longer in the class (Status: Suspended)"]),
+]
+
+
+@pytest.mark.parametrize("text,ids,messages", [c[1:] for c in SKIPS], ids=[c[0] for c in SKIPS])
+def test_rows_that_are_not_students_are_skipped_and_named(text, ids, messages):
+    roster = parse_roster(text, "roster.csv")
+    assert [s.student_id for s in roster] == ids
+    assert [str(k) for k in roster.skipped] == messages
+
+
+def test_the_id_column_is_chosen_per_row():
+    roster = parse_roster("Student,ID,SIS User ID,SIS Login ID,Section\n"
+                          '"Doe, Ann",101,s1,ann,Mon\n"Roe, Bob",102,,bob.roe,Tue\n"Poe, Cy",103,,,Tue\n', "r.csv")
+    assert [(s.student_id, s.canvas_id) for s in roster] == [("s1", "101"), ("bob.roe", "102"), ("103", "103")]
+    assert roster.id_column == "SIS User ID"
+    assert roster.notes == ("r.csv:3: 'Roe, Bob' has no SIS User ID; using SIS Login ID 'bob.roe'",
+                            "r.csv:4: 'Poe, Cy' has no SIS User ID; using ID '103'")
+    moodle = parse_roster("First name,Last name,ID number,Username,Email address\nAnn,Doe,s1,ann,a@x.org\n"
+                          "Bob,Roe,,bob,b@x.org\n", "m.csv")
+    assert [s.student_id for s in moodle] == ["s1", "bob"]
+
+
+def test_sections_filter_and_canvas_multi_section_cells():
+    roster = parse_roster('Student,ID,SIS User ID,SIS Login ID,Section\n"Doe, Ann",1,s1,a,Mon\n'
+                          '"Roe, Bob",2,s2,b,Mon and Tue\n"Poe, Cy",3,s3,c,"Tue, Wed and Fri"\n', "r.csv")
+    assert roster.sections() == ["Fri", "Mon", "Tue", "Wed"]
+    assert [s.student_id for s in roster.in_section("tue")] == ["s2", "s3"]
+    with pytest.raises(InputError, match="no student in section 'Sat'.*Fri, Mon, Tue, Wed"):
+        roster.in_section("Sat")
+
+
+def test_a_roster_of_only_pseudo_rows_is_an_error_that_says_what_was_skipped():
+    with pytest.raises(InputError, match="no students.*test student"):
+        parse_roster('Student,ID,SIS User ID\n"Student, Test",9,\n', "r.csv")
+
+
 @pytest.mark.parametrize("name,message", [
-    ("roster-invalid-duplicate-id.csv", ":4: student_id: student id 'S1' matches 's1' also on line 2"),
-    ("roster-invalid-empty-id.csv", ":3: student_id: student id is empty"),
     ("roster-invalid-no-id-column.csv", ":1: no student id column"),
 ])
 def test_invalid_fixture_files(name, message):

@@ -39,7 +39,12 @@ CLASS = {"s1": (1, 1, 1), "s2": (1, 1, 0), "s3": (1, 0, 1), "s4": (1, 0, 0), "s5
 # q4, q5: no spread in x                                                                  -> r undefined
 HAND = {"q1": (0.8, 0.0), "q2": (0.4, 1 / 6), "q3": (0.6, -0.6 / math.sqrt(1.2 * 2.8)),
         "q4": (1.0, None), "q5": (0.0, None)}
-FLAGS = {"q1": (), "q2": (), "q3": ("negative discrimination",), "q4": ("too easy",), "q5": ("too hard",)}
+# q2: 3 students chose the wrong option b, 2 the right a: the distractor beats the key.
+FLAGS = {"q1": (), "q2": ("distractor beats the key (b)",), "q3": ("negative discrimination",),
+         "q4": ("too easy",), "q5": ("too hard",)}
+# KR-20 over the 5 right/wrong questions: item variances p(1-p) = .16 + .24 + .24 + 0 + 0 = .64; totals
+# [4, 3, 3, 2, 2] have mean 2.8 and population variance 2.8 / 5 = .56: 5/4 * (1 - .64/.56) = -0.178571...
+KR20 = 5 / 4 * (1 - 0.64 / 0.56)
 
 
 def responses(scores: tuple[int, int, int]) -> dict:
@@ -76,14 +81,29 @@ def test_statistics_match_the_hand_computation(five, graded):
                                                                            ("(no answer)", 0, None)]
     assert a.stats.percentages == (80, 60, 60, 40, 40)
     assert a.stats.mean_percentage == pytest.approx(56)
+    assert a.stats.reliability_name == "KR-20" and a.stats.reliability == pytest.approx(KR20)
+    assert a.stats.reliability_items == 5 and "reliability (KR-20, over the 5 questions" in a.table
+
+
+def test_partial_credit_is_not_called_easy_and_alpha_is_named(quiz):
+    """Everyone partly right on a multiple-select question: facility 0.95, but nobody has full marks."""
+    obs = [{"building-blocks": Observation(0.95 - 0.05 * (k % 2), 1.0, ["ns", "cg"]),
+            "kvm-in-tree": Observation(float(k % 2), 1.0, bool(k % 2))} for k in range(10)]
+    stats = quiz_statistics(quiz, obs)
+    item = next(i for i in stats.items if i.question_id == "building-blocks")
+    assert item.facility == pytest.approx(0.925) and item.full_marks == 0 and item.partial_credit
+    assert "too easy" not in item.flags
+    assert stats.reliability_name == "Cronbach's α" and stats.reliability_items == 2
+    # by hand: item variances .000625 and .25; totals k odd 1.9, even .95: variance .225625
+    assert stats.reliability == pytest.approx(2 * (1 - (0.000625 + 0.25) / 0.225625))
 
 
 def test_terminal_table(five, graded):
     table = analyse(quiz=five, gradebook=graded, plots=False).table
-    assert re.search(r"^q3 +single +5 +0\.60 +-0\.33  negative discrimination$", table, re.M), table
-    assert re.search(r"^q4 +true_false +5 +1\.00 +–  too easy$", table, re.M)
-    assert re.search(r"^q5 +text +5 +0\.00 +–  too hard$", table, re.M)
-    assert "too easy when facility > 0.9; too hard when facility < 0.2" in table
+    assert re.search(r"^q3 +single +5 +0\.60 +0\.60 +-0\.33  negative discrimination$", table, re.M), table
+    assert re.search(r"^q4 +true_false +5 +1\.00 +1\.00 +–  too easy$", table, re.M)
+    assert re.search(r"^q5 +text +5 +0\.00 +0\.00 +–  too hard$", table, re.M)
+    assert "too easy when the share with full marks > 0.9 (a partly right answer is not easy); too hard when facility < 0.2" in table
     assert "q1: ✓ right one: 4 · wrong one: 1" in table
 
 

@@ -47,8 +47,8 @@ def moodle_dir() -> Path:
 
 def course_quizzes():
     """Every course quiz and the interop fixtures, loaded (pytest parameters)."""
-    from kcourse.core.loader import load_quiz
+    from kcourse.core.loader import load_quiz, quiz_files
 
-    paths = sorted((REPO / "quizzes").glob("*.yml")) + sorted((HERE / "files").glob("*.yml"))
+    paths = quiz_files([REPO / "quizzes", HERE / "files"])[0]
     paths.append(REPO / "tests" / "files" / "export" / "valid-edge-cases.yml")
     return [pytest.param(load_quiz(p), id=p.stem) for p in paths]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +34,8 @@ __all__ = [
     "Summary",
     "intervals",
     "load_releases",
+    "local_day",
+    "local_interval_days",
     "parse_releases",
     "parse_version",
     "plot_cumulative",
@@ -153,6 +155,21 @@ def load_releases(path: str | Path | None = None) -> list[Release]:
 def intervals(releases: Sequence[Release]) -> list[Interval]:
     """The intervals between consecutive releases, in the order given."""
     return [Interval(a, b) for a, b in zip(releases, releases[1:])]
+
+
+def local_day(day: date) -> date:
+    """The release day as the announcement would give it, if the table's UTC day is a Monday.
+
+    Linus Torvalds usually releases on a Sunday afternoon or evening, US time, which can already be
+    Monday in UTC, the day this table records. Reading a Monday as the Sunday before undoes that shift
+    (and over-corrects the few early 2.6 releases that really came out on a Monday).
+    """
+    return day - timedelta(days=1) if day.weekday() == 0 else day
+
+
+def local_interval_days(releases: Sequence[Release]) -> list[int]:
+    """The intervals between consecutive releases in days, with every Monday read as the Sunday before."""
+    return [(local_day(b.day) - local_day(a.day)).days for a, b in zip(releases, releases[1:])]
 
 
 def share_in_band(days: Iterable[int], low: int = NINE_TO_TEN_WEEKS[0], high: int = NINE_TO_TEN_WEEKS[1]) -> float:

@@ -31,9 +31,14 @@
   }
 
   // ---- where a quiz's answers are kept in this browser ----------------------------------------------
-  const KEY_PREFIX = "kcourse:v1:";
-  /** The localStorage key of one quiz page's answers. */
-  const storageKey = (data) => KEY_PREFIX + data.quiz.id + ":" + data.quiz.mode + (data.seed === null ? "" : ":" + data.seed);
+  const KEY_PREFIX = "kcourse:v";  // every key of a quiz's answers starts so (progress.js lists them)
+  /* The storage key: kcourse:v2:<course>:<quiz id>:<mode>[:<seed>]. Pages from before course ids used v1 (no
+     course); the first course that finds a v1 entry of its quiz takes it over (reads it once, then removes it). */
+  function storeKeys(root, quiz, seed) {
+    const rest = quiz.id + ":" + quiz.mode + (seed === null ? "" : ":" + seed);
+    const course = root.getAttribute("data-kq-course");
+    return course ? ["kcourse:v2:" + course + ":" + rest, "kcourse:v1:" + rest] : ["kcourse:v1:" + rest, null];
+  }
   // per question id: answer, touched (an ordering moved), last counted try, first try, tries, answer shown,
   // open again after Try again, hints shown, and when it last changed (a merge keeps the newer side)
   const MAPS = ["answers", "touched", "results", "first", "tries", "reveal", "open", "hints", "stamps"];
@@ -61,10 +66,16 @@
     out.started_at = [mine.started_at, other.started_at].filter(Boolean).sort()[0];
     return out;
   }
-  function makeStore(key) {
+  function makeStore(keys) {
+    const key = keys[0], legacy = keys[1];
     let ls = null;
     try { ls = window.localStorage; ls.setItem(key + ":probe", "1"); ls.removeItem(key + ":probe"); } catch (e) { ls = null; }
-    const load = () => { try { return ls && JSON.parse(ls.getItem(key) || "null"); } catch (e) { return null; } };
+    function adopt() {
+      const v = ls.getItem(legacy);
+      if (v !== null) { ls.setItem(key, v); ls.removeItem(legacy); }
+      return v;
+    }
+    const load = () => { try { return ls && JSON.parse(ls.getItem(key) || (legacy && adopt()) || "null"); } catch (e) { return null; } };
     return {
       ok: !!ls, key, load,
       /** Writes `st` merged with what another tab wrote since; returns the merged state. */
@@ -106,7 +117,7 @@
     const gen = root.kqGen = (root.kqGen || 0) + 1;  // mounted again after loading a file: old listeners stop
     const data = JSON.parse(root.querySelector("script.kq-data").textContent);
     const quiz = data.quiz, practice = quiz.mode === "practice", uid = "kq" + (++counter) + "-";
-    const store = makeStore(storageKey(data)), N = quiz.tries_before_answer || G.DEFAULT_TRIES;
+    const store = makeStore(storeKeys(root, quiz, data.seed)), N = quiz.tries_before_answer || G.DEFAULT_TRIES;
     let st = tidy(store.load());
     const seed = data.seed !== null ? data.seed : isSeed(st.seed) ? st.seed : randomSeed();
     if (st.seed !== seed) st = tidy({ seed, student_id: st.student_id });

@@ -1,0 +1,74 @@
+"""One assessment page for the whole class: each student gets their own variant from their id.
+
+``kcourse assign QUIZ --roster R --out DIR --class-page`` also writes ``DIR/<quiz id>-class.html``: one
+file to attach to the LMS for everyone. A student types their id; the page shows the name the class list
+has for it, asks them to confirm, then locks that id in the browser and shows their variant (the same one
+as their personal page, so the same manifest grades both). The page holds, for each student, a 32-bit
+hash of their folded id (case and spaces ignored, as the roster matches ids), their variant seed and
+their name -- so it shows every name of the class list to whoever opens its source: use the personal pages
+when that matters. It holds no key: the variants' data is the assessment data of :mod:`kcourse.views.pagedata`,
+and the whole page is checked for key text like every assigned page. Its script is
+``kcourse/frontend/static/classpage.js``, on top of the quiz's own ``quiz.js``.
+"""
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from ..core import model as m
+from ..core.errors import InputError, Problem
+from ..core.variants import fnv1a32, make_variant, seed_for
+from ..frontend.static_html import asset, compact_js
+from ..views.pagedata import page_data, to_script_json
+from .roster import Roster
+
+
+def class_hash(student_id: str) -> str:
+    folded = "".join(unicodedata.normalize("NFC", student_id).split()).lower()
+    return str(fnv1a32("kcourse-class\n" + folded))
+
+
+def _script() -> str:
+    from importlib.resources import files
+
+    return compact_js(files("kcourse.frontend").joinpath("static", "classpage.js").read_text(encoding="utf-8"))
+
+
+def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...]]:
+    """The page, and the question ids it shows (for the key-leak check)."""
+    people: dict[str, list] = {}
+    variants: dict[str, dict] = {}
+    shown: set[str] = set()
+    problems = []
+    for s in roster:
+        h = class_hash(s.student_id)
+        if h in people:
+            problems.append(Problem(roster.source, s.line or None, "", f"student id '{s.student_id}' cannot be told "
+                                    "apart from another on a class page (same hash)", "give the students personal "
+                                    "pages instead (without --class-page)"))
+            continue
+        seed = seed_for(quiz.id, s.student_id)
+        people[h] = [seed, s.name]
+        if str(seed) not in variants:
+            data = page_data(quiz, seed=seed, mode="assessment")
+            variants[str(seed)] = data
+            shown.update(make_variant(quiz, seed).question_ids)
+    if problems:
+        raise InputError(problems)
+    cfg = {"quiz_id": quiz.id, "title": quiz.title, "people": people, "variants": variants}
+    title = html.escape(quiz.title)
+    page = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title>'
+        '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
+        'main{max-width:48rem;margin:0 auto;padding:1rem}#kc-gate input{margin:0 .5rem}'
+        '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
+        f'<style>{asset("quiz.css")}</style>'
+        f'</head><body><main><h1>{title}</h1>'
+        '<noscript><p>This quiz needs JavaScript. Without it, ask your instructor for your own page.</p></noscript>'
+        '<div id="kc-gate" aria-live="polite"></div>'
+        f'<script type="application/json" id="kc-class">{to_script_json(cfg)}</script>'
+        f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
+        '</main></body></html>\n')
+    return page, tuple(sorted(shown))
