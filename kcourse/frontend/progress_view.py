@@ -166,5 +166,6 @@ def course_progress(*, start: str | Path | None = None, store: ProgressStore | N
     rows = course_rows(report.quizzes.values(), store.records())
     page = CourseProgress(rows, store_path=store.path, quizzes_dir=qdir, problems=report.problems,
                           notices=store.notices)
-    page._reload = lambda: course_progress(start=start, store=ProgressStore(store.path))  # type: ignore[method-assign]
+    page._reload = lambda: course_progress(  # type: ignore[method-assign]
+        start=start, store=ProgressStore(store.path, course=store.course))
     return page
