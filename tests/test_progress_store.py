@@ -95,7 +95,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
     store = ps.ProgressStore(path)
     for k in range(5):
         assert store.save(ps.new_record(f"q{k}", k))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.json", "progress.json.lock"]
     assert len(json.loads(path.read_text())["quizzes"]) == 5
 
 
@@ -204,3 +204,73 @@ def test_course_rows_hide_scores_of_assessments(quiz):
     rec = ps.with_response(ps.new_record(quiz.id, 1, mode="assessment"), "bkl-removed", "a")
     row, = ps.course_rows([quiz], {quiz.id: rec})
     assert row.assessment and row.answered == 1 and row.score is None and row.passed is None
+
+
+# -- several live copies writing at once: nothing lost -------------------------------------------------------------
+_WRITER = """
+import sys, time
+from kcourse.storage import progress_store as ps
+path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+store = ps.ProgressStore(path)
+rec = ps.new_record("shared", 7)  # each copy starts from its own empty record, as a second tab would
+for k in range(n):
+    rec = ps.with_response(rec, f"{name}-{k}", k)
+    assert store.save(rec), store.notices
+"""
+
+
+def test_concurrent_writer_processes_lose_no_answer(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "progress.json"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(path), f"w{i}", "25"]) for i in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
+    rec = ps.ProgressStore(path).record("shared")
+    assert rec is not None
+    assert dict(rec.responses) == {f"w{i}-{k}": k for i in range(4) for k in range(25)}
+
+
+def test_two_copies_newest_check_wins_and_best_never_drops(tmp_path, quiz):
+    store = ps.ProgressStore(tmp_path / "progress.json")
+    ids = make_variant(quiz, 1).question_ids
+    q = quiz.question("bkl-removed")
+    a = ps.new_record("valid-all-types", 1)
+    b = ps.new_record("valid-all-types", 1)
+    wrong = next(o.id for o in q.options if not o.correct)
+    a = ps.with_result(ps.with_response(a, q.id, q.correct_id), grade(q, q.correct_id), ids, 10)
+    store.save(a)
+    b = ps.with_result(ps.with_response(b, q.id, wrong), grade(q, wrong), ids, 10)  # later, in the other copy
+    store.save(b)
+    rec = store.record("valid-all-types")
+    assert rec.responses[q.id] == wrong and rec.results[q.id]["status"] == "incorrect"
+    assert rec.first_results[q.id]["status"] == "correct", "the first try is the earlier one"
+    assert rec.best_score == 20.0 and rec.last_score == 0.0
+    store.save(a)  # the old copy saves again (say, a hint): its older answer does not come back
+    assert store.record("valid-all-types").responses[q.id] == wrong
+    a = ps.with_response(a, "timeline", ["smp", "l26", "kvm", "bkl"])
+    store.save(a)
+    rec = store.record("valid-all-types")
+    assert rec.responses["timeline"] == ["smp", "l26", "kvm", "bkl"] and rec.responses[q.id] == wrong
+
+
+def test_a_cleared_answer_stays_cleared_after_a_merge(tmp_path):
+    store = ps.ProgressStore(tmp_path / "progress.json")
+    a = ps.with_response(ps.new_record("z", 1), "q1", "x")
+    store.save(a)
+    store.save(ps.with_response(a, "q1", ""))
+    store.save(ps.with_response(ps.new_record("z", 1), "q2", "y"))
+    assert dict(store.record("z").responses) == {"q2": "y"}
+
+
+def test_a_new_attempt_stays_cleared_when_an_old_copy_saves_again(tmp_path, quiz):
+    store = ps.ProgressStore(tmp_path / "progress.json")
+    ids = make_variant(quiz, 1).question_ids
+    q = quiz.question("bkl-removed")
+    old = ps.with_result(ps.with_response(ps.new_record("valid-all-types", 1), q.id, "a"), grade(q, "a"), ids, 10)
+    store.save(old)
+    store.save(ps.new_attempt(store.record("valid-all-types"), ids))
+    store.save(old)  # a second tab that still shows the old attempt saves its (older) state
+    rec = store.record("valid-all-types")
+    assert q.id not in rec.responses and q.id not in rec.results and q.id not in rec.first_results
+    assert rec.best_score == 20.0, "the best score is kept"

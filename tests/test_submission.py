@@ -57,10 +57,16 @@ def test_not_a_submission(raw, message):
 
 def test_a_score_in_the_file_is_ignored_with_a_warning(all_types_quiz):
     warnings = []
-    sub = parse_submission(text(score=100, responses={"bkl-removed": "b"}), "sub.json", warn=warnings.append)
+    sub = parse_submission(text(total_score=100, responses={"bkl-removed": "b"}), "sub.json", warn=warnings.append)
     assert [w.kind.value for w in warnings] == ["submission-unknown-key"]
     assert "scores are always recomputed" in str(warnings[0])
     assert grade_submission(all_types_quiz, sub).total == 0
+    # what a learner's download adds for people and for loading it back is expected, and never graded
+    warnings.clear()
+    readable = text(score={"total": 100}, questions=[{"id": "bkl-removed", "answer": "2.6.0"}], quiz_title="t",
+                    practice={}, responses={"bkl-removed": "b"})
+    assert grade_submission(all_types_quiz, parse_submission(readable, "s.json", warn=warnings.append)).total == 0
+    assert warnings == []
 
 
 def test_grading_a_full_submission(all_types_quiz):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
+from .numbers import read_number
 from .rules import percentage
 
 
@@ -118,7 +119,8 @@ def grade(question: m.Question, response: Any) -> QuestionResult:
 
 
 def to_number(r: Any) -> float | None:
-    """A finite number from a response (a number, or text such as ``" 13500 "``); ``None`` otherwise."""
+    """A finite number from a response (a number, or text as a person writes it: :func:`kcourse.numbers.read_number`
+    without a unit); ``None`` otherwise."""
     if isinstance(r, bool):
         return None
     if isinstance(r, (int, float)):
@@ -126,14 +128,10 @@ def to_number(r: Any) -> float | None:
             x = float(r)
         except OverflowError:  # an integer beyond any float, e.g. 10**400 in a submission file
             return None
-    elif isinstance(r, str) and len(r) < 100:
-        try:
-            x = float(r.strip().replace("_", "x"))  # "1_000" is Python syntax, not a learner's number
-        except ValueError:
-            return None
-    else:
-        return None
-    return x if math.isfinite(x) else None
+        return x if math.isfinite(x) else None
+    if isinstance(r, str) and len(r) < 100:
+        return read_number(r).value
+    return None
 
 
 def correct_response(q: m.Question) -> Any:

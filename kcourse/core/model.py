@@ -126,6 +126,8 @@ class Quiz:
     """``practice`` (instant feedback) or ``assessment`` (no feedback, no key in what the learner gets)."""
     shuffle_questions: bool = False
     shuffle_options: bool = True
+    tries_before_answer: int = 2
+    """Practice: counted tries before the explanation and the right answer are shown (kcourse.practice)."""
     questions: tuple[Question, ...] = ()
     """Asked in every variant."""
     pools: tuple[Pool, ...] = ()

@@ -65,6 +65,7 @@ QUIZ: dict[str, Any] = {
         "mode": {"enum": list(MODES)},
         "shuffle_questions": {"type": "boolean"},
         "shuffle_options": {"type": "boolean"},
+        "tries_before_answer": {"type": "integer", "minimum": 1, "maximum": 10},
         "questions": {"type": "array", "items": QUESTION_STUB, "maxItems": 500},
         "pools": {"type": "array", "items": POOL, "maxItems": 50},
     },

@@ -26,6 +26,9 @@ SCHEMA_VERSION = 1
 MAX_BYTES = 2_000_000
 KEYS = ("schema_version", "quiz_id", "student_id", "variant_seed", "responses", "started_at", "submitted_at",
         "generator")
+READABLE_KEYS = ("quiz_title", "score", "questions", "practice")
+"""What a learner's download adds for people (prompts, chosen texts, the page's score) and for loading it back
+into the page; never graded (scores are always recomputed from ``responses``)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
     if not isinstance(gen, str):
         bad("generator", "expected text", "remove the key")
     for key in data:
-        if key not in KEYS:
+        if key not in KEYS and key not in READABLE_KEYS:
             line = _line_of(text, key)
             where = f"{file}:{line}" if line else file
             warn(KcourseWarning(WarningKind.SUBMISSION_UNKNOWN_KEY,

@@ -84,6 +84,7 @@ class Checker:
             mode=data.get("mode", "practice"),
             shuffle_questions=data.get("shuffle_questions", False),
             shuffle_options=data.get("shuffle_options", True),
+            tries_before_answer=data.get("tries_before_answer", 2),
             questions=tuple(questions),
             pools=tuple(p for p in pools if p is not None),
             source=self.loc.file,

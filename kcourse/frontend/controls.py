@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import qtypes as qt
-from ..core.grading import to_number
+from ..core.numbers import read_number
 from ..core.public import PublicQuestion
 from ..views.markdown import render_block, render_inline
 from ..views.markdown import render_plain as plain  # labels that hold no markup: radio buttons, drop-downs, tooltips
@@ -57,11 +57,12 @@ class Control:
 
 
 class SingleControl(Control):
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
         by_id = {o.id: o for o in q.options}
         self.ids = list(by_id)
         self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
                                     description="Your answer", style=_DESC, layout=_wide())
+        self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
         self.inputs = [self.radio]
 
@@ -73,13 +74,14 @@ class SingleControl(Control):
 
 
 class MultipleControl(Control):
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
         by_id = {o.id: o for o in q.options}
         self.ids = list(by_id)
         self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
                                     layout=_wide()) for i in self.ids}
         self.widget = w.VBox([w.Label("Choose every answer that applies:")] + list(self.boxes.values()))
         self.inputs = list(self.boxes.values())
+        self.inputs[0].add_class(f"kcourse-in-{number}")
 
     def response(self) -> Any:
         picked = [i for i, b in self.boxes.items() if b.value]
@@ -92,10 +94,11 @@ class MultipleControl(Control):
 
 
 class TrueFalseControl(Control):
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
         self.radio = w.RadioButtons(options=[("True", True), ("False", False)], value=None,
                                     description="Your answer", orientation="horizontal", style=_DESC,
                                     layout=_wide())
+        self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
         self.inputs = [self.radio]
 
@@ -109,9 +112,11 @@ class TrueFalseControl(Control):
 class NumericControl(Control):
     """A text box (so that "empty" is possible) read as a number; the unit is a label after it."""
 
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
+        self.unit_name = q.unit or ""
         self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
+        self.text.add_class(f"kcourse-in-{number}")
         self.unit = w.Label(q.unit or "")
         self.warning = w.HTML("")
         self.widget = w.HBox([self.text, self.unit, self.warning] if q.unit else [self.text, self.warning])
@@ -120,16 +125,16 @@ class NumericControl(Control):
 
     def _warn(self, _change: Any = None) -> None:
         s = self.text.value.strip()
-        self.warning.value = "" if not s or to_number(s) is not None else \
-            f"<span role='status'>⚠ {html.escape(s[:40])} is not a number: write digits such as 13500 or 2.5</span>"
+        problem = read_number(s, self.unit_name).problem if s else None
+        self.warning.value = f"<span role='status'>⚠ {html.escape(problem)}</span>" if problem else ""
 
     def response(self) -> Any:
         s = self.text.value.strip()
         if not s:
             return None
-        x = to_number(s)
+        x = read_number(s, self.unit_name).value
         if x is None:
-            return s  # graded as unreadable, with a message saying what was expected
+            return s  # not an answer yet: Check says what to write, and it costs no try
         return int(x) if x.is_integer() and abs(x) < 2**53 else x
 
     def set_response(self, response: Any) -> None:
@@ -137,9 +142,10 @@ class NumericControl(Control):
 
 
 class TextControl(Control):
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
         self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
                            continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
+        self.text.add_class(f"kcourse-in-{number}")
         self.widget = self.text
         self.inputs = [self.text]
 
@@ -155,7 +161,10 @@ class OrderingControl(Control):
     pressed Check (:meth:`take_shown_order`): checking an ordering that was never moved answers it as shown,
     exactly as the static page does. Until then it is unanswered, so it is not in a saved submission."""
 
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
+        self.number = number
+        self.on_move: Callable[[str], None] | None = None
+        """Called with the CSS class of the button to focus after a move (the moved item's)."""
         self.text = {i.id: i.text for i in q.items}
         self.start = list(self.text)
         self.order = list(self.start)
@@ -166,6 +175,10 @@ class OrderingControl(Control):
                       for _ in self.order]
         rows = []
         for k in range(len(self.order)):
+            self.ups[k].add_class(f"kcourse-mv-{number}-{k}-up")
+            self.downs[k].add_class(f"kcourse-mv-{number}-{k}-down")
+            if k == 0:
+                self.ups[k].add_class(f"kcourse-in-{number}")
             self.ups[k].on_click(lambda _b, k=k: self.move(k, -1))
             self.downs[k].on_click(lambda _b, k=k: self.move(k, +1))
             rows.append(w.HBox([self.ups[k], self.downs[k], self.labels[k]], layout=w.Layout(align_items="center")))
@@ -182,6 +195,10 @@ class OrderingControl(Control):
         self.order[k], self.order[j] = self.order[j], self.order[k]
         self.touched = True
         self._show()
+        if self.on_move is not None:  # the focus follows the moved item to its new row
+            at_edge = j == 0 and step < 0 or j == len(self.order) - 1 and step > 0
+            way = ("down" if step < 0 else "up") if at_edge else ("up" if step < 0 else "down")
+            self.on_move(f"kcourse-mv-{self.number}-{j}-{way}")
 
     def _show(self) -> None:
         n = len(self.order)
@@ -218,15 +235,16 @@ class OrderingControl(Control):
 class MatchingControl(Control):
     """A drop-down of right-hand choices for each left-hand item."""
 
-    def __init__(self, q: PublicQuestion):
+    def __init__(self, q: PublicQuestion, number: int = 0):
         rights = {c.id: c.text for c in q.choices}
         self.right_ids = list(rights)
-        options = [("— choose —", None)] + [(plain(rights[r]), r) for r in self.right_ids]
+        options = [("Choose…", None)] + [(plain(rights[r]), r) for r in self.right_ids]
         self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.text),
                                        style=_DESC, layout=_wide())
                       for p in q.pairs}
         self.widget = w.VBox([w.Label("Match each item with one on the right:")] + list(self.drops.values()))
         self.inputs = list(self.drops.values())
+        self.inputs[0].add_class(f"kcourse-in-{number}")
 
     def response(self) -> Any:
         chosen = {pid: d.value for pid, d in self.drops.items() if d.value is not None}
@@ -239,7 +257,7 @@ class MatchingControl(Control):
             d.value = v if v in self.right_ids else None
 
 
-CONTROLS: dict[str, Callable[[PublicQuestion], Control]] = {
+CONTROLS: dict[str, Callable[[PublicQuestion, int], Control]] = {
     "single": SingleControl,
     "multiple": MultipleControl,
     "true_false": TrueFalseControl,
@@ -251,5 +269,6 @@ CONTROLS: dict[str, Callable[[PublicQuestion], Control]] = {
 """The widget for each question type, made from what the learner sees of it (no key)."""
 
 
-def control_for(q: PublicQuestion) -> Control:
-    return qt.dispatch(CONTROLS, q.type, "quiz widget")(q)
+def control_for(q: PublicQuestion, number: int = 0) -> Control:
+    """The control of ``q`` (in its variant's order); ``number`` (the question's place) names its CSS classes."""
+    return qt.dispatch(CONTROLS, q.type, "quiz widget")(q, number)

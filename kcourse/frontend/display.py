@@ -67,6 +67,20 @@ class QuizDisplay:
         data[QUIZ_MIME] = _quiz_spec(self.ref, self._mode, self._seed, self._student_id)
         return data
 
+    def _ipython_display_(self) -> None:
+        """Two outputs: a note to run the cell, shown only where the quiz is not (a reopened notebook, whose
+        widget has no kernel behind it, shows "Error displaying widget: model not found"), then the quiz."""
+        from IPython.display import display
+
+        display({"text/plain": RERUN_TEXT, "text/html": RERUN_HTML}, raw=True)
+        display(self._repr_mimebundle_(), raw=True)
+
+
+RERUN_TEXT = "This quiz needs a running kernel: run this cell (Shift+Enter) to answer it; your saved answers come back."
+# hidden when the next output holds a live quiz (JupyterLab, Notebook 7) and in the book (quiz.css hides it)
+RERUN_HTML = ("<div class='kcourse-rerun'><style>.jp-OutputArea-child:has(.kcourse-rerun):has(+ .jp-OutputArea-child "
+              ".kcourse-quiz){display:none}</style><p>⚠ " + html.escape(RERUN_TEXT) + "</p></div>")
+
 
 class QuizProblem:
     """Shown instead of a quiz that cannot be loaded: what is wrong, where, and how to fix it."""

@@ -1,11 +1,16 @@
 """The course progress page (``kcourse.progress()``): every chapter quiz with the learner's answers and scores.
 
 A table as HTML (``_repr_html_``) and as text, built from the quizzes of the nearest ``quizzes/`` folder and
-the learner's progress file. No IPython import: the object renders itself.
+the learner's progress file. No IPython import: the object renders itself. Its display carries three forms:
+in JupyterLab a live widget (redrawn whenever a quiz in this kernel saves, and by its Refresh button); in the
+static book the browser's own progress (:func:`kcourse.frontend.static_html.render_progress_fragment`: a book
+page must never show the progress of the machine that built it); and text.
 """
 from __future__ import annotations
 
 import html
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +32,26 @@ def _passed(row: CourseRow) -> str:
     return "yes" if row.passed else "not yet"
 
 
-def _cells(row: CourseRow) -> tuple[str, ...]:
+def _cells(row: CourseRow, same_chapter: bool = False) -> tuple[str, ...]:
     score = "graded by instructor" if row.assessment and row.started else _pct(row.score)
-    return ("" if row.chapter is None else str(row.chapter), row.title, f"{row.answered}/{row.total}", score,
+    title = row.title + (" (assessment)" if row.assessment else "")
+    chapter = "" if same_chapter or row.chapter is None else str(row.chapter)
+    return (chapter, title, f"{row.answered}/{row.total}", score,
             "—" if row.assessment else _pct(row.best), _passed(row))
+
+
+def _table(rows: list[CourseRow]) -> list[tuple[str, ...]]:
+    """The cells of every row; a chapter number is written once for the quizzes of one chapter."""
+    return [_cells(r, k > 0 and rows[k - 1].chapter == r.chapter) for k, r in enumerate(rows)]
+
+
+_LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def refresh_live() -> None:
+    """Redraw every live progress widget of this kernel (a quiz saved an answer)."""
+    for view in list(_LIVE):
+        view.refresh()
 
 
 class CourseProgress:
@@ -66,7 +87,7 @@ class CourseProgress:
         if empty:
             lines.append(empty)
         if self.rows:
-            table = [HEADERS, *(_cells(r) for r in self.rows)]
+            table = [HEADERS, *_table(self.rows)]
             widths = [max(len(row[k]) for row in table) for k in range(len(HEADERS))]
             for k, row in enumerate(table):
                 lines.append("  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip())
@@ -87,9 +108,9 @@ class CourseProgress:
         if self.rows:
             head = "".join(f"<th scope='col'>{h}</th>" for h in HEADERS)
             body = []
-            for r in self.rows:
-                c = [html.escape(x) for x in _cells(r)]
-                body.append(f"<tr><td>{c[0]}</td><th scope='row'>{c[1]}</th>"
+            for cells in _table(self.rows):
+                c = [html.escape(x) for x in cells]
+                body.append(f"<tr><td>{c[0]}</td><th scope='row' style='text-align:left'>{c[1]}</th>"
                             + "".join(f"<td>{x}</td>" for x in c[2:]) + "</tr>")
             out.append(f"<table><caption>Your quizzes: answered questions and scores</caption>"
                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
@@ -100,8 +121,36 @@ class CourseProgress:
         out.append(f"<p><small>{html.escape(self._footer())}</small></p></div>")
         return "".join(out)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from .static_html import render_progress_fragment
+
+        data: dict[str, Any] = {}
+        try:
+            data.update(LiveProgress(self._reload).widget._repr_mimebundle_() or {})
+        except ImportError:  # pragma: no cover - ipywidgets is in requirements.txt
+            pass
+        data["text/html"] = render_progress_fragment()
+        data["text/plain"] = repr(self)
+        return data
+
+    _reload: Callable[[], CourseProgress] = staticmethod(lambda: course_progress())
+
+
+class LiveProgress:
+    """The JupyterLab view of the progress page: the table, redrawn on every quiz save and by Refresh."""
+
+    def __init__(self, load: Callable[[], CourseProgress]):
+        import ipywidgets as w
+
+        self.load = load
+        self.table = w.HTML(load()._repr_html_())
+        button = w.Button(description="Refresh", icon="refresh", tooltip="Read the progress file again")
+        button.on_click(lambda _b: self.refresh())
+        self.widget = w.VBox([self.table, button])
+        _LIVE.add(self)
+
+    def refresh(self) -> None:
+        self.table.value = self.load()._repr_html_()
 
 
 def course_progress(*, start: str | Path | None = None, store: ProgressStore | None = None) -> CourseProgress:
@@ -115,5 +164,8 @@ def course_progress(*, start: str | Path | None = None, store: ProgressStore | N
         return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices)
     report = load_many([qdir])
     rows = course_rows(report.quizzes.values(), store.records())
-    return CourseProgress(rows, store_path=store.path, quizzes_dir=qdir, problems=report.problems,
+    page = CourseProgress(rows, store_path=store.path, quizzes_dir=qdir, problems=report.problems,
                           notices=store.notices)
+    page._reload = lambda: course_progress(  # type: ignore[method-assign]
+        start=start, store=ProgressStore(store.path, course=store.course))
+    return page

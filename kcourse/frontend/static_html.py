@@ -1,8 +1,8 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/saferegex.js``, the pattern matcher, then ``static/quiz.js``; each defined once
-per page however many quizzes it holds).
+inline CSS and inline JS (``static/saferegex.js``, the pattern matcher; then ``static/grader.js``, the pure grader,
+and ``static/quiz.js``, the page part, as one script; each defined once per page however many quizzes it holds).
 Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
@@ -17,11 +17,22 @@ from pathlib import Path
 from ..core.model import Quiz
 from ..views.pagedata import page_data, to_script_json
 
+#: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
+SCRIPTS = ("grader.js", "quiz.js")
 
-@lru_cache(maxsize=2)
+
+@lru_cache(maxsize=8)
 def asset(name: str) -> str:
-    """``static/quiz.js``, ``static/saferegex.js`` or ``static/quiz.css`` as a page carries it: without comment
-    lines and indentation."""
+    """A file of ``static/`` as a page carries it: without comment lines and indentation.
+
+    ``asset("quiz.js")`` is the whole script of a page: every file of :data:`SCRIPTS`, in order.
+    """
+    if name == "quiz.js":
+        return "\n".join(_file(n) for n in SCRIPTS)
+    return _file(name)
+
+
+def _file(name: str) -> str:
     text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     return compact_js(text) if name.endswith(".js") else compact_css(text)
 
@@ -32,7 +43,8 @@ def compact_js(js: str) -> str:
     Safe for quiz.js as written: it has no multi-line strings and no quote or space inside a regex literal (the
     node and browser tests run the compacted code). ``</`` is kept out: an inline ``<script>`` ends at ``</script``.
     """
-    out, in_comment = [], False
+    out: list[str] = []
+    in_comment = False
     for line in js.splitlines():
         s = line.strip()
         if in_comment:
@@ -42,12 +54,19 @@ def compact_js(js: str) -> str:
             in_comment = "*/" not in s
             continue
         s = _squeeze(s)
-        if s:
+        if not s:
+            continue
+        if out and (out[-1][-1] in _JOIN_AFTER or s[0] in _JOIN_BEFORE) and not out[-1].endswith(("++", "--")):
+            out[-1] += s  # no line break needed: the statement cannot end here
+        else:
             out.append(s)
     return "\n".join(out).replace("</", "<\\/")
 
 
 _PUNCT = set("{}()[],;:=?<>!&|")
+_OPS = set("+-*%")  # a space next to one of these goes unless the other side is an operator too (a + +b, a - -b)
+_JOIN_AFTER = set("{([,;:=?&|+*%<>!")
+_JOIN_BEFORE = set(")]}.,;:?&|=")
 
 
 def _squeeze(line: str) -> str:
@@ -69,7 +88,10 @@ def _squeeze(line: str) -> str:
                 j += 1
             before = out[-1][-1] if out else ""
             after = line[j] if j < n else ""
-            if before and after and before not in _PUNCT and after not in _PUNCT and not line.startswith("//", j):
+            keep = before not in _PUNCT and after not in _PUNCT
+            if keep and (before in _OPS) != (after in _OPS):  # "x + 1" -> "x+1", but not "a - -b" or "a + +b"
+                keep = False
+            if before and after and keep and not line.startswith("//", j):
                 out.append(" ")
             i = j
         else:
@@ -79,9 +101,15 @@ def _squeeze(line: str) -> str:
 
 
 def compact_css(css: str) -> str:
-    """Drop comments, indentation and line breaks."""
+    """Drop comments, indentation, line breaks and the spaces next to ``{ } ; ,`` and after ``:`` of a declaration.
+
+    (Safe for quiz.css: no strings with those characters, and a space before ``:`` is kept for selectors such as
+    ``.kq :focus-visible``.)"""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return " ".join(s.strip() for s in css.splitlines() if s.strip()).replace("</", "<\\/")
+    css = " ".join(s.strip() for s in css.splitlines() if s.strip())
+    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
+    css = re.sub(r"([{;][-a-z]+):\s+", r"\1:", css).replace(";}", "}")
+    return css.replace("</", "<\\/")
 
 
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
@@ -114,6 +142,21 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         f'<style>{asset("quiz.css")}</style>'
         f'<script>{asset("saferegex.js")}</script>'
         f'<script>{asset("quiz.js")}</script>'
+        '</section>'
+    )
+
+
+def render_progress_fragment() -> str:
+    """The live course progress of the static book: drawn in the reader's browser from the answers it keeps
+    (``static/progress.js``), never from the machine that built the book."""
+    return (
+        '<section class="kq" data-kq-progress aria-label="Your progress">'
+        '<p class="kq-title">Your progress in this browser</p>'
+        '<noscript><p>Your progress needs JavaScript.</p></noscript>'
+        '<div class="kq-app"></div>'
+        f'<style>{asset("quiz.css")}</style>'
+        f'<script>{asset("saferegex.js")}</script>'
+        f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
         '</section>'
     )
 

@@ -16,11 +16,12 @@ import ipywidgets as w
 
 from .. import __version__
 from ..core import model as m
+from ..core import practice
 from ..core.course import course_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..core.public import public_view
 from ..core.rules import safe_name
-from ..core.submission import Submission, grade_submission, now_iso
+from ..core.submission import Submission, now_iso
 from ..core.variants import make_variant
 from ..storage.atomicfile import write_text_atomically
 from ..storage.progress_store import (
@@ -28,116 +29,25 @@ from ..storage.progress_store import (
     ProgressStore,
     QuizRecord,
     choose_seed,
+    new_attempt,
     new_record,
     shown_path,
+    with_answer_shown,
     with_hints,
     with_response,
     with_result,
     with_submission,
-    without_result,
 )
-from ..views.markdown import unwrap_paragraph
-from .controls import Control, control_for, plain, render_block
+from .controls import control_for, plain
+from .keys import key_helper
+from .panel import CSS, STATUS, QuestionPanel, pts
 
 GENERATOR = f"kcourse {__version__} (JupyterLab)"
-_STATUS = {
-    Status.CORRECT: ("✓", "Correct"),
-    Status.PARTIAL: ("◐", "Partly right"),
-    Status.INCORRECT: ("✗", "Not right"),
-    Status.UNANSWERED: ("–", "Not answered"),
-}
-
-
-def _md(text: str) -> str:
-    """Markdown as HTML; a single paragraph without its ``<p>``, so that it can follow a bold lead-in."""
-    block = render_block(text)
-    return unwrap_paragraph(block) or block
-
-
-def _pts(x: float) -> str:
-    return f"{x:g} point{'' if x == 1 else 's'}"
 
 
 def file_name(quiz_id: str, student_id: str) -> str:
     """``<quiz_id>-<student_id>.json`` with anything unsafe in a file name replaced by ``_``."""
     return f"{quiz_id}-{safe_name(student_id)}.json"
-
-
-class QuestionPanel:
-    """One question: prompt, input control, Check / Hint / Try again buttons, hints and feedback."""
-
-    def __init__(self, number: int, count: int, q: m.Question, control: Control, *, assessment: bool):
-        self.q = q
-        self.control = control
-        self.assessment = assessment
-        self.result: QuestionResult | None = None
-        self.hints_shown = 0
-        head = (f"<div class='kcourse-q-head'><strong>Question {number} of {count}</strong> · {_pts(q.points)}"
-                f"</div><div class='kcourse-prompt'>{render_block(q.prompt)}</div>")
-        self.prompt = w.HTML(head)
-        self.feedback = w.HTML("")
-        self.hint_area = w.HTML("")
-        self.check_button = w.Button(description="Check", icon="check", button_style="primary",
-                                     tooltip=f"Check your answer to question {number} and see the feedback")
-        self.retry_button = w.Button(description="Try again", icon="undo", disabled=True,
-                                     tooltip=f"Clear your answer to question {number} and its feedback")
-        self.hint_button = w.Button(description=self._hint_label(), icon="lightbulb-o",
-                                    tooltip=f"Show one hint for question {number}")
-        buttons: list[w.Widget] = []
-        if not assessment:
-            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if q.hints else [])
-        parts = [self.prompt, control.widget]
-        if buttons:
-            parts += [w.HBox(buttons), self.hint_area, self.feedback]
-        self.widget = w.VBox(parts, layout=w.Layout(border="1px solid #bbb", padding="0.4em 0.8em",
-                                                     margin="0.4em 0"))
-        self.widget.add_class("kcourse-question")
-
-    def _hint_label(self) -> str:
-        n = len(self.q.hints)
-        return "No more hints" if self.hints_shown >= n else f"Hint ({self.hints_shown + 1} of {n})"
-
-    def check(self) -> QuestionResult | None:
-        """Grade the current answer and show the result; ``None`` (with a prompt to answer) when blank."""
-        if hasattr(self.control, "take_shown_order"):
-            self.control.take_shown_order()
-        response = self.control.response()
-        result = None if is_blank(response) else grade(self.q, response)
-        if result is None or result.status is Status.UNANSWERED:
-            self.feedback.value = f"<p role='status'>{self.control.blank_message}</p>"
-            return None
-        self.show_result(result)
-        return result
-
-    def show_result(self, result: QuestionResult) -> None:
-        self.result = result
-        self.control.set_disabled(True)
-        self.check_button.disabled = True
-        self.retry_button.disabled = False
-        icon, word = _STATUS[result.status]
-        out = [f"<div class='kcourse-feedback kcourse-{result.status.value}' role='status'>"
-               f"<p><strong>{icon} {word}</strong>: {result.score:g} of {_pts(result.max_score)}.</p>"]
-        if result.feedback:
-            out.append("<ul>" + "".join(f"<li>{_md(f)}</li>" for f in result.feedback) + "</ul>")
-        if result.explanation:
-            out.append(f"<div><strong>Explanation.</strong> {_md(result.explanation)}</div>")
-        self.feedback.value = "".join(out) + "</div>"
-
-    def try_again(self) -> None:
-        self.result = None
-        self.control.clear()
-        self.control.set_disabled(False)
-        self.check_button.disabled = False
-        self.retry_button.disabled = True
-        self.feedback.value = ""
-
-    def show_hints(self, count: int) -> None:
-        self.hints_shown = max(0, min(count, len(self.q.hints)))
-        self.hint_area.value = "".join(
-            f"<div class='kcourse-hint'><strong>Hint {k + 1}.</strong> {_md(h)}</div>"
-            for k, h in enumerate(self.q.hints[: self.hints_shown]))
-        self.hint_button.description = self._hint_label()
-        self.hint_button.disabled = self.hints_shown >= len(self.q.hints)
 
 
 class QuizWidget:
@@ -162,8 +72,9 @@ class QuizWidget:
         n = len(self.ids)
         self.panels: dict[str, QuestionPanel] = {}
         for k, pq in enumerate(public_view(quiz, self.variant), 1):
-            self.panels[pq.id] = QuestionPanel(k, n, quiz.question(pq.id), control_for(pq),
-                                               assessment=self.assessment)
+            self.panels[pq.id] = QuestionPanel(k, n, quiz.question(pq.id), control_for(pq, k),
+                                               assessment=self.assessment, tries_before_answer=quiz.tries_before_answer)
+        self.keys = key_helper()
         self._build_chrome()
         self._restore()
         self._wire()
@@ -173,10 +84,12 @@ class QuizWidget:
     def _build_chrome(self) -> None:
         quiz, n = self.quiz, len(self.ids)
         how = ("Assessment: answer every question, then save a submission to hand in. There is no feedback "
-               "here." if self.assessment else "Practice: press Check under a question to see feedback.")
+               "here." if self.assessment else
+               "Practice: press Check under a question for feedback and a hint; the explanation and the answer "
+               f"show when you are right, after {quiz.tries_before_answer} tries or when you press Show answer.")
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
                             f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
-                            f"{_pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>")
+                            f"{pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>" + CSS)
         self.notices = w.HTML("")
         self.score = w.HTML("")
         self.summary = w.HTML("")
@@ -185,15 +98,19 @@ class QuizWidget:
                                   style={"description_width": "initial"})
         self.save_button = w.Button(description="Save submission", icon="save",
                                     tooltip="Write your answers to a file in this notebook's folder, to hand in")
+        self.new_button = w.Button(description="Start a new attempt", icon="refresh",
+                                   tooltip="Clear every answer of this quiz and start over; the best score is kept")
         self.save_status = w.HTML("")
         place = html.escape(shown_path(self.store.path))
         self.storage_note = w.HTML(
             f"<p class='kcourse-storage'><small>Answers are saved in <code>{place}</code> on this computer as you "
             f"go, and come back when you run this cell again. Nothing is sent anywhere. (Set "
             f"<code>{HOME_ENV}</code> to keep them in another folder.)</small></p>")
+        actions = [self.student_box, self.save_button] + ([] if self.assessment else [self.new_button])
         self.widget = w.VBox(
             [self.title, self.notices, *(p.widget for p in self.panels.values()), self.score, self.summary,
-             w.HBox([self.student_box, self.save_button]), self.save_status, self.storage_note],
+             w.HBox(actions, layout=w.Layout(flex_flow="row wrap")), self.save_status, self.storage_note]
+            + ([self.keys] if self.keys is not None else []),
             layout=w.Layout(max_width="60em"))
         self.widget.add_class("kcourse-quiz")
         self._show_notices()
@@ -202,19 +119,30 @@ class QuizWidget:
         self.notices.value = "".join(f"<p class='kcourse-notice' role='alert'>⚠ {html.escape(t)}</p>"
                                      for t in self.store.notices)
 
+    def _focus(self, css_class: str) -> None:
+        if self.keys is not None:
+            self.keys.focus(css_class)
+
     # -- state -------------------------------------------------------------------------------------
     def _restore(self) -> None:
         rec = self.record
         self._quiet = True
         try:
             for qid, panel in self.panels.items():
-                if qid in rec.responses:
-                    panel.control.set_response(rec.responses[qid])
+                panel.control.set_response(rec.responses.get(qid))
                 if self.assessment:
                     continue
+                panel.hints_shown = 0
+                panel.tries = rec.tries.get(qid, 1 if qid in rec.results else 0)
+                panel.shown = bool(rec.answer_shown.get(qid)) or (qid in rec.results and qid not in rec.tries)
+                stored = rec.results.get(qid)
+                panel.result = None
+                if stored is not None:
+                    checked = stored.get("response", rec.responses.get(qid))
+                    panel.result = grade(panel.q, checked) if not is_blank(checked) else None
+                    if panel.result is not None and checked != rec.responses.get(qid):
+                        panel.open = True  # changed after Try again: the last try still counts
                 panel.show_hints(rec.hints_shown.get(qid, 0))
-                if qid in rec.results and not is_blank(panel.control.response()):
-                    panel.show_result(grade(panel.q, panel.control.response()))
         finally:
             self._quiet = False
 
@@ -224,7 +152,11 @@ class QuizWidget:
             panel.check_button.on_click(lambda _b, qid=qid: self.check(qid))
             panel.retry_button.on_click(lambda _b, qid=qid: self.try_again(qid))
             panel.hint_button.on_click(lambda _b, qid=qid: self.hint(qid))
+            panel.answer_button.on_click(lambda _b, qid=qid: self.show_answer(qid))
+            if hasattr(panel.control, "on_move"):
+                panel.control.on_move = self._focus
         self.save_button.on_click(lambda _b: self.save_submission())
+        self.new_button.on_click(lambda _b: self.new_attempt())
 
     def _on_change(self, qid: str) -> Callable[[], None]:
         def changed() -> None:
@@ -237,27 +169,52 @@ class QuizWidget:
         self.record = record
         self.store.save(record)
         self._show_notices()
+        from .progress_view import refresh_live
+
+        refresh_live()
 
     # -- actions (also what the buttons call) -----------------------------------------------------
     def check(self, qid: str) -> QuestionResult | None:
+        """A try: ``None`` (with what to fix, costing no try) when the input is not an answer yet."""
         if self.assessment:
             return None
         panel = self.panels[qid]
-        result = panel.check()
-        if result is not None:
-            rec = with_response(self.record, qid, panel.control.response())
-            self._save(with_result(rec, result, self.ids, self.max_total))
-            self._update_score()
+        if panel.locked:
+            return panel.result
+        if hasattr(panel.control, "take_shown_order"):
+            panel.control.take_shown_order()
+        response = panel.control.response()
+        if panel.not_ready(response):
+            return None
+        result = grade(panel.q, response)
+        panel.result, panel.tries, panel.open = result, panel.tries + 1, False
+        panel.shown = practice.answer_shown(result.status.value, panel.tries, self.quiz.tries_before_answer, False)
+        rec = with_result(with_response(self.record, qid, response), result, self.ids, self.max_total,
+                          response=response)
+        self._save(with_answer_shown(rec, qid) if panel.shown else rec)
+        panel.refresh()
+        self._update_score()
+        self._focus(f"kcourse-retry-{panel.number}" if not panel.retry_button.disabled else
+                    f"kcourse-fb-{panel.number}")
         return result
 
     def try_again(self, qid: str) -> None:
-        self._quiet = True
-        try:
-            self.panels[qid].try_again()
-        finally:
-            self._quiet = False
-        self._save(without_result(self.record, qid, self.ids, self.max_total))
-        self._update_score()
+        """Change the answer: it stays as it was, and the last try counts until the next check."""
+        panel = self.panels[qid]
+        if panel.shown or panel.result is None:
+            return
+        panel.open = True
+        panel.refresh()
+        self._focus(f"kcourse-in-{panel.number}")
+
+    def show_answer(self, qid: str) -> None:
+        panel = self.panels[qid]
+        if panel.result is None or panel.shown:
+            return
+        panel.shown, panel.open = True, False
+        self._save(with_answer_shown(self.record, qid))
+        panel.refresh()
+        self._focus(f"kcourse-fb-{panel.number}")
 
     def hint(self, qid: str) -> None:
         if self.assessment:
@@ -265,6 +222,17 @@ class QuizWidget:
         panel = self.panels[qid]
         panel.show_hints(panel.hints_shown + 1)
         self._save(with_hints(self.record, qid, panel.hints_shown))
+
+    def new_attempt(self) -> None:
+        """Clear every answer, try and hint of this variant; the best score stays."""
+        self._save(new_attempt(self.record, self.ids))
+        for panel in self.panels.values():
+            panel.result, panel.tries, panel.shown, panel.open = None, 0, False, False
+        self._restore()
+        for panel in self.panels.values():
+            panel.refresh()
+        self._update_score()
+        self.save_status.value = "<p role='status'>New attempt: every answer cleared. Your best score is kept.</p>"
 
     def responses(self) -> dict[str, Any]:
         """The current answers of this variant, by question id (blank ones left out), as in a submission."""
@@ -276,9 +244,13 @@ class QuizWidget:
         return out
 
     def result(self) -> QuizResult:
-        """The running result: checked questions with their score, the others as not answered."""
+        """The running result: the last try of each checked question, the others as not answered."""
         return QuizResult(self.quiz.id, tuple(p.result or grade(p.q, None) for p in self.panels.values()),
                           self.quiz.pass_mark)
+
+    def score_now(self) -> practice.Score:
+        """The one score of this quiz (the same as the static page's, :func:`kcourse.practice.score`)."""
+        return practice.score(self.record.results, self.record.first_results, self.ids, self.max_total)
 
     def _update_score(self) -> None:
         n = len(self.ids)
@@ -287,21 +259,32 @@ class QuizWidget:
             self.score.value = (f"<p class='kcourse-score' role='status'>Answered {answered} of {n} questions. "
                                 "Save a submission below to hand your answers in.</p>")
             return
-        res = self.result()
-        checked = sum(1 for p in self.panels.values() if p.result is not None)
-        self.score.value = (f"<p class='kcourse-score' role='status'><strong>Score so far:</strong> "
-                            f"{res.total:g} of {_pts(res.max_score)} · {checked} of {n} questions checked.</p>")
-        if checked < n:
-            left = n - checked
-            self.summary.value = (f"<p class='kcourse-summary'>Check {'every' if checked == 0 else 'the remaining'} "
+        s = self.score_now()
+        best = f" Best so far: {practice.shown(self.record.best_score)} %." if self.record.best_score else ""
+        self.score.value = f"<p class='kcourse-score' role='status'>{html.escape(s.line())}{best}</p>"
+        if s.checked < n:
+            left = n - s.checked
+            self.summary.value = (f"<p class='kcourse-summary'>Check {'every' if s.checked == 0 else 'the remaining'} "
                                   f"question{'s' if left != 1 else ''} ({left} left) to see your summary.</p>")
             return
-        verdict = "passed" if res.passed else "not passed yet"
-        advice = "" if res.passed else " Read the explanations, press Try again on a question and check it again."
+        passed = s.passed(self.quiz.pass_mark)
+        verdict = "passed" if passed else "not passed yet"
+        advice = "" if passed else " Start a new attempt to practise again."
+        rows = []
+        for k, (qid, panel) in enumerate(self.panels.items(), 1):
+            r, first = self.record.results.get(qid), self.record.first_results.get(qid)
+            if r is None:
+                continue
+            icon, word = STATUS[Status(r["status"])]
+            name = html.escape(plain(panel.q.prompt)[:70])
+            extra = f" (first try {practice.shown(first['score'])})" if first and first != r else ""
+            rows.append(f"<li>Question {k}, “{name}”: {icon} {word}, {practice.shown(r['score'])} of "
+                        f"{pts(r['max_score'])}{extra}.</li>")
         self.summary.value = (
-            f"<div class='kcourse-summary' role='status'><h4>Summary</h4><p>You scored <strong>{res.total:g} of "
-            f"{_pts(res.max_score)} ({res.percentage:g}%)</strong>. The pass mark is {self.quiz.pass_mark:g}%: "
-            f"<strong>{verdict}</strong>.{advice}</p></div>")
+            f"<div class='kcourse-summary' role='status'><h4>Summary</h4><p>You scored <strong>"
+            f"{practice.shown(s.total)} of {pts(s.max_score)} ({practice.shown(s.percentage)}%)</strong>, first tries "
+            f"{practice.shown(s.first_total)}. The pass mark is {self.quiz.pass_mark:g}%: <strong>{verdict}</strong>."
+            f"{advice}</p><ol>{''.join(rows)}</ol></div>")
 
     def save_submission(self, directory: str | Path | None = None) -> Path | None:
         """Write ``<quiz_id>-<student_id>.json`` (the same format as the static page) to ``directory``
@@ -319,7 +302,7 @@ class QuizWidget:
         path = Path(directory) if directory is not None else Path.cwd()
         path = (path / file_name(self.quiz.id, sid)).resolve()
         try:
-            write_text_atomically(path, sub.to_json())
+            write_text_atomically(path, readable_json(self, sub))
         except OSError as e:
             self.save_status.value = (f"<p role='alert'>Could not write {html.escape(str(path))}: "
                                       f"{html.escape(e.strerror or str(e))}. Run the notebook from a folder "
@@ -329,8 +312,37 @@ class QuizWidget:
         msg = (f"<p role='status'>Saved <code>{html.escape(str(path))}</code> ({answered} of {len(self.ids)} "
                f"questions answered) at {now}. Hand in this file.")
         if not self.assessment:
-            res = grade_submission(self.quiz, sub, str(path))
-            msg += f" It scores {res.total:g} of {_pts(res.max_score)} ({res.percentage:g}%)."
+            s = self.score_now()
+            msg += (f" Its score is the quiz's: {practice.shown(s.total)} of {pts(s.max_score)} "
+                    f"({practice.shown(s.percentage)}%). Counted: the last try of each checked question.")
         self.save_status.value = msg + "</p>"
         self._save(with_submission(self.record, sid, str(path), now))
         return path
+
+
+def readable_json(qw: QuizWidget, sub: Submission) -> str:
+    """The submission with what a person reads: the quiz title, each prompt and chosen text, and the score."""
+    import json
+
+    from .readable import answer_text
+
+    data = json.loads(sub.to_json())
+    data["quiz_title"] = qw.quiz.title
+    if not qw.assessment:
+        s = qw.score_now()
+        data["score"] = {"total": s.total, "max_score": s.max_score, "percentage": s.percentage,
+                         "first_tries": s.first_total, "checked": s.checked, "questions": s.count,
+                         "counted": "the last try of each checked question; unchecked questions count 0"}
+    rows = []
+    for k, (qid, panel) in enumerate(qw.panels.items(), 1):
+        row: dict[str, Any] = {"question": k, "id": qid, "prompt": plain(panel.q.prompt)}
+        if qid in sub.responses:
+            row["answer"] = answer_text(panel.q, sub.responses[qid])
+        r = qw.record.results.get(qid)
+        if r is not None and not qw.assessment:
+            icon, word = STATUS[Status(r["status"])]
+            row["result"] = f"{icon} {word}, {practice.shown(r['score'])} of {pts(r['max_score'])}"
+            row["tries"] = qw.record.tries.get(qid, 1)
+        rows.append(row)
+    data["questions"] = rows
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

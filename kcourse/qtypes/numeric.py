@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import NUMBER, OPTIONAL_TEXT
 from ..core.grading import QuestionResult, malformed, result, to_number
+from ..core.numbers import read_number
 from ..core.rules import format_number
 from ..core.warnings_ import WarningKind
 from .base import QType
@@ -112,13 +113,24 @@ def build(c: Any, raw: dict, path: tuple) -> Numeric | None:
 
 
 def grade(q: Numeric, r: Any) -> QuestionResult:
-    x = to_number(r)
+    if isinstance(r, str) and len(r) < 100:
+        reading = read_number(r, q.unit)
+        if reading.problem:  # not an answer yet: say what to write (a front end counts no try)
+            return result(q, 0.0, [reading.problem], unanswered=True)
+        x = reading.value
+    else:
+        x = to_number(r)
     if x is None:
         return malformed(q, "a number such as 13500 or 2.5")
     if x in q.accepted:
         return result(q, 1.0)
     side = "too high" if x > q.accepted.high or (x == q.accepted.high) else "too low"
     return result(q, 0.0, [f"{format_number(x)} is {side}."])
+
+
+def answer_text(q: Numeric) -> str:
+    """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``"""
+    return f"Accepted: {q.accepted.describe()}{' ' + q.unit if q.unit else ''}."
 
 
 def correct_response(q: Numeric) -> float:

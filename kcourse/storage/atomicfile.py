@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
+
+_THREAD_LOCK = threading.RLock()
 
 
 def _umask() -> int:
@@ -50,3 +64,26 @@ def _write(path: Path, data: bytes, private: bool, make_parents: bool) -> None:
 def write_text_atomically(path: str | Path, text: str, *, private: bool = False) -> None:
     """:func:`write_bytes_atomically` of UTF-8 text (line ends as given)."""
     write_bytes_atomically(path, text.encode("utf-8"), private=private)
+
+
+@contextmanager
+def locked(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` (made if missing) while the block runs: writers that read, change
+    and replace ``path`` under it do not lose each other's changes. Processes and threads alike wait their turn
+    (fcntl on POSIX, msvcrt on Windows); where neither exists the block runs unlocked."""
+    lock = Path(f"{path}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _THREAD_LOCK, open(lock, "a+b") as f:
+        if fcntl is not None:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        elif msvcrt is not None:  # pragma: no cover - Windows
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            elif msvcrt is not None:  # pragma: no cover - Windows
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)

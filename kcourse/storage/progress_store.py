@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import stat
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -33,7 +34,8 @@ from ..core import safejson
 from ..core.grading import QuestionResult, is_blank
 from ..core.rules import is_seed, percentage
 from ..core.variants import seed_for, variant_question_ids
-from .atomicfile import write_text_atomically
+from .atomicfile import locked, write_text_atomically
+from .progress_merge import merge_records
 
 SCHEMA_VERSION = 1
 HOME_ENV = "KCOURSE_HOME"
@@ -80,6 +82,16 @@ class QuizRecord:
     """By question id: ``{"score", "max_score", "status"}`` of the last check (practice mode only)."""
     hints_shown: Mapping[str, int] = field(default_factory=dict)
     """By question id: how many hints were revealed."""
+    stamps: Mapping[str, float] = field(default_factory=dict)
+    """By question id: when its response or result last changed (seconds since 1970); merges keep the newer."""
+    first_results: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """By question id: the result of the first check (the first-try score); never changes once set."""
+    tries: Mapping[str, int] = field(default_factory=dict)
+    """By question id: how many checks counted as tries."""
+    answer_shown: Mapping[str, bool] = field(default_factory=dict)
+    """By question id: the explanation and right answer were shown (the question is done until a new attempt)."""
+    max_total: float | None = None
+    """Points of the whole variant, so that a merge can recompute ``last_score``."""
     last_score: float | None = None
     """Percentage of the whole variant from the checked questions (unchecked count 0)."""
     best_score: float | None = None
@@ -93,7 +105,7 @@ class QuizRecord:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["quiz_id"]
-        for key in ("responses", "results", "hints_shown"):
+        for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries", "answer_shown"):
             data[key] = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in getattr(self, key).items()}
         return data
 
@@ -110,21 +122,26 @@ def _record_problems(data: Any) -> list[str]:
     seed = data.get("seed")
     if not is_seed(seed):
         out.append("seed: expected a whole number from 0 to 4294967295")
-    for key in ("responses", "results", "hints_shown"):
+    for key in ("responses", "results", "hints_shown", "stamps", "first_results", "tries", "answer_shown"):
         if not isinstance(data.get(key, {}), dict):
             out.append(f"{key}: expected an object")
-    results = data.get("results", {})
-    if isinstance(results, dict):
-        for qid, r in results.items():
-            if not (isinstance(r, dict) and _is_number(r.get("score")) and _is_number(r.get("max_score"))
-                    and isinstance(r.get("status"), str)):
-                out.append(f"results.{qid}: expected score, max_score and status")
-                break
-    hints = data.get("hints_shown", {})
-    if isinstance(hints, dict) and not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                                           for v in hints.values()):
-        out.append("hints_shown: expected whole numbers")
-    for key in ("last_score", "best_score"):
+    for key in ("results", "first_results"):
+        results = data.get(key, {})
+        if isinstance(results, dict):
+            for qid, r in results.items():
+                if not (isinstance(r, dict) and _is_number(r.get("score")) and _is_number(r.get("max_score"))
+                        and isinstance(r.get("status"), str)):
+                    out.append(f"{key}.{qid}: expected score, max_score and status")
+                    break
+    for key in ("hints_shown", "tries"):
+        counts = data.get(key, {})
+        if isinstance(counts, dict) and not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                                for v in counts.values()):
+            out.append(f"{key}: expected whole numbers")
+    stamps = data.get("stamps", {})
+    if isinstance(stamps, dict) and not all(_is_number(v) for v in stamps.values()):
+        out.append("stamps: expected numbers")
+    for key in ("last_score", "best_score", "max_total"):
         if data.get(key) is not None and not _is_number(data[key]):
             out.append(f"{key}: expected a number")
     for key in ("student_id", "mode", "started_at", "updated_at", "submitted_at", "submission_file"):
@@ -282,16 +299,22 @@ class ProgressStore:
 
     # -- writing ---------------------------------------------------------------------------------
     def save(self, record: QuizRecord) -> bool:
-        """Store one quiz's record (other quizzes are kept as they are). ``False`` when it could not be saved."""
-        data = self.read_raw()
-        if not self.writable:
-            return False
-        data["quizzes"][self.key(record.quiz_id)] = record.to_dict()
-        if self.course:
-            data["quizzes"].pop(record.quiz_id, None)  # a record from before course ids now lives under the course
+        """Store one quiz's record, merged question by question with what the file holds now
+        (:func:`kcourse.storage.progress_merge.merge_records`: another copy's newer answers are kept, the best score
+        never goes down); other quizzes are kept as they are. ``False`` when it could not be saved."""
         try:
-            write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                                  private=True)
+            with locked(self.path):
+                data = self.read_raw()
+                if not self.writable:
+                    return False
+                stored = self._stored(data["quizzes"], record.quiz_id)
+                old = _record_from(record.quiz_id, stored) if stored is not None and not _record_problems(stored) \
+                    else None
+                data["quizzes"][self.key(record.quiz_id)] = merge_records(old, record).to_dict()
+                if self.course:
+                    data["quizzes"].pop(record.quiz_id, None)  # a record from before course ids now lives here
+                write_text_atomically(self.path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
+                                      + "\n", private=True)
         except OSError as e:
             self._notice(f"Answers could not be saved in {shown_path(self.path)} ({e.strerror or e}); they are "
                          f"kept only while this notebook runs. Set {HOME_ENV} to a folder you can write to.")
@@ -309,18 +332,41 @@ def _touched(rec: QuizRecord, **changes: Any) -> QuizRecord:
     return replace(rec, updated_at=_now(), started_at=rec.started_at or _now(), **changes)
 
 
+def _stamped(rec: QuizRecord, question_id: str) -> dict[str, float]:
+    return {**rec.stamps, question_id: max(time.time(), rec.stamps.get(question_id, 0.0) + 1e-6)}
+
+
 def with_response(rec: QuizRecord, question_id: str, response: Any) -> QuizRecord:
     """Keep (or, when blank, forget) the response to one question."""
+    if rec.responses.get(question_id) == response or (is_blank(response) and question_id not in rec.responses):
+        return rec
     responses = dict(rec.responses)
     if is_blank(response):
         responses.pop(question_id, None)
     else:
         responses[question_id] = response
-    return _touched(rec, responses=responses)
+    return _touched(rec, responses=responses, stamps=_stamped(rec, question_id))
 
 
 def with_hints(rec: QuizRecord, question_id: str, shown: int) -> QuizRecord:
-    return _touched(rec, hints_shown={**rec.hints_shown, question_id: shown})
+    return _touched(rec, hints_shown={**rec.hints_shown, question_id: shown}, stamps=_stamped(rec, question_id))
+
+
+def with_answer_shown(rec: QuizRecord, question_id: str) -> QuizRecord:
+    """The explanation and right answer of one question were shown: it is done until a new attempt."""
+    return _touched(rec, answer_shown={**rec.answer_shown, question_id: True}, stamps=_stamped(rec, question_id))
+
+
+def new_attempt(rec: QuizRecord, question_ids: Iterable[str]) -> QuizRecord:
+    """Start the questions ``question_ids`` over: answers, tries, hints and shown answers cleared; the best score
+    stays (and a merge does not bring the cleared answers back: every question is stamped)."""
+    ids = set(question_ids)
+    keep = {k: {q: v for q, v in getattr(rec, k).items() if q not in ids}
+            for k in ("responses", "results", "first_results", "tries", "hints_shown", "answer_shown")}
+    stamps = dict(rec.stamps)
+    for q in ids:
+        stamps.update(_stamped(replace(rec, stamps=stamps), q))
+    return _touched(rec, **keep, stamps=stamps, last_score=None)
 
 
 def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[str], max_total: float) -> float:
@@ -329,13 +375,21 @@ def score_of(results: Mapping[str, Mapping[str, Any]], question_ids: Iterable[st
     return percentage(total, max_total)
 
 
-def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float) -> QuizRecord:
-    """Keep the result of a check, and update the last and best scores of the variant ``question_ids``."""
-    results = {**rec.results, result.question_id: {"score": result.score, "max_score": result.max_score,
-                                                    "status": result.status.value}}
+def with_result(rec: QuizRecord, result: QuestionResult, question_ids: Iterable[str], max_total: float, *,
+                response: Any = None) -> QuizRecord:
+    """Keep the result of a check (a try; with the ``response`` checked), and update the last and best scores of
+    the variant ``question_ids``."""
+    qid = result.question_id
+    entry = {"score": result.score, "max_score": result.max_score, "status": result.status.value}
+    if response is not None:
+        entry["response"] = response
+    results = {**rec.results, qid: entry}
+    first = rec.first_results if qid in rec.first_results else {**rec.first_results, qid: entry}
     last = score_of(results, question_ids, max_total)
     best = last if rec.best_score is None else max(rec.best_score, last)
-    return _touched(rec, results=results, last_score=last, best_score=best)
+    return _touched(rec, results=results, first_results=first, last_score=last, best_score=best,
+                    stamps=_stamped(rec, qid), tries={**rec.tries, qid: rec.tries.get(qid, 0) + 1},
+                    max_total=max_total)
 
 
 def without_result(rec: QuizRecord, question_id: str, question_ids: Iterable[str], max_total: float) -> QuizRecord:
@@ -343,7 +397,7 @@ def without_result(rec: QuizRecord, question_id: str, question_ids: Iterable[str
     results = {k: v for k, v in rec.results.items() if k != question_id}
     responses = {k: v for k, v in rec.responses.items() if k != question_id}
     last = score_of(results, question_ids, max_total) if results else None
-    return _touched(rec, results=results, responses=responses, last_score=last)
+    return _touched(rec, results=results, responses=responses, last_score=last, stamps=_stamped(rec, question_id))
 
 
 def with_submission(rec: QuizRecord, student_id: str, file: str, when: str) -> QuizRecord:

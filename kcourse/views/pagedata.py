@@ -90,7 +90,8 @@ def _choice_form(q: Any) -> dict[str, Any]:
 def _numeric_form(q: qt.Numeric) -> dict[str, Any]:
     a = q.accepted
     return dict(low=_finite(a.low, f"{q.id}: accepted.low"), high=_finite(a.high, f"{q.id}: accepted.high"),
-                low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit)
+                low_inclusive=a.low_inclusive, high_inclusive=a.high_inclusive, unit=q.unit,
+                answer_text=qt.numeric.answer_text(q))
 
 
 _GRADING_FORM: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -141,6 +142,7 @@ def _practice_true_false(q: Any, full: dict, d: dict, key: dict) -> None:
 def _practice_numeric(q: Any, full: dict, d: dict, key: dict) -> None:
     d["unit"] = q.unit
     key.update({k: full[k] for k in ("low", "high", "low_inclusive", "high_inclusive")})
+    key["answer_text"] = full["answer_text"]
 
 
 def _practice_text(q: Any, full: dict, d: dict, key: dict) -> None:
@@ -210,7 +212,7 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
     fixed = resolve_seed(quiz, seed, student_id)
     head = {"format": FORMAT, "generator": GENERATOR,
             "quiz": {"id": quiz.id, "title": quiz.title, "chapter": quiz.chapter, "pass_mark": quiz.pass_mark,
-                     "mode": mode},
+                     "mode": mode, "tries_before_answer": quiz.tries_before_answer},
             "student_id": student_id.strip() if student_id else None}
     if mode == "practice":
         return {**head, "seed": fixed,

@@ -1,6 +1,6 @@
 /* A long-running node process for the tests: one JSON request per line on stdin, one answer per line.
  * Request: {"op": name, "args": [...]}; answer: {"ok": value} or {"error": message}.
- * Usage: node node_harness.js <path to quiz.js> */
+ * Usage: node node_harness.js <path to grader.js, or to a page's whole compacted script> */
 "use strict";
 const path = require("path");
 const readline = require("readline");
@@ -13,6 +13,7 @@ const OPS = {
   gradeAll: (qs, responses, passMark) => api.gradeAll(qs, responses, passMark),
   normalise: (s, cs) => api.normalise(s, cs),
   toNumber: (r) => api.toNumber(r),
+  readNumber: (text, unit) => api.readNumber(text, unit),
   pyRound: (x, nd) => api.pyRound(x, nd),
   pyRepr: (x) => api.pyRepr(x),
   fullmatch: (pattern, cs, texts) => texts.map((t) => safeRegex.fullmatch(pattern, t, !cs)),

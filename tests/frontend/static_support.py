@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FILES = ROOT / "tests" / "files"
 ALL_TYPES = FILES / "quiz" / "valid-all-types.yml"
-QUIZ_JS = ROOT / "kcourse" / "frontend" / "static" / "quiz.js"
+GRADER_JS = ROOT / "kcourse" / "frontend" / "static" / "grader.js"
 VECTORS = FILES / "grading-vectors.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -36,10 +36,11 @@ def need(tool: str, path: str | None) -> str:
 
 
 class Node:
-    """One long-running node process with quiz.js loaded (tests/frontend/node_harness.js)."""
+    """One long-running node process with grader.js loaded (tests/frontend/node_harness.js)."""
 
-    def __init__(self, js: Path = QUIZ_JS) -> None:
+    def __init__(self, js: Path = GRADER_JS) -> None:
         exe = need("nodejs", shutil.which("node"))
+        self.js = js
         self.proc = subprocess.Popen([exe, str(HERE / "node_harness.js"), str(js)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
@@ -49,7 +50,7 @@ class Node:
         self.proc.stdin.flush()
         answer = json.loads(self.proc.stdout.readline())
         if "error" in answer:
-            raise RuntimeError(f"quiz.js {op} failed: {answer['error']}")
+            raise RuntimeError(f"{self.js.name} {op} failed: {answer['error']}")
         return answer["ok"]
 
     def close(self) -> None:
@@ -195,7 +196,7 @@ def set_response(root, q, response, *, keyboard: bool = False) -> None:
             box.fill(str(response))
     elif isinstance(q, qt.Ordering):
         for target, item_id in enumerate(response):
-            current = fs.locator("li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
+            current = fs.locator(".kq-order li").evaluate_all("(lis) => lis.map((li) => li.dataset.id)")
             for _ in range(current.index(item_id) - target):
                 up = fs.locator(f'li[data-id="{item_id}"] button').first
                 if keyboard:

@@ -43,10 +43,30 @@ def test_rows_show_answers_scores_and_pass(course):
     line = next(x for x in repr(page).splitlines() if x.startswith("2 "))
     assert line.split()[-5:] == ["2/9", "20%", "30%", "not", "yet"]
     html = page._repr_html_()
-    assert "<th scope='row'>Every question type</th><td>2/9</td><td>20%</td><td>30%</td><td>not yet</td>" in html
+    assert "<th scope='row' style='text-align:left'>Every question type</th><td>2/9</td><td>20%</td><td>30%</td><td>not yet</td>" in html
     assert "No quiz answered yet" not in html
     bundle = page._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html"}
+    assert set(bundle) == {"text/plain", "text/html", "application/vnd.jupyter.widget-view+json"}
+    assert "data-kq-progress" in bundle["text/html"], "the book shows the reader's browser progress, not the builder's"
+    assert "progress.json" not in bundle["text/html"]
+
+
+def test_the_live_view_redraws_when_a_quiz_saves(course):
+    from kcourse.core.loader import load_quiz
+    from kcourse.frontend.progress_view import LiveProgress
+    from kcourse.frontend.widgets import QuizWidget
+
+    page = kcourse.progress()
+    live = LiveProgress(page._reload)
+    assert "No quiz answered yet" in live.table.value
+    quiz = load_quiz(next((course / "quizzes").glob("*.yml")))
+    qw = QuizWidget(quiz, seed=1)
+    panel = next(iter(qw.panels.values()))
+    from kcourse.core.grading import correct_response
+
+    panel.control.set_response(correct_response(panel.q))
+    panel.check_button.click()
+    assert "No quiz answered yet" not in live.table.value and "1/" in live.table.value
 
 
 def test_a_corrupt_progress_file_is_reported_on_the_page(course):

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from kcourse import qtypes as qt
 from kcourse.core import model as m
+from kcourse.core import practice
 from kcourse.core.grading import correct_response, grade, grade_responses
 from kcourse.core.loader import load_quiz
 from kcourse.core.submission import grade_submission, load_submission
@@ -52,7 +53,7 @@ def builds(tmp_path_factory):
     home = base / "kcourse-home"
     home.mkdir()
     practice = write_book(base / "practice", [f"import kcourse\nkcourse.quiz({str(ALL_TYPES)!r})",
-                                              f"kcourse.quiz({str(UNSAFE)!r})"])
+                                              f"kcourse.quiz({str(UNSAFE)!r})", "kcourse.progress()"])
     assessment = write_book(base / "assessment",
                             [f"import kcourse\nkcourse.quiz({str(ALL_TYPES)!r}, mode='assessment')"])
     procs = {"practice": (start_build(practice, home), practice),
@@ -96,7 +97,7 @@ def open_book(browser, site):
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.goto(site + "quiz.html")
-        page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 2")
+        page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 3")
         return page
 
     yield go
@@ -114,14 +115,25 @@ def outside(page, site: str) -> list[str]:
     return [u for u in page.requests if not (u.startswith(site) or u.startswith("blob:") or u.startswith("data:"))]
 
 
-def score_line(quiz, variant, checked: dict) -> str:
-    r = grade_responses(quiz, variant.question_ids, checked)
-    return f"Score: {num(r.total)} of {points(r.max_score)}, {len(checked)} of {len(variant.question_ids)} " \
-           "questions checked."
+def score_line(quiz, variant, last: dict, first: dict) -> str:
+    """The page's score line for the last and first tries (responses by question id): kcourse.practice's."""
+    def results(responses):
+        return {q: {"score": grade(quiz.question(q), r).score} for q, r in responses.items()}
+
+    total = sum(quiz.question(q).points for q in variant.question_ids)
+    return practice.score(results(last), results(first), variant.question_ids, total).line()
+
+
+def check(root, qid: str, keyboard: bool) -> None:
+    if keyboard:
+        fieldset(root, qid).get_by_role("button", name="Check").focus()
+        root.page.keyboard.press("Enter")
+    else:
+        press(root, qid, "Check")
 
 
 @pytest.mark.browser
-def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructor_grades_alike(
+def test_a_learner_practises_every_type_reloads_downloads_and_loads_back_on_another_device(
         open_book, site, quiz, tmp_path):
     page = open_book()
     root = page.locator("section.kq").first
@@ -135,70 +147,99 @@ def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructo
     assert " ".join(fieldset(root, "bkl-removed").locator(".kq-hint").inner_text().split()) == "Hint 1: It was 2011."
     assert fieldset(root, "bkl-removed").get_by_role("button", name=re.compile("hint")).count() == 0
 
-    # a wrong answer, its feedback and the explanation; then try again
+    # a wrong first try: the verdict and the feedback on the misconception, not the explanation nor the answer
     q = quiz.question("bkl-removed")
     set_response(root, q, "b")
     press(root, q.id, "Check")
-    fb = fieldset(root, q.id).locator(".kq-fb")
+    fs = fieldset(root, q.id)
+    fb = fs.locator(".kq-fb")
     assert fb.locator(".kq-verdict").inner_text() == verdict(grade(q, "b"))
     assert fb.locator("li code").inner_text() == "lock_kernel()"
-    assert "2.6.39, May 2011" in fb.locator(".kq-expl").inner_text()
+    assert fb.locator(".kq-expl").count() == 0 and "2.6.39, May 2011" not in fb.inner_text()
+    assert fb.locator(".kq-tries").inner_text() == "Try 1 of 2: the answer shows after 2 tries."
     assert page.evaluate("document.activeElement.textContent") == "Try again"
-    page.keyboard.press("Enter")
-    assert fb.inner_text() == ""
-    assert fieldset(root, q.id).locator("input").first.is_enabled()
+    page.keyboard.press("Enter")  # Try again keeps the answer, and the try keeps counting until the next check
+    assert fs.locator('input[value="b"]').is_checked() and fs.locator("input").first.is_enabled()
+    assert "Your last try: ✗ Not right, 0 of 2 points. It counts until you check again." in fb.inner_text()
+    first: dict = {"bkl-removed": "b"}
 
+    # input that is not an answer yet says what to fix and costs no try
+    commits = quiz.question("commits")
+    set_response(root, commits, "13.500", keyboard=True)
+    check(root, "commits", True)
+    assert "13.500 could mean 13500 (with a thousands separator) or 13.5" in fieldset(root, "commits").locator(
+        ".kq-fb").inner_text()
+    assert fieldset(root, "commits").locator(".kq-tries").count() == 0
+    press(root, "match-blocks", "Check")
+    assert fieldset(root, "match-blocks").locator(".kq-fb").inner_text() == "Answer first, then check."
     key = quiz.question("match-blocks").answer_of  # pair id -> its right-hand choice id
+    set_response(root, quiz.question("match-blocks"), {"ns": key["ns"]})
+    press(root, "match-blocks", "Check")
+    assert "2 rows are still “Choose…”" in fieldset(root, "match-blocks").locator(".kq-fb").inner_text()
+
     plan = [  # (question, response, keyboard only?)
         ("bkl-removed", "a", True), ("building-blocks", ["ns", "cg"], True), ("kvm-in-tree", True, True),
-        ("commits", 14000, True), ("weeks", 12, False), ("async-io", "  IO   URING ", False),
+        ("commits", "14,000", True), ("weeks", 12, False), ("async-io", "  IO   URING ", False),
         ("timeline", correct_response(quiz.question("timeline")), True),
         ("match-blocks", {"ns": key["ns"], "cg": key["sc"], "sc": key["cg"]}, False),
         (pool_q, correct_response(quiz.question(pool_q)), False),
     ]
-    checked: dict = {}
+    last: dict = {}
     for qid, response, keyboard in plan:
         q = quiz.question(qid)
         set_response(root, q, response, keyboard=keyboard)
-        if keyboard:
-            fieldset(root, qid).get_by_role("button", name="Check").focus()
-            page.keyboard.press("Enter")
-        else:
-            press(root, qid, "Check")
+        check(root, qid, keyboard)
         result = grade(q, response)
         fs = fieldset(root, qid)
         assert fs.locator(".kq-verdict").inner_text() == verdict(result), qid
-        shown = fs.locator(".kq-fblist li").all_inner_texts()
-        assert len(shown) == len(result.feedback), (qid, shown)
+        assert len(fs.locator(".kq-fblist li").all_inner_texts()) == len(result.feedback), qid
+        tries = 2 if qid == "bkl-removed" else 1
+        if result.status.value != "correct" and tries < 2:  # no answer yet: the learner asks for it
+            assert fs.locator(".kq-expl").count() == 0, qid
+            fs.get_by_role("button", name="Show answer").focus()
+            page.keyboard.press("Enter")
         assert " ".join(fs.locator(".kq-expl").inner_text().split()) == "Explanation " + render_plain(q.explanation)
-        checked[qid] = response
-        assert root.locator(".kq-score").inner_text() == score_line(quiz, variant, checked)
-    assert fieldset(root, "building-blocks").locator(".kq-fblist").inner_text().endswith("You missed 1 right option.")
+        assert fs.get_by_role("button", name="Try again").is_hidden(), "the answer is shown: done until a new attempt"
+        last[qid] = response
+        first.setdefault(qid, response)
+        assert root.locator(".kq-score").inner_text().startswith(score_line(quiz, variant, last, first))
+    building = fieldset(root, "building-blocks")
+    assert building.locator(".kq-fblist").inner_text().endswith("You missed 1 right option.")
+    assert building.locator(".kq-mark").all_inner_texts() == ["✓ right", "✓ right", "✓ right answer"] or \
+        sorted(building.locator(".kq-mark").all_inner_texts()) == ["✓ right", "✓ right", "✓ right answer"]
     assert fieldset(root, "weeks").locator(".kq-fblist").inner_text() == "12 is too high."
-    last = variant.question_ids.index(pool_q) + 1  # the live region announced the last check and the score
+    assert "Accepted: 9 <= x <= 10 weeks." in fieldset(root, "weeks").locator(".kq-answer").inner_text()
+    marks = fieldset(root, "match-blocks").locator(".kq-mark").all_inner_texts()
+    assert marks[0] == "✓ right" and marks[1].startswith("✗ wrong, right: ")
+    last_n = variant.question_ids.index(pool_q) + 1  # the live region announced the last check and the score
     expect(root.locator(".kq-live")).to_have_text(
-        re.compile(rf"^Question {last}: ✓ Correct: 1 of 1 point\. All questions checked"))
+        re.compile(rf"^Question {last_n}: ✓ Correct: 1 of 1 point\. All questions checked"))
 
-    total = grade_responses(quiz, variant.question_ids, checked)
+    total = grade_responses(quiz, variant.question_ids, last)
     summary = root.locator(".kq-summary").inner_text()
-    assert f"All questions checked: {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %). " \
-           f"{'Passed' if total.passed else 'Not passed yet'}" in summary
+    assert f"All questions checked: {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %)" in summary
+    assert "Question 1: ✓ Correct, 2 of 2 points (first try 0)." in summary, "per question, with the first try"
     before = root.locator(".kq-score").inner_text()
 
     # a reload keeps the variant, the answers, the feedback and the score
     page.reload()
-    page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 2")
+    page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 3")
     assert int(root.get_attribute("data-kq-seed")) == seed
     assert root.locator(".kq-score").inner_text() == before
     assert fieldset(root, "bkl-removed").locator('input[value="a"]').is_checked()
     assert fieldset(root, "async-io").locator("input").input_value() == "  IO   URING "
-    assert fieldset(root, "timeline").locator("li").evaluate_all("(l) => l.map((li) => li.dataset.id)") == \
+    assert fieldset(root, "timeline").locator(".kq-order li").evaluate_all("(l) => l.map((li) => li.dataset.id)") == \
         correct_response(quiz.question("timeline"))
     assert fieldset(root, "match-blocks").locator(".kq-verdict").inner_text() == \
         verdict(grade(quiz.question("match-blocks"), plan[7][1]))
     assert fieldset(root, "commits").locator("input").is_disabled()
 
-    # download, then grade the file as the instructor does
+    # the course progress view of this page: from this browser's own answers
+    progress = page.locator("[data-kq-progress]")
+    assert "Every question type" in progress.inner_text() and f"{num(total.percentage)} %" in progress.inner_text()
+    assert "progress.json" not in progress.inner_text()
+
+    # download: readable, scored like the page, graded alike by the instructor
     root.get_by_label("Student id").fill("s-1001")
     with page.expect_download() as info:
         root.get_by_role("button", name="Download my answers").click()
@@ -206,7 +247,14 @@ def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructo
     info.value.save_as(path)
     assert path.name == "valid-all-types-s-1001.json"
     message = root.locator(".kq-savemsg").inner_text()
-    assert f"It scores {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %)." in message
+    assert f"Its score is the page's: {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %)." \
+        in message
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["score"]["total"] == total.total and data["quiz_title"] == "Every question type"
+    rows = {r["id"]: r for r in data["questions"]}
+    assert rows["bkl-removed"]["answer"] == "2.6.39" and rows["bkl-removed"]["tries"] == 2
+    assert rows["bkl-removed"]["prompt"].startswith("In which release")
+    assert rows["match-blocks"]["answer"].startswith("namespaces → ")
     sub = load_submission(path)
     assert sub.variant_seed == seed and sub.student_id == "s-1001"
     assert grade_submission(quiz, sub).total == total.total
@@ -214,8 +262,68 @@ def test_a_learner_answers_every_type_reloads_and_downloads_a_file_the_instructo
                           str(path), "--json"], capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout)["total"] == total.total
-
     assert outside(page, site) == [] and errors(page) == [] and page.dialogs == []
+
+    # another device (a fresh browser): load the file back, and everything is there
+    other = open_book()
+    other_root = other.locator("section.kq").first
+    other_root.locator("input[type=file]").set_input_files(str(path))
+    other.wait_for_function(f"document.querySelector('section.kq').getAttribute('data-kq-seed') === '{seed}'")
+    expect(other_root.locator(".kq-savemsg")).to_contain_text("Loaded the answers of s-1001")
+    assert other_root.locator(".kq-score").inner_text() == before
+    assert "Question 1: ✓ Correct, 2 of 2 points (first try 0)." in other_root.locator(".kq-summary").inner_text()
+    assert errors(other) == []
+
+
+@pytest.mark.browser
+def test_two_tabs_keep_both_answers(browser, site, quiz):
+    ctx = browser.new_context()
+    try:
+        a, b = ctx.new_page(), ctx.new_page()
+        for p in (a, b):
+            p.goto(site + "quiz.html")
+            p.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 3")
+        ra, rb = a.locator("section.kq").first, b.locator("section.kq").first
+        set_response(ra, quiz.question("kvm-in-tree"), True)
+        set_response(rb, quiz.question("async-io"), "io_uring")
+        press(rb, "async-io", "Check")
+        expect(fieldset(ra, "async-io").locator("input")).to_have_value("io_uring")
+        expect(fieldset(ra, "async-io").locator(".kq-verdict")).to_have_text("✓ Correct: 1 of 1 point.")
+        assert fieldset(rb, "kvm-in-tree").locator('input[value="true"]').is_checked()
+        a.reload()
+        a.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 3")
+        assert fieldset(ra, "kvm-in-tree").locator('input[value="true"]').is_checked()
+        assert fieldset(ra, "async-io").locator("input").input_value() == "io_uring"
+        # a new attempt clears both tabs
+        ra.get_by_role("button", name="Start a new attempt").click()
+        ra.get_by_role("button", name="Yes, clear my answers").click()
+        expect(fieldset(rb, "async-io").locator("input")).to_have_value("")
+        assert not fieldset(rb, "kvm-in-tree").locator('input[value="true"]').is_checked()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+def test_keyboard_only_on_a_phone(open_book, quiz):
+    page = open_book(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    root = page.locator("section.kq").first
+    fs = fieldset(root, "bkl-removed")
+    fs.locator("input").first.focus()
+    page.keyboard.press("ArrowDown")  # a radio group: the arrow keys choose
+    chosen = fs.locator("input:checked").get_attribute("value")
+    check(root, "bkl-removed", True)
+    assert fs.locator(".kq-verdict").inner_text() == verdict(grade(quiz.question("bkl-removed"), chosen))
+    focused = page.evaluate("document.activeElement.matches('.kq-fb') ? 'feedback' : document.activeElement.textContent")
+    assert focused in ("Try again", "feedback"), "the focus goes to Try again, or to the feedback when it is done"
+    ordering = fieldset(root, "timeline")
+    down = ordering.locator("li").first.get_by_role("button").nth(1)
+    moved = ordering.locator("li").first.get_attribute("data-id")
+    down.focus()
+    page.keyboard.press("Enter")
+    assert ordering.locator("li").nth(1).get_attribute("data-id") == moved
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Move down:"), \
+        "the focus follows the moved item"
+    assert root.evaluate("(r) => r.scrollWidth <= r.clientWidth + 1"), "the quiz fits a 390 px phone"
 
 
 @pytest.mark.browser

@@ -189,7 +189,7 @@ def test_several_quizzes_on_one_page_work_apart(open_page, quiz):
     assert fieldset(roots.nth(1), q.id).locator(".kq-verdict").inner_text() == verdict(grade(q, False))
     assert roots.nth(1).locator(".kq-score").inner_text().startswith("Score: 1 of ")
     assert roots.nth(0).locator(".kq-score").inner_text().startswith("Score: 0 of ")
-    assert page.evaluate("typeof window.kcourseQuizV1.grade") == "function"
+    assert page.evaluate("typeof window.kcourseGraderV1.grade") == "function"
     assert page.errors == []
 
 
@@ -197,7 +197,7 @@ def test_vectors_agree_in_the_browser(open_page, quiz):
     page = open_page(render_document(quiz))
     page.add_script_tag(path=str(HERE / "vectors_check.js"))
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
-    mismatches = page.evaluate("(v) => window.kqCheckVectors(window.kcourseQuizV1, v)", vectors)
+    mismatches = page.evaluate("(v) => window.kqCheckVectors(window.kcourseGraderV1, v)", vectors)
     assert mismatches == [], mismatches[:5]
 
 

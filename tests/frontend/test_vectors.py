@@ -96,8 +96,9 @@ def test_normalise_agrees(node, text, cs):
     assert node.call("normalise", text, cs) == normalise(text, case_sensitive=cs)
 
 
-NUMBER_CHARS = list("0123456789+-.eE_ xinfaINFA") + ["١", "٣", "１", "𝟗", "\u3000", "\x1c", "\ufeff"]
-NUMBER_TEXT = st.text(st.sampled_from(NUMBER_CHARS), max_size=12)
+NUMBER_CHARS = list("0123456789+-.eE_ xinfaINFA,'%dysmto") + ["١", "٣", "１", "𝟗", "\u3000", "\x1c", "\ufeff", "–",
+                                                               "\u202f", "\u00a0", "\u2212", "\n"]
+NUMBER_TEXT = st.lists(st.sampled_from(NUMBER_CHARS + ["000", ",000", ".000", " days"]), max_size=8).map("".join)
 
 
 @SETTINGS
@@ -107,6 +108,16 @@ def test_numeric_reading_agrees(node, r):
     want = expected(q, grade(q, r))
     got = node.call("grade", grading_form(q), r)
     assert {k: got[k] for k in want} == want
+
+
+@SETTINGS
+@given(text=NUMBER_TEXT, unit=st.sampled_from(["", "days", "ms", "%", "s"]))
+def test_number_reading_with_units_agrees(node, text, unit):
+    from kcourse.core.numbers import read_number
+
+    want = read_number(text, unit)
+    got = node.call("readNumber", text, unit)
+    assert (got.get("value"), got.get("problem")) == (want.value, want.problem), text
 
 
 def test_every_unicode_decimal_digit_reads_as_python_does(node):

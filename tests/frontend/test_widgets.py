@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import kcourse
 from kcourse.cli import cli
+from kcourse.core import practice
 from kcourse.core.grading import correct_response
 from kcourse.core.loader import load_quiz, load_quiz_text
 from kcourse.core.submission import grade_submission, load_submission
@@ -93,7 +94,7 @@ CASES = [
     ("kvm-in-tree", False, "incorrect", 0, "merged quickly"),
     ("commits", "14000", "correct", 1, "About 13,500"),
     ("commits", "15000", "incorrect", 0, "15000 is too high"),
-    ("commits", "lots", "incorrect", 0, "could not be read"),
+    ("commits", "13,500", "correct", 1, "About 13,500"),
     ("weeks", "9.5", "correct", 1, "9 or 10 weeks"),
     ("weeks", "11", "incorrect", 0, "11 is too high"),
     ("async-io", "  IO_URING ", "correct", 1, "io_uring (5.1, 2019)"),
@@ -104,7 +105,7 @@ CASES = [
     ("timeline", ["bkl", "kvm", "l26", "smp"], "incorrect", 0, "SMP 1996"),
     ("match-blocks", {"ns": "ns", "cg": "cg", "sc": "sc"}, "correct", 1, "Namespaces isolate"),
     ("match-blocks", {"ns": "ns", "cg": "sc", "sc": "cg"}, "partial", 0.333333, "Namespaces isolate"),
-    ("match-blocks", {"ns": "vm"}, "incorrect", 0, "Namespaces isolate"),
+    ("match-blocks", {"ns": "cg", "cg": "sc", "sc": "vm"}, "incorrect", 0, "Namespaces isolate"),
 ]
 
 
@@ -116,19 +117,27 @@ def test_check_grades_every_question_type(qw, qid, response, status, score, text
     panel.check_button.click()
     assert panel.result.status.value == status
     assert panel.result.score == pytest.approx(score)
-    assert text in panel.feedback.value
     assert {"correct": "Correct", "partial": "Partly right", "incorrect": "Not right"}[status] in panel.feedback.value
-    assert "Explanation." in panel.feedback.value
+    assert ("Explanation." in panel.feedback.value) == (status == "correct"), "a wrong first try shows no answer"
     assert all(x.disabled for x in panel.control.inputs), "a checked answer is locked until Try again"
-    assert f"Score so far:</strong> {panel.result.score:g} of 10 points" in qw.score.value
+    assert f"Score: {practice.shown(panel.result.score)} of 10 points" in qw.score.value
     assert qw.store.record(qw.quiz.id).results[qid]["status"] == status
+    if status != "correct":
+        assert not panel.answer_button.disabled
+        panel.answer_button.click()
+    assert text in panel.feedback.value and "Explanation." in panel.feedback.value
+    assert panel.retry_button.disabled and panel.answer_button.disabled, "the answer is shown: done"
 
 
 def test_numeric_shows_its_unit_and_warns_on_text_that_is_not_a_number(qw):
     ctl = qw.panels["weeks"].control
     assert ctl.unit.value == "weeks" and ctl.unit in ctl.widget.children
     ctl.text.value = "nine"
-    assert "is not a number" in ctl.warning.value
+    assert "This is not a number" in ctl.warning.value
+    ctl.text.value = "9 days"
+    assert "days is not the unit asked for" in ctl.warning.value
+    ctl.text.value = "9 weeks"
+    assert ctl.warning.value == "" and ctl.response() == 9
     ctl.text.value = "9"
     assert ctl.warning.value == "" and ctl.response() == 9
 
@@ -136,7 +145,7 @@ def test_numeric_shows_its_unit_and_warns_on_text_that_is_not_a_number(qw):
 def test_checking_a_blank_answer_asks_for_one(qw):
     panel = qw.panels["bkl-removed"]
     panel.check_button.click()
-    assert panel.result is None and "Answer the question first" in panel.feedback.value
+    assert panel.result is None and "Answer first, then check." in panel.feedback.value
     assert qw.store.record(qw.quiz.id) is None, "nothing is written before the learner answers"
 
 
@@ -153,31 +162,55 @@ def test_an_untouched_ordering_is_graded_as_shown_like_the_static_page(qw, quiz)
     assert panel.result.score < 1
 
 
-def test_try_again_resets_one_question(qw):
-    panel = qw.panels["bkl-removed"]
-    answer(panel, "b")
+def test_try_again_keeps_the_answer_and_the_score_until_the_next_check(qw):
+    panel = qw.panels["building-blocks"]
+    answer(panel, ["ns", "hv"])
     panel.check_button.click()
+    assert "namespaces: <span class='kcourse-mark-ok'>✓ right" in panel.feedback.value
+    assert "a hypervisor: <span class='kcourse-mark-bad'>✗ wrong" in panel.feedback.value, "marked part by part"
+    assert "Try 1 of 2" in panel.feedback.value and "Explanation." not in panel.feedback.value
     assert not panel.retry_button.disabled and panel.check_button.disabled
     panel.retry_button.click()
-    assert panel.result is None and panel.feedback.value == ""
-    assert panel.control.response() is None and not panel.control.radio.disabled
-    assert panel.retry_button.disabled and not panel.check_button.disabled
-    rec = qw.store.record(qw.quiz.id)
-    assert "bkl-removed" not in rec.responses and "bkl-removed" not in rec.results
-    answer(panel, "a")
+    assert sorted(panel.control.response()) == ["hv", "ns"] and not panel.control.boxes["ns"].disabled
+    assert "Your last try" in panel.feedback.value and "It counts until you check again" in panel.feedback.value
+    assert "Score: 0 of 10 points" in qw.score.value, "Try again removes no point (this try earned 0)"
+    answer(panel, ["ns", "cg"])
     panel.check_button.click()
-    assert panel.result.score == 2 and "2 of 10 points" in qw.score.value
+    assert panel.result.score == pytest.approx(0.666667) and "Try 2." in panel.feedback.value
+    assert "Explanation." in panel.feedback.value, "after 2 tries the answer shows"
+    s = qw.score_now()
+    assert (s.total, s.first_total) == (0.666667, 0.0)
+    assert "first tries: 0 ·" in qw.score.value and "Score: 0.67 of 10 points" in qw.score.value
 
 
-def test_try_again_on_ordering_restores_the_shuffled_start(qw):
+def test_input_that_is_not_an_answer_yet_costs_no_try(qw):
+    panel = qw.panels["commits"]
+    for text, says in [("13.500", "could mean 13500"), ("5-6", "not a range"), ("lots", "This is not a number")]:
+        answer(panel, text)
+        panel.check_button.click()
+        assert panel.result is None and says in panel.feedback.value and panel.tries == 0
+    match = qw.panels["match-blocks"]
+    answer(match, {"ns": "ns"})
+    match.check_button.click()
+    assert match.result is None and "2 rows are still “Choose…”" in match.feedback.value
+    answer(match, {"ns": "ns", "cg": "ns", "sc": "sc"})
+    match.check_button.click()
+    assert match.result is None and "rows 1 and 2 have the same answer" in match.feedback.value
+    assert match.control.drops["ns"].options[0][0] == "Choose…"
+
+
+def test_a_new_attempt_restores_the_shuffled_start_and_keeps_the_best(qw):
     ctl = qw.panels["timeline"].control
     start = list(ctl.order)
     answer(qw.panels["timeline"], ["smp", "l26", "kvm", "bkl"])
     qw.panels["timeline"].check_button.click()
     assert all(b.disabled for b in ctl.ups + ctl.downs)
-    qw.panels["timeline"].retry_button.click()
-    assert ctl.order == start and start != ["smp", "l26", "kvm", "bkl"] and ctl.response() is None
+    assert qw.panels["timeline"].retry_button.disabled, "right at once: the answer is shown, nothing to retry"
+    assert start != ["smp", "l26", "kvm", "bkl"]
+    qw.new_attempt()
+    assert ctl.order == start and ctl.response() is None
     assert not ctl.ups[1].disabled and ctl.ups[0].disabled and ctl.downs[-1].disabled
+    assert qw.record.best_score == 10.0 and qw.score_now().checked == 0
 
 
 def test_hints_come_one_at_a_time(qw):
@@ -204,7 +237,7 @@ def test_summary_after_every_question_is_checked(qw):
 
 
 WRONG = {"bkl-removed": "b", "building-blocks": ["hv"], "commits": "0", "weeks": "0", "async-io": "epoll",
-         "timeline": ["bkl", "kvm", "l26", "smp"], "match-blocks": {"ns": "vm"}, "first-fosdem": "0",
+         "timeline": ["bkl", "kvm", "l26", "smp"], "match-blocks": {"ns": "cg", "cg": "sc", "sc": "vm"}, "first-fosdem": "0",
          "first-fosdem-kernel": "b"}
 
 
@@ -213,7 +246,8 @@ def test_summary_says_not_passed_below_the_pass_mark(qw):
         answer(panel, True if qid == "kvm-in-tree" else WRONG[qid])
         panel.check_button.click()
     assert "1 of 10 points (10%)" in qw.summary.value and "not passed yet" in qw.summary.value
-    assert "Try again" in qw.summary.value
+    assert "Start a new attempt" in qw.summary.value
+    assert "Question 1, “In which release" in qw.summary.value, "the summary names every question"
 
 
 # -- progress -----------------------------------------------------------------------------------------
@@ -293,7 +327,12 @@ def test_save_submission_writes_a_file_grade_one_scores_the_same(qw, tmp_path, m
     graded = grade_submission(qw.quiz, sub)
     assert graded.total == shown.total == pytest.approx(9.5)
     assert graded.percentage == shown.percentage == 95.0
-    assert f"({shown.percentage:g}%)" in qw.save_status.value
+    assert f"9.5 of 10 points ({shown.percentage:g}%)." in qw.save_status.value, "the score the quiz shows"
+    data = json.loads(path.read_text())
+    assert data["score"]["total"] == 9.5 and data["quiz_title"] == "Every question type"
+    rows = {r["id"]: r for r in data["questions"]}
+    assert rows["bkl-removed"]["answer"] == "2.6.39" and rows["bkl-removed"]["prompt"].startswith("In which release")
+    assert rows["match-blocks"]["answer"].startswith("namespaces → ")
     out = CliRunner().invoke(cli, ["grade-one", str(QUIZ), str(path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["percentage"] == shown.percentage
@@ -434,6 +473,7 @@ def test_markdown_is_rendered_and_html_escaped(quiz, store):
     assert "<script>" not in panel.prompt.value and "&lt;script&gt;" in panel.prompt.value
     answer(panel, "b")
     panel.check_button.click()
+    panel.answer_button.click()
     assert "<img" not in panel.feedback.value and "&lt;img" in panel.feedback.value
     assert "2.6.0 still had ~500 lock_kernel() calls." in c.plain(q.options[1].feedback)
     qw.panels["async-io"].control.text.value = "<b>io_uring</b>"

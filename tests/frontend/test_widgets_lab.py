@@ -38,8 +38,8 @@ def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("lab")
     root, home = base / "root", base / "home"
     root.mkdir()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        f"import kcourse\nkcourse.quiz({str(QUIZ)!r}, student_id='s1')")])
+    cell = f"import kcourse\nkcourse.quiz({str(QUIZ)!r}, student_id='s1')"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell), nbformat.v4.new_code_cell(cell)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "quiz.ipynb")
     port = _free_port()
@@ -91,38 +91,83 @@ def test_the_quiz_works_in_jupyterlab(lab):
                 page.screenshot(path=str(base / "timeout.png"))
                 pytest.fail(f"the quiz did not show in JupyterLab (screenshot: {base / 'timeout.png'}); server log:\n"
                             + (base / "server.log").read_text()[-3000:])
-            questions = page.locator(".kcourse-question")
+            page.locator(".jp-Cell").nth(1).locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")  # a second live copy of the same quiz
+            page.wait_for_function("document.querySelectorAll('.kcourse-quiz').length === 2", timeout=60_000)
+            copy1, copy2 = page.locator(".kcourse-quiz").nth(0), page.locator(".kcourse-quiz").nth(1)
+            questions = copy1.locator(".kcourse-question")
 
             from axe_playwright_python.sync_playwright import Axe
 
             violations = Axe().run(page, context=".kcourse-quiz").response["violations"]
             assert [(v["id"], v["help"]) for v in violations] == []
 
+            # keyboard: the arrow keys choose a radio button inside JupyterLab, Enter on Check keeps the focus
             first = questions.nth(0)
-            first.get_by_label("2.6.39").check()
-            first.get_by_role("button", name="Check").click()
-            first.get_by_text("✓ Correct").wait_for(timeout=20_000)
-            assert "Right." in first.inner_text() and "2.6.39, May 2011" in first.inner_text()
+            first.locator("input[type=radio]").first.focus()
+            page.keyboard.press("ArrowDown")
+            page.wait_for_function("document.activeElement && document.activeElement.closest('.kcourse-quiz') "
+                                   "&& document.activeElement.type === 'radio' && document.activeElement.checked")
+            chosen = page.evaluate("document.activeElement.parentElement.textContent.trim()")
+            first.get_by_role("button", name="Check").focus()
+            page.keyboard.press("Enter")
+            first.locator(".kcourse-feedback").wait_for(timeout=20_000)
+            page.wait_for_function("document.activeElement && document.activeElement.closest('.kcourse-quiz') && "
+                                   "(document.activeElement.textContent.includes('Try again') || "
+                                   "document.activeElement.classList.contains('kcourse-feedback'))", timeout=10_000)
+            if chosen != "2.6.39":  # a wrong first try: feedback, no explanation; then the answer on request
+                assert "2.6.39, May 2011" not in first.inner_text() and "Try 1 of 2" in first.inner_text()
+                first.get_by_role("button", name="Show answer").click()
+            first.get_by_text("Explanation.").wait_for(timeout=20_000)
+            assert "2.6.39, May 2011" in first.inner_text()
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+            assert outline == "3px", "a visible focus ring"
 
-            text = questions.nth(5)
+            # the ordering: after Down the focus follows the moved item
+            ordering = questions.nth(6)
+            ordering.get_by_role("button", name="Down").first.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_function("document.activeElement && document.activeElement.classList.contains("
+                                   "'kcourse-mv-7-1-down')", timeout=20_000)
+
+            # the second copy: Check on a number not yet an answer costs nothing; a right answer saves
+            text = copy2.locator(".kcourse-question").nth(5)
             text.locator("input[type=text]").fill("io_uring")
             text.get_by_role("button", name="Check").click()  # straight away: the value must arrive first
             text.get_by_text("✓ Correct").wait_for(timeout=20_000)
-
-            first.get_by_role("button", name="Try again").click()
-            page.get_by_text("Score so far: 1 of 10 points").wait_for(timeout=20_000)
-            assert first.get_by_label("2.6.39").is_enabled()
-
-            ordering = questions.nth(6)
-            ordering.get_by_role("button", name="Down").first.click()
-            page.locator(".kcourse-storage").get_by_text("Answers are saved in").wait_for()
+            matching = copy2.locator(".kcourse-question").nth(7)
+            assert "Choose…" in matching.inner_text()
             deadline = time.time() + 20
             while time.time() < deadline:
                 saved = json.loads((home / "progress.json").read_text())["quizzes"]["quiz/valid-all-types"]
-                if "timeline" in saved["responses"]:
+                if "timeline" in saved["responses"] and "async-io" in saved["results"]:
                     break
                 time.sleep(0.2)
-            assert saved["responses"]["async-io"] == "io_uring" and "bkl-removed" not in saved["responses"]
+            assert saved["responses"]["async-io"] == "io_uring", "the second copy's answer is kept"
+            assert saved["results"]["bkl-removed"]["score"] in (0, 2) and "bkl-removed" in saved["responses"], \
+                "the first copy's answer is kept too"
             assert len(saved["responses"]["timeline"]) == 4
+
+            # reopened without a kernel: the output says to run the cell instead of only a widget error
+            assert copy1.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea')]").locator(
+                ".kcourse-rerun").first.is_hidden(), "no note while the quiz is live"
+            page.locator(".jp-Cell .jp-InputArea-editor").first.click()
+            page.keyboard.press("Escape")
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                page.keyboard.press("Control+s")
+                time.sleep(1)
+                if "kcourse-rerun" in (base / "root" / "quiz.ipynb").read_text(encoding="utf-8"):
+                    break
+            else:
+                pytest.fail("the notebook was not saved with its outputs")
+            token_url = url.split("/lab/")[0]
+            kernels = json.loads(urllib.request.urlopen(f"{token_url}/api/kernels?token=t").read())
+            for k in kernels:
+                req = urllib.request.Request(f"{token_url}/api/kernels/{k['id']}?token=t", method="DELETE")
+                urllib.request.urlopen(req)
+            page.reload()
+            page.locator(".kcourse-rerun").first.wait_for(state="visible", timeout=60_000)
+            assert "run this cell" in page.locator(".kcourse-rerun").first.inner_text()
         finally:
             browser.close()

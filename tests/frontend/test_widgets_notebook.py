@@ -30,12 +30,13 @@ def test_a_notebook_shows_the_quiz_and_a_later_cell_clicks(tmp_path, monkeypatch
     ])
     nbclient.NotebookClient(nb, timeout=60, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
-    shown = nb.cells[0].outputs[0]
-    assert shown.output_type == "execute_result"
+    note, shown = nb.cells[0].outputs  # a note to run the cell (seen only where the quiz cannot show), the quiz
+    assert "run this cell" in note.data["text/plain"] and "kcourse-rerun" in note.data["text/html"]
     assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(shown.data)
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert printed.strip() == "correct 2.0"
     saved = json.loads((home / "progress.json").read_text())["quizzes"]["quiz/valid-all-types"]  # course "quiz": the folder
     assert saved["responses"] == {"bkl-removed": "a"} and saved["last_score"] == 20.0
     assert json.loads((tmp_path / "valid-all-types-s1.json").read_text())["responses"] == {"bkl-removed": "a"}
-    assert "text/html" in nb.cells[2].outputs[0].data
+    progress = nb.cells[2].outputs[0].data
+    assert "text/html" in progress and "application/vnd.jupyter.widget-view+json" in progress

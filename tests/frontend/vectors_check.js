@@ -1,4 +1,4 @@
-/* Runs tests/files/grading-vectors.json through quiz.js; returns a list of mismatches (empty: all agree).
+/* Runs tests/files/grading-vectors.json through grader.js; returns a list of mismatches (empty: all agree).
  * Used by tests/frontend/node_harness.js (node) and by the browser test (window.kqCheckVectors). */
 (function (root) {
   "use strict";
@@ -35,6 +35,23 @@
         expect("variant " + vq.page.quiz.id + " " + c.seed, { question_ids: got.question_ids, orders: got.orders },
           { question_ids: c.question_ids, orders: c.orders });
       });
+    });
+    var groups = {};
+    v.grading.forEach(function (g) { groups[g.quiz + "#" + g.question.id] = g.question; });
+    (v.practice || []).forEach(function (p) {
+      var q = groups[p.quiz + "#" + p.question];
+      p.cases.forEach(function (c) {
+        var what = p.question + " " + JSON.stringify(c.response).slice(0, 80);
+        expect("ready " + what, api.readyProblem(q, c.response), c.ready);
+        var m = api.marks(q, c.response);
+        expect("marks " + what, Object.keys(m).sort().map(function (k) { return [k, m[k]]; }),
+          Object.keys(c.marks).sort().map(function (k) { return [k, c.marks[k]]; }));
+      });
+    });
+    (v.scores || []).forEach(function (c) {
+      var s = api.scoreOf(c.results, c.first, c.ids, c.max_total);
+      expect("score " + JSON.stringify(c.ids), s, c.expected);
+      expect("score line " + JSON.stringify(c.ids), api.scoreLine(s), c.line);
     });
     return bad;
   }

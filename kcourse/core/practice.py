@@ -1,0 +1,122 @@
+"""The practice rules, one set for every front end (pure; mirrored in ``static/grader.js``, same names in camelCase).
+
+A check of an answer is a *try*. The flow of one question:
+
+1. Input that is not an answer yet costs no try and says what to fix (:func:`ready_problem`): nothing chosen, an
+   unreadable or ambiguous number, a range, matching rows left at "Choose…" or one answer in two rows where each
+   answer fits one row.
+2. A counted try shows the verdict, the feedback on what was chosen (the misconception), the parts that are
+   right or wrong (:func:`marks`) and offers a hint; not the explanation, not the right answer.
+3. The explanation and the right answer appear when the answer is right, after ``tries_before_answer`` tries
+   (a quiz setting, :data:`DEFAULT_TRIES` by default) or when the learner asks ("Show answer")
+   (:func:`answer_shown`). The question is then done until a new attempt.
+4. "Try again" keeps the answer and the score of the last try; only the next check changes the score.
+
+Scores (:func:`score`): the last try of every checked question counts, unchecked questions count 0; the first
+try of each question is kept too and shown beside it. Numbers on screen are rounded to 2 decimals
+(:func:`shown`), files keep 6.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import qtypes as qt
+from . import model as m
+from .grading import Status, grade, is_blank
+
+DEFAULT_TRIES = 2
+"""Tries before the answer is shown, unless the quiz sets ``tries_before_answer``."""
+MAX_TRIES = 10
+
+
+def ready_problem(q: m.Question, response: Any) -> str | None:
+    """What to fix before ``response`` counts as a try; ``None`` when it can be checked."""
+    if is_blank(response):
+        return "Answer first, then check."
+    if isinstance(q, qt.Matching) and isinstance(response, Mapping):
+        left = sum(1 for p in q.pairs if is_blank(response.get(p.id)))
+        if left:
+            return f"Choose an answer in every row: {left} row{'s are' if left > 1 else ' is'} still “Choose…”."
+        if len(set(q.answer_of.values())) == len(q.pairs):  # each answer fits one row
+            rows = [k + 1 for k, p in enumerate(q.pairs)]
+            seen: dict[Any, int] = {}
+            for row, p in zip(rows, q.pairs, strict=True):
+                v = response.get(p.id)
+                if isinstance(v, str) and v in seen:
+                    return f"Each answer fits one row only: rows {seen[v]} and {row} have the same answer."
+                if isinstance(v, str):
+                    seen[v] = row
+    result = grade(q, response)
+    if result.status is Status.UNANSWERED:
+        return result.feedback[0] if result.feedback else "Answer first, then check."
+    return None
+
+
+def marks(q: m.Question, response: Any) -> dict[str, bool]:
+    """Part by part, right (``True``) or wrong: chosen options of a multiple, items of an ordering (in their
+    right place or not), rows of a matching. Empty for other types and for responses of the wrong shape."""
+    if isinstance(q, qt.MultipleSelect) and isinstance(response, list):
+        by_id = q.by_id
+        out: dict[str, bool] = {}
+        for x in response:
+            if isinstance(x, str) and x in by_id and x not in out:
+                out[x] = by_id[x].correct
+        return out
+    if isinstance(q, qt.Ordering) and isinstance(response, list):
+        right = [i.id for i in q.items]
+        if sorted(map(str, response)) != sorted(right):
+            return {}
+        return {x: right[k] == x for k, x in enumerate(response)}
+    if isinstance(q, qt.Matching) and isinstance(response, Mapping):
+        return {p.id: response.get(p.id) == q.answer_of[p.id] for p in q.pairs if p.id in response}
+    return {}
+
+
+def answer_shown(status: str, tries: int, tries_before_answer: int, asked: bool) -> bool:
+    """Whether the explanation and the right answer are shown after ``tries`` counted tries."""
+    return asked or status == Status.CORRECT.value or tries >= tries_before_answer
+
+
+@dataclass(frozen=True)
+class Score:
+    """The one score of a practice quiz, as every front end shows it."""
+
+    total: float
+    first_total: float
+    max_score: float
+    checked: int
+    count: int
+
+    @property
+    def percentage(self) -> float:
+        return round(100 * self.total / self.max_score, 2) if self.max_score else 0.0
+
+    def passed(self, pass_mark: float) -> bool:
+        return self.percentage >= pass_mark
+
+    def line(self) -> str:
+        """``Score: 6.5 of 11 points (59.09 %) · first tries: 4 · 8 of 11 questions checked.`` and what counts."""
+        return (f"Score: {shown(self.total)} of {points(self.max_score)} ({shown(self.percentage)} %) · first tries: "
+                f"{shown(self.first_total)} · {self.checked} of {self.count} questions checked. "
+                "Counted: the last try of each checked question; unchecked questions count 0.")
+
+
+def score(results: Mapping[str, Mapping[str, Any]], first_results: Mapping[str, Mapping[str, Any]],
+          question_ids: Iterable[str], max_total: float) -> Score:
+    """The score of the variant ``question_ids`` from the last and first results by question id."""
+    ids = list(question_ids)
+    total = round(sum(float(results[q]["score"]) for q in ids if q in results), 6)
+    first = round(sum(float(first_results[q]["score"]) for q in ids if q in first_results), 6)
+    return Score(total, first, round(max_total, 6), sum(1 for q in ids if q in results), len(ids))
+
+
+def shown(x: float) -> str:
+    """A score as people read it: 2 decimals at most, no ``.0`` (JavaScript's ``String(round(x, 2))``)."""
+    x = round(float(x), 2)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def points(x: float) -> str:
+    return f"{shown(x)} point{'' if x == 1 else 's'}"

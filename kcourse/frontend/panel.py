@@ -1,0 +1,190 @@
+"""One question of the JupyterLab quiz: prompt, control, buttons, hints and feedback, by the practice rules of
+:mod:`kcourse.practice` (the static page follows the same rules). :class:`~kcourse.frontend.widgets.QuizWidget`
+keeps the state; a panel only shows it."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from .. import qtypes as qt
+from ..core import model as m
+from ..core import practice
+from ..core.grading import QuestionResult, Status
+from ..views.markdown import render_block, unwrap_paragraph
+from .controls import Control, plain
+
+STATUS = {
+    Status.CORRECT: ("✓", "Correct"),
+    Status.PARTIAL: ("◐", "Partly right"),
+    Status.INCORRECT: ("✗", "Not right"),
+    Status.UNANSWERED: ("–", "Not answered"),
+}
+# colours of the static page (quiz.css, light theme); the text says the status too
+COLOURS = {"correct": ("#116329", "#dafbe1"), "partial": ("#6f4400", "#fff8c5"), "incorrect": ("#a40e26", "#ffebe9"),
+           "unanswered": ("#57606a", "#f3f4f6")}
+CSS = """<style>
+.kcourse-quiz :focus-visible, .kcourse-quiz :focus { outline: 3px solid #0969da !important; outline-offset: 2px; }
+.kcourse-quiz .mod-disabled, .kcourse-quiz :disabled,
+.kcourse-quiz .widget-radio-box input:disabled + * { opacity: 1 !important; }
+.kcourse-quiz .widget-radio-box label, .kcourse-quiz .widget-checkbox label { color: inherit !important; }
+.kcourse-fbbox { border-left: 4px solid; border-radius: 6px; padding: .4em .8em; margin: .3em 0; color: #1f2328; }
+.kcourse-fbbox:focus { outline: 3px solid #0969da; }
+.kcourse-mark-ok { color: #116329; font-weight: 600; } .kcourse-mark-bad { color: #a40e26; font-weight: 600; }
+</style>"""
+
+
+def md(text: str) -> str:
+    """Markdown as HTML; a single paragraph without its ``<p>``, so that it can follow a bold lead-in."""
+    block = render_block(text)
+    return unwrap_paragraph(block) or block
+
+
+def pts(x: float) -> str:
+    return practice.points(x)
+
+
+def part_names(q: m.Question) -> dict[str, str]:
+    """What a learner sees of each part that :func:`kcourse.practice.marks` names."""
+    if isinstance(q, qt.MultipleSelect):
+        return {o.id: plain(o.text) for o in q.options}
+    if isinstance(q, qt.Ordering):
+        return {i.id: plain(i.text) for i in q.items}
+    if isinstance(q, qt.Matching):
+        return {p.id: plain(p.left) for p in q.pairs}
+    return {}
+
+
+def answer_html(q: m.Question) -> str:
+    """The right answer in words, shown with the explanation."""
+    from ..core.grading import correct_response
+    from ..qtypes.numeric import answer_text
+
+    if isinstance(q, qt.Numeric):
+        return html.escape(answer_text(q))
+    if isinstance(q, qt.ShortText):
+        return "Accepted: " + html.escape(" · ".join(q.accept[:3])) + "."
+    if isinstance(q, qt.TrueFalse):
+        return f"The right answer: {q.answer}."
+    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
+        return "The right answer: " + "; ".join(md(o.text) for o in q.options if o.correct) + "."
+    if isinstance(q, qt.Ordering):
+        return "The right order: " + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + "."
+    if isinstance(q, qt.Matching):
+        right = correct_response(q)
+        names = {c.id: plain(c.text) for c in q.right_choices}
+        pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
+        return "The right matches: " + "; ".join(pairs) + "."
+    return ""
+
+
+class QuestionPanel:
+    """One question: prompt, input control, Check / Try again / Hint / Show answer, hints and feedback."""
+
+    def __init__(self, number: int, count: int, q: m.Question, control: Control, *, assessment: bool,
+                 tries_before_answer: int = practice.DEFAULT_TRIES):
+        self.number, self.q, self.control, self.assessment = number, q, control, assessment
+        self.tries_before_answer = tries_before_answer
+        self.result: QuestionResult | None = None
+        """The last counted try (it counts in the score until the next check)."""
+        self.tries = 0
+        self.shown = False
+        """The explanation and the answer are shown: the question is done until a new attempt."""
+        self.open = False
+        """Try again was pressed: the answer can be changed; the last try still counts."""
+        self.hints_shown = 0
+        head = (f"<div class='kcourse-q-head'><strong>Question {number} of {count}</strong> · {pts(q.points)}"
+                f"</div><div class='kcourse-prompt'>{render_block(q.prompt)}</div>")
+        self.prompt = w.HTML(head)
+        self.feedback = w.HTML("")
+        self.feedback.add_class(f"kcourse-fb-{number}")
+        self.hint_area = w.HTML("")
+        self.check_button = w.Button(description="Check", icon="check", button_style="primary",
+                                     tooltip=f"Check your answer to question {number} (a try)")
+        self.retry_button = w.Button(description="Try again", icon="undo",
+                                     tooltip=f"Change your answer to question {number}; your last try counts until "
+                                             "you check again")
+        self.retry_button.add_class(f"kcourse-retry-{number}")
+        self.answer_button = w.Button(description="Show answer", icon="eye",
+                                      tooltip=f"Show the explanation and the answer of question {number}")
+        self.hint_button = w.Button(description=self._hint_label(), icon="lightbulb-o",
+                                    tooltip=f"Show one hint for question {number}")
+        buttons: list[w.Widget] = []
+        if not assessment:
+            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if q.hints else []) + [
+                self.answer_button]
+        parts = [self.prompt, control.widget]
+        if buttons:
+            parts += [w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")), self.hint_area, self.feedback]
+        self.widget = w.VBox(parts, layout=w.Layout(border="1px solid #6e7781", padding="0.4em 0.8em",
+                                                     margin="0.4em 0"))
+        self.widget.add_class("kcourse-question")
+        self.refresh()
+
+    def _hint_label(self) -> str:
+        n = len(self.q.hints)
+        return "No more hints" if self.hints_shown >= n else f"Hint ({self.hints_shown + 1} of {n})"
+
+    @property
+    def locked(self) -> bool:
+        return self.shown or (self.result is not None and not self.open)
+
+    def not_ready(self, response: Any) -> str | None:
+        """What to fix before a check counts (shown in the feedback), or ``None``."""
+        problem = practice.ready_problem(self.q, response)
+        if problem:
+            self.feedback.value = self._box("partial", f"<p>{html.escape(problem)}</p>")
+        return problem
+
+    def _box(self, status: str, inner: str) -> str:
+        fg, bg = COLOURS[status]
+        return (f"<div class='kcourse-feedback kcourse-fbbox kcourse-{status}' role='status' tabindex='-1' "
+                f"style='border-color:{fg};background:{bg}'>{inner}</div>")
+
+    def refresh(self) -> None:
+        """Show the state: controls, buttons and the feedback of the last try."""
+        lock = self.locked
+        self.control.set_disabled(lock)
+        self.check_button.disabled = lock
+        self.retry_button.disabled = not lock or self.shown
+        self.answer_button.disabled = self.result is None or self.shown
+        self.hint_button.disabled = self.hints_shown >= len(self.q.hints) or self.shown
+        r = self.result
+        if r is None:
+            self.feedback.value = ""
+            return
+        icon, word = STATUS[r.status]
+        verdict = f"{icon} {word}: {practice.shown(r.score)} of {pts(r.max_score)}."
+        fg = COLOURS[r.status.value][0]
+        if not lock:
+            self.feedback.value = self._box(r.status.value, f"<p>Your last try: {verdict} It counts until you check "
+                                                            "again.</p>")
+            return
+        out = [f"<p><strong style='color:{fg}'>{verdict}</strong></p>",
+               f"<p>Try {self.tries}" + ("." if self.shown else f" of {self.tries_before_answer}: the answer shows "
+                                                                f"after {self.tries_before_answer} tries.") + "</p>"]
+        if r.feedback:
+            out.append("<ul>" + "".join(f"<li>{md(f)}</li>" for f in r.feedback) + "</ul>")
+        marks = practice.marks(self.q, self.control.response())
+        if marks:
+            names = part_names(self.q)
+            out.append("<ul class='kcourse-marks'>" + "".join(
+                f"<li>{html.escape(names.get(k, k))}: <span class='kcourse-mark-{'ok' if ok else 'bad'}'>"
+                f"{'✓ right' if ok else '✗ wrong'}</span></li>" for k, ok in marks.items()) + "</ul>")
+        if not self.shown:
+            out.append("<p>Think about the feedback" + (", take a hint" if not self.hint_button.disabled else "")
+                       + " and try again, or press Show answer.</p>")
+        else:
+            out.append(f"<p>{answer_html(self.q)}</p>")
+            if r.explanation:
+                out.append(f"<div><strong>Explanation.</strong> {md(r.explanation)}</div>")
+        self.feedback.value = self._box(r.status.value, "".join(out))
+
+    def show_hints(self, count: int) -> None:
+        self.hints_shown = max(0, min(count, len(self.q.hints)))
+        self.hint_area.value = "".join(
+            f"<div class='kcourse-hint'><strong>Hint {k + 1}.</strong> {md(h)}</div>"
+            for k, h in enumerate(self.q.hints[: self.hints_shown]))
+        self.hint_button.description = self._hint_label()
+        self.refresh()

@@ -1,0 +1,364 @@
+/* kcourse static quiz, the pure part: text normalisation, number reading, the grader, the variant steps and
+ * the page-data key, mirrored from kcourse/textnorm.py, kcourse/grading.py, kcourse/variants.py and
+ * kcourse/pagedata.py. No DOM: node loads it through module.exports (tests/frontend/node_harness.js), a page
+ * through window.kcourseGraderV1 (static_html.py inlines it before quiz.js, the page part).
+ * tests/files/grading-vectors.json holds cases that Python and this file must agree on.
+ * What differs per question type lives in one table, TYPES, keyed by type (grade, expand, natural order).
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) { module.exports = factory(); return; }
+  root.kcourseGraderV1 = root.kcourseGraderV1 || factory();
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+  "use strict";
+
+  // ---- text ---------------------------------------------------------------------------------------
+  // Python's str.isspace() characters (JavaScript's \s differs: it has U+FEFF, lacks U+001C-1F, U+0085).
+  const WS = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  const EDGE_WS = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g"), RUN_WS = new RegExp("[" + WS + "]+", "g");
+  const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  const isObj = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+  const pyStrip = (s) => s.replace(EDGE_WS, "");
+  const cpLen = (s) => s.length <= 1e4 ? [...s].length : Array.from(s).length;
+  const ids = (list) => list.map((x) => x.id);
+  const same = (a, b) => a.join("\0") === b.join("\0");
+
+  /** textnorm.normalise: NFKC, trimmed, whitespace runs to one space, lower case unless case-sensitive. */
+  const normalise = (s, cs) => {
+    s = pyStrip(s.normalize("NFKC")).replace(RUN_WS, " ");
+    return cs ? s : s.toLowerCase();
+  };
+
+  // ---- numbers ------------------------------------------------------------------------------------
+  const ND = /\p{Nd}/u, ND_ALL = /\p{Nd}/gu;
+  /** The ASCII digit of any Unicode decimal digit (they come in runs of 0..9). */
+  function digitValue(ch) {
+    const cp = ch.codePointAt(0);
+    let start = cp;
+    while (ND.test(String.fromCodePoint(start - 1))) start--;
+    return String((cp - start) % 10);
+  }
+  // numbers.read_number: a number as a person writes it, or what to write instead (kcourse/numbers.py)
+  const SP = "\\u00a0\\u2009\\u202f ", NUM = "[+-]?(?:[0-9][0-9.,'" + SP + "]*|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?";
+  const RANGE = new RegExp("^(" + NUM + ")[" + WS + "]*(?:-|–|—|\\.\\.|to)[" + WS + "]*(" + NUM + ")$");
+  const UNIT = new RegExp("^([^\\n]*?[0-9]\\.?)[" + WS + "]*([^0-9" + WS + ".,+\\-][^0-9]*)$");
+  const PLAIN = /^[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?$|^\.[0-9]+(?:[eE][+-]?[0-9]+)?$/, AMBIGUOUS = /^([1-9][0-9]{0,2})\.([0-9][0-9]0)$/;
+  const FORMS = [[PLAIN, (s) => s], [/^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$/, (s) => s.replace(/,/g, "")],
+    [/^[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?$|^[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$/, (s) => s.replace(/\./g, "").replace(",", ".")],
+    [new RegExp("^[0-9]{1,3}(?:[" + SP + "][0-9]{3})+(?:[.,][0-9]+)?$"), (s) => s.replace(new RegExp("[" + SP + "]", "g"), "").replace(",", ".")],
+    [/^[0-9]*,[0-9]+(?:[eE][+-]?[0-9]+)?$/, (s) => s.replace(",", ".")]];
+  const EXAMPLE = "a number such as 13500 or 2.5";
+  function body(s) {
+    for (const [re, f] of FORMS) if (re.test(s)) return Number(f(s));
+    return null;
+  }
+  function unitKey(u) {
+    u = pyStrip(u).toLowerCase().replace(/\.+$/, "");
+    return [...u].length > 2 && u.endsWith("s") ? u.slice(0, -1) : u;
+  }
+  /** {value} or {problem}: see kcourse/numbers.py for the rules. */
+  function readNumber(text, unit) {
+    let s = pyStrip(text).replace(ND_ALL, digitValue).replace(/\u2212/g, "-");
+    if (!s) return { problem: "Type a number first." };
+    const inUnit = unit ? " in " + unit : "";
+    const m = UNIT.exec(s);
+    if (m && !/^[eE][+-]?$/.test(m[2])) {
+      const given = pyStrip(m[2]);
+      s = pyStrip(m[1]);
+      if (!unit || unitKey(given) !== unitKey(unit))
+        return { problem: unit ? "Write the number only" + inUnit + ": " + given + " is not the unit asked for." : "Write the number only, without " + given + "." };
+    }
+    const r = RANGE.exec(s), unsigned = (x) => pyStrip(x).replace(/^[+-]+/, "");
+    if (r && body(unsigned(r[1])) !== null && body(unsigned(r[2])) !== null) return { problem: "Give one number" + inUnit + ", not a range." };
+    const sign = s[0] === "-" ? -1 : 1, b = "+-".includes(s[0]) ? s.slice(1) : s, a = AMBIGUOUS.exec(b);
+    if (a) {
+      const whole = a[1] + a[2], frac = (a[1] + "." + a[2].replace(/0+$/, "")).replace(/\.$/, "");
+      return { problem: s + " could mean " + whole + " (with a thousands separator) or " + frac + ": write " + whole + " or " + frac + "." };
+    }
+    const x = body(b);
+    if (x === null) return { problem: "This is not a number: write " + EXAMPLE + "." };
+    if (!isFinite(x)) return { problem: "That number is too large: write it with fewer digits." };
+    return { value: sign * x };
+  }
+  /** grading.to_number: a finite number from a number, or from text (readNumber without a unit). */
+  function toNumber(r) {
+    if (typeof r === "number") return isFinite(r) ? r : null;
+    if (typeof r === "string" && cpLen(r) < 100) { const x = readNumber(r, "").value; return x === undefined ? null : x; }
+    return null;
+  }
+  /** Python's round(x, nd): half-even rounding of the exact binary value (BigInt arithmetic). */
+  function pyRound(x, nd) {
+    if (!isFinite(x) || x === 0) return x;
+    const dv = new DataView(new ArrayBuffer(8));
+    dv.setFloat64(0, Math.abs(x));
+    const hi = dv.getUint32(0);
+    let exp = hi >>> 20, mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(dv.getUint32(4));
+    if (exp) mant |= 1n << 52n; else exp = 1;
+    const e2 = exp - 1075;
+    let num = mant * 10n ** BigInt(nd), den = 1n;
+    if (e2 >= 0) num <<= BigInt(e2); else den <<= BigInt(-e2);
+    let q = num / den;
+    const r2 = 2n * (num - q * den);
+    if (r2 > den || (r2 === den && (q & 1n))) q += 1n;
+    const s = q.toString().padStart(nd + 1, "0"), v = Number(s.slice(0, s.length - nd) + "." + s.slice(s.length - nd));
+    return x < 0 ? -v : v;
+  }
+  /** Python's repr(float). */
+  function pyRepr(x) {
+    if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+    const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(x.toExponential());
+    const sign = m[1], digits = m[2] + (m[3] || ""), e = +m[4];
+    if (e < -4 || e >= 16) {
+      return sign + digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "") + "e" + (e < 0 ? "-" : "+") +
+        String(Math.abs(e)).padStart(2, "0");
+    }
+    if (e < 0) return sign + "0." + "0".repeat(-e - 1) + digits;
+    return sign + digits.slice(0, e + 1).padEnd(e + 1, "0") + "." + (digits.slice(e + 1) || "0");
+  }
+  const fmtNum = (x) => Number.isInteger(x) && Math.abs(x) < 1e15 ? String(x) : pyRepr(x);
+
+  // ---- grading (kcourse/grading.py) -----------------------------------------------------------------
+  const isBlank = (r) => r === null || r === undefined || ((typeof r === "string" || Array.isArray(r)) && !r.length) ||
+    (isObj(r) && !Object.keys(r).length);
+  function result(q, fraction, feedback, unanswered) {
+    fraction = Math.min(1, Math.max(0, fraction));
+    return {
+      score: pyRound(q.points * fraction, 6), max_score: q.points,
+      status: unanswered ? "unanswered" : fraction >= 1 ? "correct" : fraction > 0 ? "partial" : "incorrect",
+      feedback: (feedback || []).filter((f) => f.html || f.text), explanation_html: q.explanation_html || ""
+    };
+  }
+  const malformed = (q, expected) => result(q, 0, [{ text: "This answer could not be read: expected " + expected + "." }]);
+  const isStr = (x) => typeof x === "string";
+  const isChoice = (q) => q.type === "single" || q.type === "multiple";
+  /** Text matching (``text`` questions): an accepted answer, or the author's pattern (saferegex.js, time linear in
+   * the answer; the page carries it before this file, node tests load it first). */
+  function textMatches(q, given) {
+    if (q.accept.some((a) => normalise(a, q.case_sensitive) === given)) return true;
+    if (q.pattern == null) return false;
+    try { return globalThis.kcourseSafeRegexV1.fullmatch(q.pattern, given, !q.case_sensitive); } catch (e) { return false; }
+  }
+
+  // ---- one row per question type: grade(q, r) on a non-blank response; expand(f, p, k) fills the grading
+  // form from the public part p and the unpacked key k; natural(q): the ids a variant shuffles.
+  const optionIds = (q) => ids(q.options);
+  const TYPES = {
+    single: {
+      grade(q, r) {
+        const o = q.options.find((x) => x.id === r);
+        if (!isStr(r) || !o) return malformed(q, "one option id of " + ids(q.options).join(", "));
+        return result(q, o.correct ? 1 : 0, [{ html: o.feedback_html }]);
+      },
+      expand: expandChoice, natural: optionIds
+    },
+    multiple: {
+      grade(q, r) {
+        const known = new Set(ids(q.options));
+        if (!Array.isArray(r) || !r.every((x) => isStr(x) && known.has(x)) || new Set(r).size !== r.length)
+          return malformed(q, "a list of different option ids from " + ids(q.options).join(", "));
+        const chosen = new Set(r), fb = [];
+        let right = 0, wrong = 0, nright = 0;
+        for (const o of q.options) {
+          if (o.correct) nright++;
+          if (chosen.has(o.id)) { if (o.correct) right++; else wrong++; fb.push({ html: o.feedback_html }); }
+        }
+        const missed = nright - right;
+        if (missed) fb.push({ text: "You missed " + missed + " right option" + (missed > 1 ? "s" : "") + "." });
+        return result(q, (right - wrong) / nright, fb);
+      },
+      expand: expandChoice, natural: optionIds
+    },
+    true_false: {
+      grade(q, r) {
+        if (typeof r !== "boolean") return malformed(q, "true or false");
+        return result(q, r === q.answer ? 1 : 0, [{ html: r ? q.feedback_true_html : q.feedback_false_html }]);
+      },
+      expand: (f, p, k) => Object.assign(f, k),  // the key holds exactly the grading fields
+      natural: () => []
+    },
+    numeric: {
+      grade(q, r) {
+        let x;
+        if (isStr(r) && cpLen(r) < 100) {
+          const rd = readNumber(r, q.unit || "");
+          if (rd.problem) return result(q, 0, [{ text: rd.problem }], true);  // not an answer yet: costs no try
+          x = rd.value;
+        } else x = toNumber(r);
+        if (x === null) return malformed(q, EXAMPLE);
+        if ((q.low_inclusive ? x >= q.low : x > q.low) && (q.high_inclusive ? x <= q.high : x < q.high)) return result(q, 1);
+        return result(q, 0, [{ text: fmtNum(x) + " is " + (x >= q.high ? "too high" : "too low") + "." }]);
+      },
+      expand(f, p, k) { const { answer_text, ...rest } = k; Object.assign(f, rest, { unit: p.unit, answer_text }); },
+      natural: () => []
+    },
+    text: {
+      grade(q, r) {
+        if (!isStr(r) || cpLen(r) > 10000) return malformed(q, "text");
+        const given = normalise(r, q.case_sensitive);
+        if (!given) return result(q, 0, [], true);
+        return result(q, textMatches(q, given) ? 1 : 0);
+      },
+      expand: (f, p, k) => Object.assign(f, k),
+      natural: () => []
+    },
+    ordering: {
+      grade(q, r) {
+        const want = ids(q.items), sorted = want.slice().sort();
+        if (!Array.isArray(r) || !r.every(isStr) || !same(r.slice().sort(), sorted))
+          return malformed(q, "every item id exactly once: " + sorted.join(", "));
+        const pos = new Map(r.map((id, k) => [id, k])), n = want.length;
+        let good = 0;
+        for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (pos.get(want[a]) < pos.get(want[b])) good++;
+        return result(q, good / (n * (n - 1) / 2));
+      },
+      expand(f, p, k) {
+        const html = new Map(p.items.map((i) => [i.id, i.html]));
+        f.items = (k.order || ids(p.items)).map((id) => ({ id, html: html.get(id) }));
+      },
+      natural: (q) => ids(q.items)
+    },
+    matching: {
+      grade(q, r) {
+        const lefts = new Set(ids(q.pairs)), rights = new Set(ids(q.rights));
+        if (!isObj(r) || !Object.keys(r).every((k) => lefts.has(k) && isStr(r[k]) && rights.has(r[k])))
+          return malformed(q, "a mapping from pair ids (" + [...lefts].sort().join(", ") + ") to right-hand choice ids");
+        return result(q, Object.keys(r).filter((k) => r[k] === q.answer[k]).length / q.pairs.length);
+      },
+      expand(f, p, k) {
+        f.pairs = p.pairs;  // `ref`: the right-hand choice's index in the page data, used as the <option> value
+        f.rights = (k.natural || p.rights.map((_, i) => i)).map((i) => ({ id: p.rights[i].id, text: p.rights[i].text, ref: i }));
+        f.answer = k.answer || {};  // practice only: pair id -> choice id
+      },
+      natural: (q) => ids(q.rights)
+    }
+  };
+  function expandChoice(f, p, k) {
+    const cor = new Set(k.correct || []), fb = k.feedback || {};
+    f.options = p.options.map((o) => ({ id: o.id, html: o.html, correct: cor.has(o.id), feedback_html: own(fb, o.id) ? fb[o.id] : "" }));
+  }
+  /** grading.grade: one response to one question in grading form (kcourse.pagedata.grading_form). */
+  const grade = (q, r) => isBlank(r) ? result(q, 0, [], true) : TYPES[q.type].grade(q, r);
+  /** grading.grade_responses: the results, total, maximum, percentage and pass of questions ``qs``. */
+  function gradeAll(qs, responses, passMark) {
+    const results = qs.map((q) => grade(q, own(responses, q.id) ? responses[q.id] : null));
+    const total = pyRound(results.reduce((s, x) => s + x.score, 0), 6);
+    const max = pyRound(results.reduce((s, x) => s + x.max_score, 0), 6);
+    const pct = max ? pyRound(100 * total / max, 2) : 0;
+    return { results, total, max_score: max, percentage: pct, passed: pct >= passMark };
+  }
+
+  // ---- practice rules (kcourse/practice.py): what a try costs, what it shows, the one score ------------
+  const DEFAULT_TRIES = 2, ANSWER_FIRST = "Answer first, then check.";
+  /** What to fix before ``r`` counts as a try; null when it can be checked. */
+  function readyProblem(q, r) {
+    if (isBlank(r)) return ANSWER_FIRST;
+    if (q.type === "matching" && isObj(r)) {
+      const left = q.pairs.filter((p) => isBlank(own(r, p.id) ? r[p.id] : null)).length;
+      if (left) return "Choose an answer in every row: " + left + " row" + (left > 1 ? "s are" : " is") + " still “Choose…”.";
+      if (new Set(Object.values(q.answer)).size === q.pairs.length) {  // each answer fits one row
+        const seen = new Map();
+        for (let k = 0; k < q.pairs.length; k++) {
+          const v = r[q.pairs[k].id];
+          if (isStr(v) && seen.has(v)) return "Each answer fits one row only: rows " + seen.get(v) + " and " + (k + 1) + " have the same answer.";
+          if (isStr(v)) seen.set(v, k + 1);
+        }
+      }
+    }
+    const res = grade(q, r);
+    if (res.status === "unanswered") return res.feedback.length ? res.feedback[0].text : ANSWER_FIRST;
+    return null;
+  }
+  /** Part by part, right (true) or wrong: chosen options, ordering items in place, matching rows. */
+  function marks(q, r) {
+    const out = {};
+    if (q.type === "multiple" && Array.isArray(r)) {
+      const by = new Map(q.options.map((o) => [o.id, o]));
+      for (const x of r) if (isStr(x) && by.has(x) && !own(out, x)) out[x] = by.get(x).correct;
+    } else if (q.type === "ordering" && Array.isArray(r)) {
+      const right = ids(q.items);
+      if (!same(r.map(String).sort(), right.slice().sort())) return {};
+      r.forEach((x, k) => { out[x] = right[k] === x; });
+    } else if (q.type === "matching" && isObj(r)) {
+      for (const p of q.pairs) if (own(r, p.id)) out[p.id] = r[p.id] === q.answer[p.id];
+    }
+    return out;
+  }
+  const answerShown = (status, tries, n, asked) => asked || status === "correct" || tries >= n;
+  /** The one score of a practice quiz from the last and first results by question id. */
+  function scoreOf(results, first, qids, maxTotal) {
+    const sum = (m) => pyRound(qids.reduce((t, id) => t + (own(m, id) ? m[id].score : 0), 0), 6), max = pyRound(maxTotal, 6);
+    const total = sum(results);
+    return { total, first_total: sum(first), max_score: max, checked: qids.filter((id) => own(results, id)).length,
+      count: qids.length, percentage: max ? pyRound(100 * total / max, 2) : 0 };
+  }
+  /** A score as people read it: 2 decimals at most. */
+  const shown = (x) => String(pyRound(x, 2));
+  const points = (x) => shown(x) + " point" + (x === 1 ? "" : "s");
+  const scoreLine = (s) => "Score: " + shown(s.total) + " of " + points(s.max_score) + " (" + shown(s.percentage) + " %) · first tries: " +
+    shown(s.first_total) + " · " + s.checked + " of " + s.count + " questions checked. Counted: the last try of each checked question; unchecked questions count 0.";
+
+  // ---- variants (kcourse/variants.py) ---------------------------------------------------------------
+  function fnv1a32(s) {
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  }
+  const seedFor = (quizId, studentId) => fnv1a32(quizId + "\n" + studentId);
+  function Mulberry32(seed) { this.state = seed >>> 0; }
+  Mulberry32.prototype.nextU32 = function () {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  Mulberry32.prototype.below = function (n) { return Math.floor(this.nextU32() * n / 4294967296); };
+  /** Fisher-Yates from the end: for i = n-1 .. 1, swap i with rng.below(i + 1). */
+  function shuffled(items, rng) {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) { const j = rng.below(i + 1); [out[i], out[j]] = [out[j], out[i]]; }
+    return out;
+  }
+  const naturalOrder = (q) => TYPES[q.type].natural(q);
+  /** variants.make_variant from the page's variant_rules and the grading forms by question id. */
+  function makeVariant(rules, forms, seed) {
+    const rng = new Mulberry32(seed), orders = {};
+    let qids = rules.fixed.slice();
+    for (const pool of rules.pools) {
+      const drawn = new Set(shuffled(pool.questions, rng).slice(0, pool.draw));
+      qids.push(...pool.questions.filter((id) => drawn.has(id)));
+    }
+    if (rules.shuffle_questions) qids = shuffled(qids, rng);
+    for (const id of qids) {
+      const q = forms[id], nat = naturalOrder(q);
+      if (!nat.length) continue;
+      if (isChoice(q) && !rules.shuffle_options) { orders[id] = nat; continue; }
+      let o = shuffled(nat, rng);
+      if (q.type === "ordering" && same(o, nat)) o = o.slice(1).concat(o.slice(0, 1));
+      orders[id] = o;
+    }
+    return { seed, question_ids: qids, orders };
+  }
+
+  // ---- page data (kcourse/pagedata.py) --------------------------------------------------------------
+  function unpack(quizId, qid, packed) {
+    const bin = atob(packed), rng = new Mulberry32(fnv1a32("kcourse-key\n" + quizId + "\n" + qid));
+    const bytes = new Uint8Array(bin.length);
+    let w = 0;
+    for (let i = 0; i < bin.length; i++) {
+      if (i % 4 === 0) w = rng.nextU32();
+      bytes[i] = bin.charCodeAt(i) ^ ((w >>> (8 * (i % 4))) & 255);
+    }
+    return JSON.parse(new TextDecoder("utf-8").decode(bytes));
+  }
+  /** A question of the page data, with its unpacked key if it has one, in grading form. */
+  function expand(quizId, p) {
+    const k = p.key ? unpack(quizId, p.id, p.key) : {};
+    const f = { id: p.id, type: p.type, points: p.points, explanation_html: k.explanation_html || "" };
+    TYPES[p.type].expand(f, p, k);
+    return f;
+  }
+
+  return { TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same, isChoice,
+    grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
+});
