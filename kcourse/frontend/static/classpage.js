@@ -4,17 +4,17 @@
  * "people": hash(folded id) -> [variant seed, name], and "variants": seed -> the data of an assessment
  * quiz (as kcourse/views/pagedata.py writes it, without any key). A student types their id; the page
  * shows the name the class list has for it and asks them to confirm; then it locks the id in this
- * browser (localStorage) and builds that student's quiz with quiz.js (window.kcourseQuizV1). The id box
+ * browser (localStorage) and builds that student's quiz with quiz.js (window.kcourseQuizV1; the hash is grader.js's fnv1a32). The id box
  * of the quiz's save form is made read-only, so the file saved always carries the confirmed id.
  * Anything typed is handled as text (value / textContent), never as HTML.
  */
 (function () {
   "use strict";
-  const doc = document, api = window.kcourseQuizV1;
+  const doc = document, api = window.kcourseQuizV1, grader = window.kcourseGraderV1;
   const cfg = JSON.parse(doc.getElementById("kc-class").textContent);
   const box = doc.getElementById("kc-gate"), key = "kcourse:v1:class:" + cfg.quiz_id;
   const fold = (s) => s.normalize("NFC").replace(/\s+/g, "").toLowerCase();
-  const hashOf = (id) => String(api.fnv1a32("kcourse-class\n" + fold(id)));
+  const hashOf = (id) => String(grader.fnv1a32("kcourse-class\n" + fold(id)));
   const el = (tag, props, kids) => {
     const e = doc.createElement(tag);
     for (const [k, v] of Object.entries(props || {})) {
