@@ -61,7 +61,11 @@ def lab(tmp_path_factory):
         yield f"http://127.0.0.1:{port}/lab/tree/quiz.ipynb?token=t", home, base
     finally:
         server.terminate()
-        server.wait(20)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:  # a slow shutdown (kernels still stopping): do not leave it running
+            server.kill()
+            server.wait(20)
         log.close()
 
 
