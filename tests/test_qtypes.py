@@ -10,7 +10,7 @@ from kcourse.core.schema import COMMON_QUESTION, QUESTION_SCHEMAS, full_schema
 from kcourse.export import gift, moodle, qti
 from kcourse.frontend import controls
 from kcourse.instructor import answers
-from kcourse.views import keyless, pagedata, textview
+from kcourse.views import pagedata, textview
 
 TABLES = {
     "export/gift.py _WRITERS": gift._WRITERS,
@@ -23,7 +23,6 @@ TABLES = {
     "views/pagedata.py _GRADING_FORM": pagedata._GRADING_FORM,
     "views/pagedata.py _PRACTICE": pagedata._PRACTICE,
     "views/textview.py _LINES": textview._LINES,
-    "views/keyless.py _READ": keyless._READ,
 }
 # TODO(quiz.js): once quiz.js keeps its per-type code in tables keyed by type, read them under node here too.
 
@@ -68,3 +67,15 @@ def test_a_type_adds_keys_without_redefining_the_common_ones():
 
 def test_every_type_is_in_the_all_types_fixture(all_types_quiz):
     assert {q.type for q in all_types_quiz.all_questions} == set(qt.REGISTRY)
+
+
+def test_a_type_says_which_fields_of_the_learners_view_it_sets(all_types_quiz):
+    """``shows`` is what a key-less copy writes and reads back for the type: exactly what ``public`` sets."""
+    from kcourse.core.public import PublicQuestion
+
+    defaults = PublicQuestion(id="x", type="single", prompt="", points=1.0)
+    for q in all_types_quiz.all_questions:
+        t = qt.qtype(q)
+        parts = t.public(q, t.natural_order(q))
+        assert set(parts) == set(t.shows), q.type
+        assert all(parts[f] != getattr(defaults, f) for f in t.shows), q.type

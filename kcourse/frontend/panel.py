@@ -12,6 +12,7 @@ from .. import qtypes as qt
 from ..core import model as m
 from ..core import practice
 from ..core.grading import QuestionResult, Status
+from ..core.public import PublicQuestion
 from ..views.markdown import render_block, unwrap_paragraph
 from .controls import Control, plain
 
@@ -45,15 +46,10 @@ def pts(x: float) -> str:
     return practice.points(x)
 
 
-def part_names(q: m.Question) -> dict[str, str]:
-    """What a learner sees of each part that :func:`kcourse.practice.marks` names."""
-    if isinstance(q, qt.MultipleSelect):
-        return {o.id: plain(o.text) for o in q.options}
-    if isinstance(q, qt.Ordering):
-        return {i.id: plain(i.text) for i in q.items}
-    if isinstance(q, qt.Matching):
-        return {p.id: plain(p.left) for p in q.pairs}
-    return {}
+def part_names(pq: PublicQuestion) -> dict[str, str]:
+    """What a learner sees of each part that :func:`kcourse.practice.marks` names (an option, an item, a pair's
+    left side)."""
+    return {x.id: plain(x.text) for x in pq.options + pq.items + pq.pairs}
 
 
 def answer_html(q: m.Question) -> str:
@@ -82,9 +78,12 @@ def answer_html(q: m.Question) -> str:
 class QuestionPanel:
     """One question: prompt, input control, Check / Try again / Hint / Show answer, hints and feedback."""
 
-    def __init__(self, number: int, count: int, q: m.Question, control: Control, *, assessment: bool,
-                 tries_before_answer: int = practice.DEFAULT_TRIES):
-        self.number, self.q, self.control, self.assessment = number, q, control, assessment
+    def __init__(self, number: int, count: int, pq: PublicQuestion, q: m.Question | None, control: Control, *,
+                 assessment: bool, tries_before_answer: int = practice.DEFAULT_TRIES):
+        self.number, self.pq, self.q, self.control, self.assessment = number, pq, q, control, assessment
+        """``pq``: what the learner sees; ``q``: the question with its key (``None`` for a key-less copy, which is
+        only ever an assessment)."""
+        self.hints: tuple[str, ...] = q.hints if q is not None and not assessment else ()
         self.tries_before_answer = tries_before_answer
         self.result: QuestionResult | None = None
         """The last counted try (it counts in the score until the next check)."""
@@ -94,8 +93,8 @@ class QuestionPanel:
         self.open = False
         """Try again was pressed: the answer can be changed; the last try still counts."""
         self.hints_shown = 0
-        head = (f"<div class='kcourse-q-head'><strong>Question {number} of {count}</strong> · {pts(q.points)}"
-                f"</div><div class='kcourse-prompt'>{render_block(q.prompt)}</div>")
+        head = (f"<div class='kcourse-q-head'><strong>Question {number} of {count}</strong> · {pts(pq.points)}"
+                f"</div><div class='kcourse-prompt'>{render_block(pq.prompt)}</div>")
         self.prompt = w.HTML(head)
         self.feedback = w.HTML("")
         self.feedback.add_class(f"kcourse-fb-{number}")
@@ -112,7 +111,7 @@ class QuestionPanel:
                                     tooltip=f"Show one hint for question {number}")
         buttons: list[w.Widget] = []
         if not assessment:
-            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if q.hints else []) + [
+            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if self.hints else []) + [
                 self.answer_button]
         parts = [self.prompt, control.widget]
         if buttons:
@@ -122,8 +121,15 @@ class QuestionPanel:
         self.widget.add_class("kcourse-question")
         self.refresh()
 
+    @property
+    def key(self) -> m.Question:
+        """The question with its key, to grade a try (practice, which a key-less copy never is)."""
+        if self.q is None:
+            raise TypeError(f"question {self.pq.id!r} comes from a key-less copy: it cannot be graded")
+        return self.q
+
     def _hint_label(self) -> str:
-        n = len(self.q.hints)
+        n = len(self.hints)
         return "No more hints" if self.hints_shown >= n else f"Hint ({self.hints_shown + 1} of {n})"
 
     @property
@@ -132,7 +138,7 @@ class QuestionPanel:
 
     def not_ready(self, response: Any) -> str | None:
         """What to fix before a check counts (shown in the feedback), or ``None``."""
-        problem = practice.ready_problem(self.q, response)
+        problem = practice.ready_problem(self.key, response)
         if problem:
             self.feedback.value = self._box("partial", f"<p>{html.escape(problem)}</p>")
         return problem
@@ -149,7 +155,7 @@ class QuestionPanel:
         self.check_button.disabled = lock
         self.retry_button.disabled = not lock or self.shown
         self.answer_button.disabled = self.result is None or self.shown
-        self.hint_button.disabled = self.hints_shown >= len(self.q.hints) or self.shown
+        self.hint_button.disabled = self.hints_shown >= len(self.hints) or self.shown
         r = self.result
         if r is None:
             self.feedback.value = ""
@@ -166,9 +172,9 @@ class QuestionPanel:
                                                                 f"after {self.tries_before_answer} tries.") + "</p>"]
         if r.feedback:
             out.append("<ul>" + "".join(f"<li>{md(f)}</li>" for f in r.feedback) + "</ul>")
-        marks = practice.marks(self.q, self.control.response())
+        marks = practice.marks(self.key, self.control.response())
         if marks:
-            names = part_names(self.q)
+            names = part_names(self.pq)
             out.append("<ul class='kcourse-marks'>" + "".join(
                 f"<li>{html.escape(names.get(k, k))}: <span class='kcourse-mark-{'ok' if ok else 'bad'}'>"
                 f"{'✓ right' if ok else '✗ wrong'}</span></li>" for k, ok in marks.items()) + "</ul>")
@@ -176,15 +182,15 @@ class QuestionPanel:
             out.append("<p>Think about the feedback" + (", take a hint" if not self.hint_button.disabled else "")
                        + " and try again, or press Show answer.</p>")
         else:
-            out.append(f"<p>{answer_html(self.q)}</p>")
+            out.append(f"<p>{answer_html(self.key)}</p>")
             if r.explanation:
                 out.append(f"<div><strong>Explanation.</strong> {md(r.explanation)}</div>")
         self.feedback.value = self._box(r.status.value, "".join(out))
 
     def show_hints(self, count: int) -> None:
-        self.hints_shown = max(0, min(count, len(self.q.hints)))
+        self.hints_shown = max(0, min(count, len(self.hints)))
         self.hint_area.value = "".join(
             f"<div class='kcourse-hint'><strong>Hint {k + 1}.</strong> {md(h)}</div>"
-            for k, h in enumerate(self.q.hints[: self.hints_shown]))
+            for k, h in enumerate(self.hints[: self.hints_shown]))
         self.hint_button.description = self._hint_label()
         self.refresh()
