@@ -188,7 +188,7 @@ def test_a_changed_quiz_regrades_the_same_files(quiz, tmp_path):
     assert (again.count("regraded"), again.write.regraded) == (1, 1)
     conn = gb.connect(tmp_path / "gb.sqlite", create=False)
     [(a, n)] = gb.counted_attempts(conn, quiz.id).values()
-    items = gb.item_scores(conn, [a.attempt_id])[a.attempt_id]
+    items = gb.item_scores(conn, quiz.id, [a.attempt_id])[a.attempt_id]
     conn.close()
     assert (a.total, n, items["bkl-removed"].score, items["bkl-removed"].status) == (8, 1, 0, "incorrect")
     third = grade_run(quiz=changed, inputs=[str(f)], gradebook=tmp_path / "gb.sqlite")
