@@ -1,4 +1,5 @@
-"""The gradebook: one SQLite file (stdlib ``sqlite3``) holding every graded attempt. Its SQL lives in this package.
+"""The gradebook: one SQLite file (stdlib ``sqlite3``), or a PostgreSQL database (:mod:`.pg`), holding every
+graded attempt. Its SQL lives in this package, portable between the two.
 
 - A grading run is written in ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a run that is
   interrupted (Ctrl-C, ``kill -9``, power loss) leaves the gradebook exactly as it was; SQLite's
@@ -24,6 +25,7 @@ The modules: :mod:`.schema` (tables, migrations), :mod:`.store` (opening, upgrad
 """
 from __future__ import annotations
 
+from .pg import PgAddress, PgConnection, is_pg
 from .policy import counted, policy_key
 from .queries import (
                       attempts,
@@ -48,11 +50,22 @@ from .rows import (
                       WriteResult,
 )
 from .schema import MIGRATIONS, POLICIES, SCHEMA, SCHEMA_2, SCHEMA_VERSION, _statements
-from .store import DEFAULT_PATH, LOCK_TIMEOUT, connect, sqlite_error, transaction
+from .store import (
+                      DEFAULT_PATH,
+                      LOCK_TIMEOUT,
+                      Address,
+                      Connection,
+                      address,
+                      connect,
+                      own_files,
+                      sqlite_error,
+                      transaction,
+)
 from .writes import write_run
 
-__all__ = ["AttemptRow", "DEFAULT_PATH", "GradebookError", "GradebookWriteError", "ItemRow", "LOCK_TIMEOUT",
-           "MIGRATIONS", "NewAttempt", "POLICIES", "QuizRow", "RejectedFile", "SCHEMA", "SCHEMA_2", "SCHEMA_VERSION",
-           "WriteResult", "_statements", "attempts", "connect", "content_of", "counted", "counted_attempts",
-           "counted_items", "item_scores", "known_attempts", "policy_key", "quiz_row", "reading", "snapshot",
+__all__ = ["Address", "AttemptRow", "Connection", "DEFAULT_PATH", "GradebookError", "GradebookWriteError",
+           "ItemRow", "LOCK_TIMEOUT", "MIGRATIONS", "NewAttempt", "POLICIES", "PgAddress", "PgConnection",
+           "QuizRow", "RejectedFile", "SCHEMA", "SCHEMA_2", "SCHEMA_VERSION", "WriteResult", "_statements",
+           "address", "attempts", "connect", "content_of", "counted", "counted_attempts", "counted_items", "is_pg",
+           "item_scores", "known_attempts", "own_files", "policy_key", "quiz_row", "reading", "snapshot",
            "sqlite_error", "students", "transaction", "write_run"]

@@ -4,20 +4,57 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any, Protocol
 
 from ...core.errors import KcourseError
 from . import schema
+from .pg import PgAddress, PgConnection, connect_pg, is_pg
 from .rows import GradebookError, GradebookWriteError
 from .schema import _statements
 
 DEFAULT_PATH = "gradebook.sqlite"
 LOCK_TIMEOUT = 10.0
-"""Seconds to wait for another run that is writing the same gradebook."""
+"""Seconds to wait for another run that is writing the same (SQLite) gradebook."""
 
 
-def connect(path: str | Path, *, create: bool) -> sqlite3.Connection:
-    """Open the gradebook at ``path`` (creating it when ``create``), checking and upgrading its schema."""
-    p = Path(path)
+class Connection(Protocol):
+    """What the gradebook's modules (and classbook, regrade, grade, ...) use of a connection, on either backend:
+    ``sqlite3.Connection`` itself, or :class:`.pg.PgConnection`. SQL is written with ``?`` placeholders."""
+
+    @property
+    def total_changes(self) -> int: ...
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+Address = Path | PgAddress
+"""Where a gradebook is: a SQLite file, or a PostgreSQL database (``postgresql://user@host/db``)."""
+
+
+def address(gradebook: str | Path | PgAddress) -> Address:
+    """The gradebook address ``-g`` gave: a ``postgresql://`` (or ``postgres://``) URL, else a file's path."""
+    if isinstance(gradebook, PgAddress):
+        return gradebook
+    return PgAddress(str(gradebook)) if is_pg(gradebook) else Path(gradebook)
+
+
+def own_files(book: Address) -> tuple[Path, ...]:
+    """The files of the gradebook itself (never graded when they sit among the submissions)."""
+    if isinstance(book, PgAddress):
+        return ()
+    return tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
+
+
+def connect(path: str | Path | PgAddress, *, create: bool) -> Any:
+    """Open the gradebook at ``path`` (creating it when ``create``), checking and upgrading its schema: a
+    :class:`Connection` (typed ``Any``: on a file it is a ``sqlite3.Connection``, with all of its methods)."""
+    if is_pg(path):
+        return connect_pg(PgAddress(str(path)) if isinstance(path, str) else path, create=create)  # type: ignore[arg-type]
+    p = Path(path)  # type: ignore[arg-type]
     if not p.exists():
         if not create:
             raise GradebookError(f"no gradebook at {p}: grade some submissions first (kcourse grade QUIZ FILES "
@@ -94,12 +131,16 @@ def _migrate(conn: sqlite3.Connection, version: int, p: Path) -> None:
 
 
 class transaction:
-    """``with transaction(conn):`` runs the block in ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rolls back."""
+    """``with transaction(conn):`` runs the block in ``BEGIN IMMEDIATE`` ... ``COMMIT`` (on PostgreSQL: ``BEGIN``, the
+    gradebook's write lock, ... ``COMMIT``), or rolls back."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Any):
         self.conn = conn
 
-    def __enter__(self) -> sqlite3.Connection:
+    def __enter__(self) -> Any:
+        if isinstance(self.conn, PgConnection):
+            self.conn.begin()  # and the gradebook's write lock: see .pg
+            return self.conn
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
@@ -108,7 +149,9 @@ class transaction:
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
+        if isinstance(self.conn, PgConnection):
+            self.conn.commit() if exc_type is None else self.conn.rollback()
+        elif exc_type is None:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute("ROLLBACK")
