@@ -101,8 +101,8 @@ def set_deadline(conn: gb.Connection, quiz_id: str, *, due: str | None = None, g
             conn.execute(f"UPDATE deadlines SET {col} = ? WHERE quiz_id = ? AND {col} != ?",
                          (value, quiz_id, value))
     if extensions is not None:
-        conn.executemany("INSERT INTO extensions (quiz_id, student_id, due) VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
-                         "SET due = excluded.due WHERE extensions.due != excluded.due",
+        conn.executemany("INSERT INTO extensions (quiz_id, student_id, due) VALUES (?, ?, ?) ON CONFLICT (quiz_id, "
+                         "student_id) DO UPDATE SET due = excluded.due WHERE extensions.due != excluded.due",
                          [(quiz_id, sid, due_) for sid, due_ in extensions.items()])
 
 
@@ -152,8 +152,8 @@ def set_excused(conn: gb.Connection, quiz_id: str, student_ids: Iterable[str], c
             conn.executemany("DELETE FROM excused WHERE quiz_id = ? AND student_id = ?",
                              [(quiz_id, s) for s in student_ids])
         else:
-            conn.executemany("INSERT INTO excused (quiz_id, student_id, comment) VALUES (?, ?, ?) ON CONFLICT DO "
-                             "UPDATE SET comment = excluded.comment", [(quiz_id, s, comment) for s in student_ids])
+            conn.executemany("INSERT INTO excused (quiz_id, student_id, comment) VALUES (?, ?, ?) ON CONFLICT "
+                             "(quiz_id, student_id) DO UPDATE SET comment = excluded.comment", [(quiz_id, s, comment) for s in student_ids])
         return conn.total_changes - before
 
 
@@ -167,7 +167,7 @@ def set_override(conn: gb.Connection, quiz_id: str, student_id: str, score: floa
             conn.execute("DELETE FROM overrides WHERE quiz_id = ? AND student_id = ?", (quiz_id, student_id))
         else:
             conn.execute("INSERT INTO overrides (quiz_id, student_id, score, comment) VALUES (?, ?, ?, ?) ON CONFLICT"
-                         " DO UPDATE SET score = excluded.score, comment = excluded.comment",
+                         " (quiz_id, student_id) DO UPDATE SET score = excluded.score, comment = excluded.comment",
                          (quiz_id, student_id, score, comment))
 
 
