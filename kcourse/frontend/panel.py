@@ -4,6 +4,7 @@ keeps the state; a panel only shows it."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -54,25 +55,32 @@ def part_names(pq: PublicQuestion) -> dict[str, str]:
 
 def answer_html(q: m.Question) -> str:
     """The right answer in words, shown with the explanation."""
-    from ..core.grading import correct_response
-    from ..qtypes.numeric import answer_text
+    return qt.dispatch(ANSWER_HTML, q, "quiz widget answer")(q)
 
-    if isinstance(q, qt.Numeric):
-        return html.escape(answer_text(q))
-    if isinstance(q, qt.ShortText):
-        return "Accepted: " + html.escape(" · ".join(q.accept[:3])) + "."
-    if isinstance(q, qt.TrueFalse):
-        return f"The right answer: {q.answer}."
-    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-        return "The right answer: " + "; ".join(md(o.text) for o in q.options if o.correct) + "."
-    if isinstance(q, qt.Ordering):
-        return "The right order: " + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + "."
-    if isinstance(q, qt.Matching):
-        right = correct_response(q)
-        names = {c.id: plain(c.text) for c in q.right_choices}
-        pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
-        return "The right matches: " + "; ".join(pairs) + "."
-    return ""
+
+def _choices_answer(q: Any) -> str:
+    return "The right answer: " + "; ".join(md(o.text) for o in q.options if o.correct) + "."
+
+
+def _matching_answer(q: Any) -> str:
+    from ..core.grading import correct_response
+
+    right = correct_response(q)
+    names = {c.id: plain(c.text) for c in q.right_choices}
+    pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
+    return "The right matches: " + "; ".join(pairs) + "."
+
+
+ANSWER_HTML: dict[str, Callable[[Any], str]] = {
+    "single": _choices_answer,
+    "multiple": _choices_answer,
+    "true_false": lambda q: f"The right answer: {q.answer}.",
+    "numeric": lambda q: html.escape(qt.numeric.answer_text(q)),
+    "text": lambda q: "Accepted: " + html.escape(" · ".join(q.accept[:3])) + ".",
+    "ordering": lambda q: "The right order: " + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + ".",
+    "matching": _matching_answer,
+}
+"""The right answer of each question type in words (HTML), shown with the explanation."""
 
 
 class QuestionPanel:
