@@ -13,7 +13,7 @@ import pytest
 
 from kcourse import qtypes as qt
 from kcourse.core.schema import COMMON_QUESTION, QUESTION_SCHEMAS, full_schema
-from kcourse.export import gift, moodle, qti
+from kcourse.export import gift, moodle, qti_items
 from kcourse.frontend import controls, panel
 from kcourse.instructor import answers
 from kcourse.views import pagedata, textview
@@ -21,8 +21,8 @@ from kcourse.views import pagedata, textview
 TABLES = {
     "export/gift.py _WRITERS": gift._WRITERS,
     "export/moodle.py _WRITERS": moodle._WRITERS,
-    "export/qti.py _KIND": qti._KIND,
-    "export/qti.py _BODY": qti._BODY,
+    "export/qti_items.py _KIND": qti_items._KIND,
+    "export/qti_items.py _BODY": qti_items._BODY,
     "frontend/controls.py CONTROLS": controls.CONTROLS,
     "frontend/panel.py ANSWER_HTML": panel.ANSWER_HTML,
     "instructor/answers.py _DESCRIBE": answers._DESCRIBE,
