@@ -25,6 +25,7 @@ from .common import (
     md_plain,
     num,
     numeric_target,
+    pattern_left_out,
     placed_questions,
     pool_note,
     share_percent,
@@ -184,12 +185,8 @@ def _text(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
                      "remove; it is left out")
         else:
             accept.append(a)
-    if q.pattern is not None:
-        if not q.accept:
-            rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and GIFT short answers "
-                     "cannot hold a regular expression")
-            return None
-        rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
+    if pattern_left_out(placed, rep, "GIFT short answers"):
+        return None
     if not accept:
         rep.warn(placed, "left out: none of its accepted answers can be written in GIFT")
         return None

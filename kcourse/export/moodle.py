@@ -30,6 +30,7 @@ from .common import (
     md_plain,
     num,
     numeric_target,
+    pattern_left_out,
     placed_questions,
     pool_note,
     share_percent,
@@ -244,12 +245,8 @@ def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
 
 def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     q = cast(qt.ShortText, placed.question)
-    if q.pattern is not None:
-        if not q.accept:
-            rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Moodle short answers "
-                     "cannot hold a regular expression")
-            return None
-        rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
+    if pattern_left_out(placed, rep, "Moodle short answers"):
+        return None
     e = _head(quiz, q, "shortanswer")
     _sub(e, "usecase", "1" if q.case_sensitive else "0")
     for a in q.accept:

@@ -18,6 +18,7 @@ from .common import (
     md_plain,
     num,
     numeric_target,
+    pattern_left_out,
     presented_order,
     xml_safe,
 )
@@ -230,13 +231,7 @@ def _short_left_out(placed: Placed, rep: Reporter) -> bool:
     q = cast(qt.ShortText, placed.question)
     if q.case_sensitive:
         rep.warn(placed, "Canvas compares short answers without case; the case-sensitive check is lost")
-    if q.pattern is not None:
-        if not q.accept:
-            rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Canvas short answers "
-                     "cannot hold a regular expression")
-            return True
-        rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
-    return False
+    return pattern_left_out(placed, rep, "Canvas short answers")
 
 
 _BODY: dict[str, Callable[..., None]] = {
