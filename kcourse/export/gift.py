@@ -23,12 +23,12 @@ from .common import (
     md_block,
     md_inline,
     md_plain,
+    moodle_share,
     num,
     numeric_target,
     pattern_left_out,
     placed_questions,
     pool_note,
-    share_percent,
 )
 from .moodle import moodle_literal
 
@@ -122,10 +122,7 @@ def _single(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
 
 def _multiple(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
     q = cast(qt.MultipleSelect, placed.question)
-    share, listed = share_percent(sum(o.correct for o in q.options))
-    if not listed:
-        rep.warn(placed, f"a share of {share}% is not one of Moodle's grades; import with "
-                 "'Match grades: nearest grade if not listed'")
+    share = moodle_share(placed, rep)
     lines = [f"\t~%{'' if o.correct else '-'}{share}%{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
              for o in q.options]
     return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"

@@ -28,12 +28,12 @@ from .common import (
     md_block,
     md_inline,
     md_plain,
+    moodle_share,
     num,
     numeric_target,
     pattern_left_out,
     placed_questions,
     pool_note,
-    share_percent,
     xml_safe,
 )
 
@@ -212,12 +212,8 @@ def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
     else:
         # Each right option is worth 1/R and each wrong one costs 1/R; Moodle adds them up and keeps
         # the total between 0 and 1: max(0, (right picked - wrong picked) / R), our rule exactly.
-        n_right = sum(o.correct for o in q.options)
-        share, listed = share_percent(n_right)
+        share = moodle_share(placed, rep)
         right, wrong = share, ("-" + share if share != "0" else "0")
-        if not listed:
-            rep.warn(placed, f"{n_right} right options make a share of {share}%, which is not one of Moodle's "
-                     "grades; import with 'Match grades: nearest grade if not listed'")
     for o in q.options:
         _answer(e, right if o.correct else wrong, md_inline(o.text), o.feedback)
     return e
