@@ -81,6 +81,8 @@ def export_files(*, quiz: str | None, all_quizzes: bool, fmt: str, out: str | No
     path = Path(out) if out else Path(f"{q.id}{spec.suffix}")
     if path.is_dir():
         path = path / f"{q.id}{spec.suffix}"
+    elif spec.binary and path.suffix.casefold() != ".zip":  # Canvas's import takes a .zip file
+        path = path.with_name(path.name + ".zip")
     write_atomic(path, data)
     report.written.append(path)
     return report

@@ -134,3 +134,14 @@ def test_all_exports_every_good_quiz_and_reports_the_bad_one(capsys, monkeypatch
     for qid in ("valid-all-types", "valid-edge-cases"):
         quiz = load_quiz(course / "quizzes" / f"{qid}.yml")
         assert (course / "out" / f"{qid}{suffix}").read_bytes() == render(quiz, fmt)
+
+
+def test_a_qti_file_name_always_ends_in_zip(capsys, tmp_path):
+    """`--format qti --out DIR/name` wrote a zip called 'name', which Canvas's "QTI .zip file" import skips."""
+    code, _, err = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", "qti",
+                       "--out", str(tmp_path / "for-canvas"))
+    assert code == 0 and [p.name for p in tmp_path.iterdir()] == ["for-canvas.zip"], err
+    assert f"wrote {tmp_path / 'for-canvas.zip'}" in err
+    code, _, _ = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", "qti",
+                     "--out", str(tmp_path / "as-given.ZIP"))
+    assert code == 0 and (tmp_path / "as-given.ZIP").is_file()
