@@ -176,6 +176,7 @@ def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     """A whole standalone offline HTML page with the quiz (opens from a file:// address too); with
     ``student_name``, the page says whose it is."""
     title = html.escape(quiz.title)
+    fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, student_name=student_name)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -183,6 +184,6 @@ def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, student_name=student_name)}</main>'
+        f'</head><body><main>{fragment}</main>'
         '</body></html>\n'
     )

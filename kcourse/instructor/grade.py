@@ -18,7 +18,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,10 @@ from . import gradebook as gb
 from .collect import Collector, Source
 from .identity import IdentityCheck
 from .manifest import Manifest, quiz_digest
+from .moodle_worksheet import Worksheet
 from .outcome import Reason, Rejection
 from .perf import paused_gc
-from .platform import Uploader, parse_upload_name
+from .platform import MOODLE, Uploader, parse_upload_name
 from .roster import Roster
 
 FUTURE_SLACK = 600
@@ -119,15 +120,17 @@ class Judge:
 
     def __init__(self, quiz: Quiz, *, roster: Roster | None = None, seeds: dict[str, int] | None = None,
                  warn: Callable[[str], None] | None = None, opens: str = "", now: str = "",
-                 platform_names: bool = True):
+                 platform_names: bool = True, worksheet: Worksheet | None = None):
         self.quiz = quiz
+        self.worksheet = worksheet
+        """Moodle's grading worksheet: participant ids to students, Moodle's own submission times and late marks."""
         self.roster = roster
         self.seeds = seeds
         self.warn = warn or (lambda _m: None)
         self.opens = opens
         """Times before this (UTC, as :func:`sort_time`) are not trusted: the quiz was not out yet."""
         self.latest = sort_time(now) if now else ""
-        self.identity = IdentityCheck(roster)
+        self.identity = IdentityCheck(roster, worksheet)
         self.platform_names = platform_names
         self.seen: dict[str, str] = {}
         self.rejected_sha: dict[str, str] = {}
@@ -186,6 +189,14 @@ class Judge:
                                                       f"'{quiz.id}' (grade it against quiz {sub.quiz_id})")
         sid = sub.student_id
         up = parse_upload_name(name) if self.platform_names else None
+        row = None
+        if up is not None and up.platform == MOODLE and self.worksheet is not None:
+            row = self.worksheet.by_participant.get(up.user)
+            if row is None:
+                self.warn(f"{name}: Moodle participant {up.user} is not in the grading worksheet "
+                          f"{self.worksheet.source} (downloaded before they submitted?); the time in the file is used")
+            elif row.late:
+                up = replace(up, late=True)
         if self.roster is not None:
             student = self.roster.find(sid)
             if student is None:
@@ -212,8 +223,11 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        when = sort_time(sub.submitted_at)
-        note = self.time_note(sub.submitted_at, when)
+        if row is not None and row.submitted:  # the platform's time, never the one the student's file says
+            when, note = row.submitted, ""
+        else:
+            when = sort_time(sub.submitted_at)
+            note = self.time_note(sub.submitted_at, when)
         if note:
             self.warn(f"{name}: {note}")
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
@@ -300,8 +314,10 @@ class DeadlineArgs:
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
               progress: Progress | None = None, deadline: DeadlineArgs | None = None,
-              platform_names: bool = True) -> RunReport:
-    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
+              platform_names: bool = True, worksheet: Worksheet | None = None) -> RunReport:
+    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``.
+
+    ``worksheet``: Moodle's grading worksheet of the assignment, for its participant ids and submission times."""
     from ..views.keyless import is_keyless_file
 
     if quiz.source and is_keyless_file(quiz.source):
@@ -331,7 +347,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         with paused_gc():
             _grade_into(conn, report, quiz=quiz, inputs=inputs, roster=roster, seeds=seeds, digest=digest,
                         policy=policy, started=started, progress=progress, deadline=deadline,
-                        platform_names=platform_names)
+                        platform_names=platform_names, worksheet=worksheet)
     finally:
         conn.close()
     return report
@@ -339,7 +355,8 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
 
 def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tuple[str, ...],
                 roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
-                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool) -> None:
+                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool,
+                worksheet: Worksheet | None = None) -> None:
     """Grade every source into ``report``, then write the run (one transaction)."""
     from datetime import timedelta
 
@@ -348,7 +365,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
     opens = deadline.opens if deadline.opens is not None else classbook.lateness(conn, quiz.id).opens
     now = (datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK)).isoformat()
     judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append, opens=opens, now=now,
-                  platform_names=platform_names)
+                  platform_names=platform_names, worksheet=worksheet)
     book = report.gradebook
     own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
     with Collector(list(inputs), exclude=own) as found:
@@ -363,6 +380,8 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.rejected.append(_attributed(outcome, data, judge))
             else:
                 report.graded.append(outcome)
+    if any(g.uploader is not None and g.uploader.anonymous for g in report.graded):
+        _hold_anonymous(report, conn, quiz.id)
     from .regrade import apply_changes, digest_with, key_changes
 
     changes = key_changes(conn, quiz.id)
@@ -435,6 +454,53 @@ def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
         who, _certain = judge.identity.uploader(up)
         sid = who.student_id if who is not None else ""
     return replace(r, student_id=sid, uploader=f"{up.platform}:{up.user}" if up else r.uploader)
+
+
+def anonymous_conflicts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Canvas anonymous grading: ``(anonymous submission, student id)`` pairs (one per file) that cannot be
+    credited, with why. A file is credited to the student it names only when its anonymous submission holds
+    files of that student alone and that student's files come from that one submission: otherwise one of
+    the submissions holds someone else's file, and nothing says which."""
+    students: dict[str, set[str]] = {}
+    uploads: dict[str, set[str]] = {}
+    for anon, sid in pairs:
+        students.setdefault(anon, set()).add(sid)
+        uploads.setdefault(sid, set()).add(anon)
+    out = {}
+    for anon, sids in students.items():
+        for sid in sids:
+            if len(sids) > 1:
+                out[(anon, sid)] = f"holds the files of {len(sids)} students ({', '.join(sorted(sids))})"
+            elif len(uploads[sid]) > 1:
+                out[(anon, sid)] = (f"'{sid}''s files come from {len(uploads[sid])} anonymous submissions "
+                                    f"({', '.join(sorted(a[5:] for a in uploads[sid]))})")
+    return out
+
+
+def _hold_anonymous(report: RunReport, conn, quiz_id: str) -> None:
+    """Files from Canvas anonymous submissions that cannot be told apart are rejected, never credited to the
+    wrong student; the rest are graded as the student their file names (the uploader cannot be checked)."""
+    pairs = [(a.uploader[len("canvas:"):], a.student_id) for a in gb.attempts(conn, quiz_id)
+             if a.uploader.startswith("canvas:anon_")]
+    pairs += [(g.uploader.user, g.student_id) for g in report.graded if g.uploader is not None and g.uploader.anonymous]
+    held = anonymous_conflicts(pairs)
+    kept = []
+    for g in report.graded:
+        up = g.uploader
+        why = held.get((up.user, g.student_id)) if up is not None and up.anonymous else None
+        if why is None:
+            kept.append(g)
+            continue
+        report.rejected.append(Rejection(
+            g.source, Reason.ANONYMOUS, f"{up.label} {why}: one of them was handed in under another student's "
+            "account, and anonymous grading hides whose; lift the assignment's anonymity in Canvas, download the "
+            "submissions again and grade that zip", g.student_id, f"canvas:{up.user}"))
+    n = sum(1 for g in kept if g.uploader is not None and g.uploader.anonymous)
+    report.graded = kept
+    if n:
+        report.notes.append(f"{n} file(s) came from Canvas anonymous submissions: who uploaded them is not known, so "
+                            "each was credited to the student its file names (a file handed in under another "
+                            "student's account cannot be caught until the anonymity is lifted)")
 
 
 def _with_state(g: Graded, state: str) -> Graded:

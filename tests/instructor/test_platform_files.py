@@ -58,7 +58,10 @@ def test_the_uploader_is_read_from_moodle_folders():
 @pytest.mark.parametrize("name,expected", [
     ("s001.json", None),
     ("quiz_2_3.json", None),  # digits right after the start: no name, not Canvas's
-    ("anon_ab12c_705_quiz.json", None),  # anonymous grading: nobody to check
+    # anonymous grading (content_zipper.rb get_filename: no user name, "anon_<anonymous id>"): no one named
+    ("anon_ab12c_705_quiz.json", ("canvas", "anon_ab12c", "705", False)),
+    ("LATE_anon_ab12c_705_quiz_x.json", ("canvas", "anon_ab12c", "705", True)),
+    ("anon_ab12c_quiz.json", None),
     ("doeann_5_6_7.json", ("canvas", "5", "6", False)),
     ("doeann_late_5_6_x.json", ("canvas", "5", "6", True)),
     ("Old Moodle_12_assignsubmission_file_quiz.json", ("moodle", "12", "", None)),
