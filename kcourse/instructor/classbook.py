@@ -264,7 +264,8 @@ def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None =
     for r in rejections(conn, quiz_id):
         if r.student_id:
             rej.setdefault(r.student_id, []).append(r)
-        holder = accounts.get(r.uploader, "") if r.uploader else ""
+        account, _, named = r.uploader.partition("=")  # "<platform>:<user>[=<the account holder's id>]"
+        holder = named or (accounts.get(account, "") if account else "")
         if holder and holder != r.student_id and r.reason == "handed in under another student's account":
             rej.setdefault(holder, []).append(r)  # the account holder handed in someone else's file
     possible = max((a.max_score for a, _ in chosen.values()), default=0.0)

@@ -136,12 +136,17 @@ def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str
                                               "(default: the manifest's time).")
 @click.option("--no-platform-names", is_flag=True,
               help="Do not read the uploader from Canvas/Moodle file names (nor Canvas's LATE marker).")
+@click.option("--worksheet", type=click.Path(dir_okay=False),
+              help="Moodle's grading worksheet of the assignment (Download grading worksheet): who each participant "
+                   "of the submissions zip is, and Moodle's own submission times and late marks.")
+@click.option("--timezone", "tz", metavar="ZONE",
+              help="The time zone of the worksheet's times (your Moodle profile's): Europe/Berlin, UTC, +01:00.")
 @_SECTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
 def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str | None, manifest: str | None,
           id_column: str | None, policy: str | None, due: str | None, grace: float | None,
           late_penalty: float | None, extensions: str | None, opens: str | None, no_platform_names: bool,
-          section: str | None, quiet: bool) -> None:
+          worksheet: str | None, tz: str | None, section: str | None, quiet: bool) -> None:
     """Grade SUBMISSION files (files, folders, glob patterns or zip archives) of QUIZ into the gradebook.
 
     Every file is graded or rejected with its reason. The exit status is 0 only when every file was graded.
@@ -150,16 +155,18 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
     from .classbook import read_extensions, utc
     from .grade import DeadlineArgs, grade_run, summary
     from .manifest import read_manifest
+    from .moodle_worksheet import read_worksheet, zone
 
     q = _load(quiz)
     students = _roster(roster, id_column, section)
+    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None) if worksheet else None
     deadline = DeadlineArgs(due=utc(due, what="--due") if due else None, grace_min=grace, penalty_pct=late_penalty,
                             opens=utc(opens, what="--opens") if opens else None,
                             extensions=read_extensions(extensions, students) if extensions else None)
     report = grade_run(quiz=q, inputs=submissions, gradebook=gradebook, roster=students,
                        manifest=read_manifest(manifest) if manifest else None, policy=policy,
                        progress=_bar(quiet, f"grading {q.id}"), deadline=deadline,
-                       platform_names=not no_platform_names)
+                       platform_names=not no_platform_names, worksheet=sheet)
     from ..core.safetext import printable
 
     for note in report.notes:
@@ -194,16 +201,29 @@ def grades() -> None:
 @click.option("--scale-to", type=click.FloatRange(min=0, min_open=True), metavar="POINTS",
               help="Write grades out of POINTS instead of the quiz's points.")
 @click.option("--column", metavar="TITLE", help="The grade column's title (default: 'Quiz title (quiz id)').")
+@click.option("--worksheet", type=click.Path(dir_okay=False),
+              help="With --format moodle: fill in this grading worksheet of the assignment (Download grading "
+                   "worksheet) for its Upload grading worksheet, out of its Maximum grade.")
 @_SECTION
 def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | None, roster: str | None,
                   id_column: str | None, missing_as_zero: bool, scale_to: float | None, column: str | None,
-                  section: str | None) -> None:
+                  worksheet: str | None, section: str | None) -> None:
     """Write the grades of QUIZ (a quiz id or file) as a file Canvas or Moodle imports, or plain CSV."""
-    from .lms_grades import export_grades
+    from ..core.errors import UsageError
+    from .lms_grades import export_grades, export_worksheet
+    from .moodle_worksheet import read_worksheet
 
-    report = export_grades(gradebook=gradebook, quiz_id=_quiz_id(quiz), fmt=fmt, out=out, policy=policy,
-                           roster=_roster(roster, id_column, section), missing_as_zero=missing_as_zero,
-                           scale_to=scale_to, column=column)
+    if worksheet:
+        if fmt != "moodle" or scale_to is not None or column:
+            raise UsageError("--worksheet fills in Moodle's grading worksheet: use it with --format moodle, without "
+                             "--scale-to or --column (the worksheet's Maximum grade and Grade column are used)")
+        report = export_worksheet(gradebook=gradebook, quiz_id=_quiz_id(quiz), out=out, policy=policy,
+                                  worksheet=read_worksheet(worksheet, times=False),
+                                  roster=_roster(roster, id_column, section), missing_as_zero=missing_as_zero)
+    else:
+        report = export_grades(gradebook=gradebook, quiz_id=_quiz_id(quiz), fmt=fmt, out=out, policy=policy,
+                               roster=_roster(roster, id_column, section), missing_as_zero=missing_as_zero,
+                               scale_to=scale_to, column=column)
     if report.warning:
         click.echo(report.warning, err=True)
     click.echo(f"wrote {report.path}: {report.rows} student(s), column '{report.column}'")
@@ -213,7 +233,9 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
         listed = ", ".join(s.student_id for s in people[:10]) + (" ..." if len(people) > 10 else "")
         why = {"missing": "on the roster handed in nothing (--missing-as-zero gives them 0)",
                "rejected": "on the roster had every file rejected (see kcourse grades status; not given 0)",
-               "not on the roster": "in the gradebook are not on the roster (dropped?)"}[status]
+               "not on the roster": "in the gradebook are not on the roster (dropped?)",
+               "not in the worksheet": "have a grade but no row in the worksheet (enrolled after it was "
+                                       "downloaded? download it again)"}[status]
         click.echo(f"note: {len(people)} student(s) {why} and are not in the file: {listed}", err=True)
 
 

@@ -65,6 +65,8 @@ class Graded:
     """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
     when: str | None = None
     """``sort_time(submission.submitted_at)``, when already computed."""
+    platform_time: bool = False
+    """``when`` (and the late mark) are the platform's (Moodle's grading worksheet), not the file's."""
 
 
 @dataclass
@@ -223,6 +225,7 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
+        from_sheet = row is not None and bool(row.submitted)
         if row is not None and row.submitted:  # the platform's time, never the one the student's file says
             when, note = row.submitted, ""
         else:
@@ -231,7 +234,7 @@ class Judge:
         if note:
             self.warn(f"{name}: {note}")
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
-                      time_note=note, when=when)
+                      time_note=note, when=when, platform_time=from_sheet)
 
     def time_note(self, submitted_at: str | None, t: str | None = None) -> str:
         """Why ``submitted_at`` cannot be trusted, or '' (``t``: its :func:`sort_time`, when known)."""
@@ -380,6 +383,8 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.rejected.append(_attributed(outcome, data, judge))
             else:
                 report.graded.append(outcome)
+    if worksheet is not None:
+        _one_file_per_participant(report, judge)
     if any(g.uploader is not None and g.uploader.anonymous for g in report.graded):
         _hold_anonymous(report, conn, quiz.id)
     from .regrade import apply_changes, digest_with, key_changes
@@ -453,7 +458,31 @@ def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
     if not sid and up is not None:
         who, _certain = judge.identity.uploader(up)
         sid = who.student_id if who is not None else ""
-    return replace(r, student_id=sid, uploader=f"{up.platform}:{up.user}" if up else r.uploader)
+    uploader = f"{up.platform}:{up.user}" if up else r.uploader
+    if up is not None and r.reason is Reason.FOREIGN_ACCOUNT:
+        who, _certain = judge.identity.uploader(up)
+        if who is not None:  # the account holder, as the check found them: their status shows it too
+            uploader += f"={who.student_id}"
+    return replace(r, student_id=sid, uploader=uploader)
+
+
+def _one_file_per_participant(report: RunReport, judge: Judge) -> None:
+    """Moodle's worksheet gives the time of a participant's *current* submission. When one run has several
+    files of one participant (two downloads given together), which one is current is not known: those files
+    keep their own times, and a warning says to grade each download with its own worksheet."""
+    count: dict[str, int] = {}
+    for g in report.graded:
+        if g.platform_time and g.uploader is not None:
+            count[g.uploader.user] = count.get(g.uploader.user, 0) + 1
+    for k, g in enumerate(report.graded):
+        if g.platform_time and g.uploader is not None and count[g.uploader.user] > 1:
+            when = sort_time(g.submission.submitted_at)
+            report.graded[k] = replace(g, when=when, time_note=judge.time_note(g.submission.submitted_at, when),
+                                       uploader=replace(g.uploader, late=None), platform_time=False)
+            report.warnings.append(f"{g.source}: Moodle participant {g.uploader.user} has {count[g.uploader.user]} "
+                                   "files in this run, and the worksheet's time belongs to the current one only: the "
+                                   "time in the file is used; grade each download with the worksheet downloaded "
+                                   "with it")
 
 
 def anonymous_conflicts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -488,7 +517,7 @@ def _hold_anonymous(report: RunReport, conn, quiz_id: str) -> None:
     for g in report.graded:
         up = g.uploader
         why = held.get((up.user, g.student_id)) if up is not None and up.anonymous else None
-        if why is None:
+        if up is None or why is None:
             kept.append(g)
             continue
         report.rejected.append(Rejection(

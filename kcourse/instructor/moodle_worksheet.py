@@ -124,8 +124,9 @@ def moodle_time(text: str, tz: tzinfo | None) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def read_worksheet(path: str | Path, *, tz: tzinfo | None = None) -> Worksheet:
-    """Read a worksheet as Moodle's *Download grading worksheet* gives it; every problem located."""
+def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = True) -> Worksheet:
+    """Read a worksheet as Moodle's *Download grading worksheet* gives it; every problem located. ``times``:
+    read the submission times (in ``tz``); without, they are left '' (filling in grades needs none)."""
     source = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -158,7 +159,7 @@ def read_worksheet(path: str | Path, *, tz: tzinfo | None = None) -> Worksheet:
                                     "download the grading worksheet again; do not edit the Identifier column"))
             continue
         try:
-            when = moodle_time(cell(SUBMITTED), tz)
+            when = moodle_time(cell(SUBMITTED), tz) if times else None
         except ValueError as e:
             problems.append(Problem(source, line, SUBMITTED, f"'{cell(SUBMITTED)}': {e}"))
             continue
