@@ -12,11 +12,11 @@ A student's final status for a quiz is one of:
 Lateness of an attempt: Canvas's ``LATE`` marker decides when the file came from a Canvas zip (Canvas knows
 the due date and each student's override; the time written in the file is the student's); Moodle's "late"
 status, from its grading worksheet, marks an attempt late, and the worksheet's submission time replaces the
-file's (:mod:`.moodle_worksheet`). Otherwise the file's ``submitted_at`` against the student's due date (their extension, else the quiz's ``--due``) plus the
-grace period; a time that was refused when graded (before the quiz opened, in the future) makes the attempt
-late when there is a due date, as it cannot be shown to be on time. The penalty takes ``penalty_pct`` of
-the maximum per started day late (Canvas's marker alone counts as one day), never below 0. An override
-replaces the score and carries its comment.
+file's (:mod:`.moodle_worksheet`). Otherwise the file's ``submitted_at`` against the student's due date (their
+extension, else the quiz's ``--due``) plus the grace period; a time that was refused when graded (before the
+quiz opened, in the future) makes the attempt late when there is a due date, as it cannot be shown to be on
+time. The penalty takes ``penalty_pct`` of the maximum per started day late (Canvas's marker alone counts as
+one day), never below 0. An override replaces the score and carries its comment.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ silently. The uploader is known for sure from Canvas's user id when the roster c
 that matches no roster student gives a warning, not a rejection (names get respelled). A Moodle participant
 id is known for sure when the assignment's grading worksheet (:mod:`.moodle_worksheet`) maps it to a roster
 student (by ID number, email, or a name only they have). Canvas's anonymous grading names no one: those files
-cannot be checked here (:func:`.grade.anonymous_conflicts` holds back what cannot be told apart).
+cannot be checked here (:func:`.uploads.anonymous_conflicts` holds back what cannot be told apart).
 """
 from __future__ import annotations
 

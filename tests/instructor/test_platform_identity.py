@@ -14,12 +14,13 @@ import pytest
 from kcourse.core.errors import InputError, UsageError
 from kcourse.instructor import gradebook as gb
 from kcourse.instructor.classbook import class_status
-from kcourse.instructor.grade import anonymous_conflicts, grade_run
+from kcourse.instructor.grade import grade_run
 from kcourse.instructor.lms_feedback import pack_feedback
 from kcourse.instructor.lms_grades import export_worksheet
 from kcourse.instructor.moodle_worksheet import moodle_time, read_worksheet, zone
 from kcourse.instructor.outcome import Reason
 from kcourse.instructor.roster import read_roster
+from kcourse.instructor.uploads import anonymous_conflicts
 
 from . import platforms as pf
 from .conftest import submission_json
