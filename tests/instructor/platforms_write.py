@@ -21,7 +21,7 @@ def samples() -> dict[str, bytes]:
     moodle_zip = {f"{pf.moodle_submission_folder(p)}/quiz.json": SUBMISSION % p.sis_id.encode() for p in people}
     berlin = ZoneInfo("Europe/Berlin")
     sheet = [pf.SheetRow(p, "Submitted for grading" + (" - 1 day 2 hours late" if k == 1 else ""),
-                         datetime(2026, 11, 26 + (k == 1), 9 + k, 5 * k, tzinfo=berlin),)
+                         datetime(2026, 11, 26 + (k == 1), 9 + k, 5 * k, tzinfo=berlin))
              for k, p in enumerate(people[:5])] + [pf.SheetRow(people[5])]
     anonymous = {pf.canvas_anonymous_name(aid, attachment_id=800 + k, original="quiz answers (2).json", late=k == 1):
                  SUBMISSION % (p.sis_id or p.login).encode()
