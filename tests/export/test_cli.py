@@ -136,12 +136,19 @@ def test_all_exports_every_good_quiz_and_reports_the_bad_one(capsys, monkeypatch
         assert (course / "out" / f"{qid}{suffix}").read_bytes() == render(quiz, fmt)
 
 
-def test_a_qti_file_name_always_ends_in_zip(capsys, tmp_path):
-    """`--format qti --out DIR/name` wrote a zip called 'name', which Canvas's "QTI .zip file" import skips."""
-    code, _, err = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", "qti",
-                       "--out", str(tmp_path / "for-canvas"))
-    assert code == 0 and [p.name for p in tmp_path.iterdir()] == ["for-canvas.zip"], err
-    assert f"wrote {tmp_path / 'for-canvas.zip'}" in err
-    code, _, _ = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", "qti",
-                     "--out", str(tmp_path / "as-given.ZIP"))
-    assert code == 0 and (tmp_path / "as-given.ZIP").is_file()
+@pytest.mark.parametrize("fmt, given, written", [
+    ("qti", "name", "name.zip"),
+    ("qti", "name.qti", "name.qti.zip"),
+    ("qti", "name.ZIP", "name.ZIP"),
+    ("moodle", "name", "name.xml"),
+    ("moodle", "name.xml", "name.xml"),
+    ("gift", "name", "name.txt"),
+    ("gift", "name.gift", "name.gift"),
+])
+def test_out_gets_the_extension_the_platform_import_needs(capsys, tmp_path, fmt, given, written):
+    code, _, err = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", fmt,
+                       "--out", str(tmp_path / given), "-s", "export-unsupported")
+    assert code == 0
+    assert [p.name for p in tmp_path.iterdir()] == [written]
+    assert f"wrote {tmp_path / written}" in err
+    assert ("note: --out" in err) == (given != written)
