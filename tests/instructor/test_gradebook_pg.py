@@ -144,6 +144,34 @@ def test_the_cli_reads_and_exports_a_postgresql_gradebook(quiz, tmp_path, pg_ser
     assert (tmp_path / "g.csv").read_text().count("\n") == 4
 
 
+def test_every_command_says_the_same_on_both_backends(quiz, tmp_path, pg_server, capsys):
+    """The same class through every gradebook command, into a SQLite file and into PostgreSQL: the same
+    output (but for the gradebook's address) and the same exit status, command by command."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sid in ("s1", "s2", "s3"):
+        (folder / f"{sid}.json").write_text(submission_json(quiz, sid, right=sid != "s3"), encoding="utf-8")
+    (folder / "bad.json").write_text("nope", encoding="utf-8")
+    q = str(ALL_TYPES)
+    commands = [["grade", q, str(folder), "--due", "2026-11-26T09:00:00Z"], ["grades", "show", q],
+                ["grades", "status", q], ["grades", "files", q], ["grades", "excuse", q, "s3", "--comment", "ill"],
+                ["grades", "override", q, "s2", "5", "--comment", "oral"], ["grades", "status", q],
+                ["regrade", q, "--credit", "bkl-removed"], ["grades", "show", q, "--policy", "best"], ["stats", q]]
+
+    def outputs(book: str, tag: str) -> list[tuple[int, str, str]]:
+        seen = []
+        for args in [*commands, ["feedback", q, "-o", str(tmp_path / f"fb-{tag}")],
+                     ["grades", "export", q, "--format", "canvas", "-o", str(tmp_path / f"{tag}.csv")]]:
+            code, out, err = run_cli(capsys, *args, "-g", book)
+            seen.append((code, *(s.replace(book, "BOOK").replace(tag, "TAG") for s in (out, err))))
+        return seen
+
+    lite, pg = outputs(str(tmp_path / "g.sqlite"), "lite"), outputs(pg_server.new_database(), "pg")
+    assert [c for c, _o, _e in lite] == [1] + [0] * 11  # the grade run rejected bad.json
+    assert pg == lite
+    assert (tmp_path / "pg.csv").read_text() == (tmp_path / "lite.csv").read_text()
+
+
 def _one_line(capsys, *args: str) -> str:
     code, _out, err = run_cli(capsys, *args)
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
