@@ -202,6 +202,21 @@ def test_errors_name_the_address_and_the_fix_without_the_password(quiz, tmp_path
     assert "no gradebook in" in err
 
 
+def test_a_nul_character_which_postgresql_text_cannot_hold_loses_nothing_else(quiz, tmp_path, pg_server):
+    """Valid JSON may carry U+0000 (``"s\\u00002"``); PostgreSQL's text cannot: it is stored escaped, and the
+    run (the other files too) is stored, as on SQLite."""
+    folder = write_class(quiz, tmp_path / "in", ["s1"])
+    (folder / "nul.json").write_text(submission_json(quiz, "s\x002"), encoding="utf-8")
+    url = pg_server.new_database()
+    report = grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+    assert report.ok and report.write.added == 2
+    conn = gb.connect(url, create=False)
+    try:
+        assert sorted(gb.counted_attempts(conn, quiz.id)) == ["s1", "s\\u00002"]
+    finally:
+        conn.close()
+
+
 def test_sqlite_is_still_the_default_and_a_file(tmp_path):
     assert isinstance(gb.address("gradebook.sqlite"), Path)
     assert isinstance(gb.address("postgres://u@h/db"), gb.PgAddress)

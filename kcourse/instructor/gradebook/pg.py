@@ -168,6 +168,7 @@ def connect_pg(address: PgAddress, *, create: bool) -> PgConnection:
         raw = psycopg.connect(address.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as e:
         raise pg_error(address, e) from None
+    raw.adapters.register_dumper(str, _nul_safe_dumper())
     conn = PgConnection(raw, address)
     try:
         version = _version(conn)
@@ -196,6 +197,19 @@ def connect_pg(address: PgAddress, *, create: bool) -> PgConnection:
         conn.close()
         raise
     return conn
+
+
+def _nul_safe_dumper() -> type:
+    """psycopg's dumper of ``str`` that writes a NUL character, which PostgreSQL's text cannot hold, as the six
+    characters ``\\u0000`` (as grade.py writes a lone surrogate ``\\udcff`` for SQLite). Only a hostile file has
+    one (a student id ``"s\\u00001"`` in valid JSON); the rest of its run is stored as on SQLite."""
+    from psycopg.types.string import StrDumperUnknown
+
+    class NulSafe(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "\\u0000") if "\x00" in obj else obj)
+
+    return NulSafe
 
 
 def _version(conn: PgConnection) -> int | None:
