@@ -117,6 +117,26 @@ def test_four_processes_grading_overlapping_folders_store_each_attempt_once(quiz
     assert pg_snapshot(url) == before
 
 
+def test_a_run_waits_for_the_write_lock_and_says_busy_when_it_waited_too_long(quiz, tmp_path, pg_server,
+                                                                              monkeypatch):
+    url = pg_server.new_database()
+    folder = write_class(quiz, tmp_path / "in", ["s1"])
+    grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+    before = pg_snapshot(url)
+    (folder / "s2.json").write_text(submission_json(quiz, "s2"), encoding="utf-8")
+    monkeypatch.setattr(gb.pg, "LOCK_WAIT", 0.3)
+    other = gb.connect(url, create=False)
+    other.begin()  # another run is writing: it holds the gradebook's write lock
+    try:
+        with pytest.raises(gb.GradebookWriteError, match=r"is busy .*other kcourse commands have been writing it"):
+            grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+        assert pg_snapshot(url) == before
+    finally:
+        other.rollback()
+        other.close()
+    assert grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url).write.added == 1
+
+
 def test_a_killed_run_leaves_the_postgresql_gradebook_as_it_was(quiz, tmp_path, pg_server):
     url = pg_server.new_database()
     assert grade_run(quiz=quiz, inputs=[str(write_class(quiz, tmp_path / "mon", ["s1", "s2"]))],
