@@ -81,7 +81,7 @@ _PLAIN_INSERT = re.compile(r"INSERT INTO (\w+) \(([\w, ]+)\)\s+VALUES \((?:\?, )
 class PgConnection:
     """The gradebook modules' view of a PostgreSQL connection (autocommit; transactions are explicit)."""
 
-    dialect = "postgresql"
+    backend = "postgresql"
 
     def __init__(self, raw: Any, address: PgAddress):
         self.raw = raw
