@@ -20,10 +20,14 @@ class Problem:
     """How to fix it, in the imperative."""
 
     def __str__(self) -> str:
+        """One line, safe for a terminal (:func:`~kcourse.core.safetext.printable`): a file name that is not
+        UTF-8, or a newline in a name, shows as ``\\xNN`` and cannot forge another line."""
+        from .safetext import printable
+
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.path}:" if self.path else ""
         fix = f" ({self.fix})" if self.fix else ""
-        return f"{where}:{field} {self.message}{fix}"
+        return printable(f"{where}:{field} {self.message}{fix}")
 
 
 class KcourseError(Exception):
@@ -32,7 +36,10 @@ class KcourseError(Exception):
     exit_code = 1
 
     def format_message(self) -> str:
-        return str(self)
+        """The message as printed: each line through :func:`~kcourse.core.safetext.printable`."""
+        from .safetext import printable_lines
+
+        return printable_lines(str(self))
 
 
 class InputError(KcourseError):

@@ -28,6 +28,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def printable_lines(text: str) -> str:
+    """Each line of ``text`` through :func:`printable` (for a message of several lines)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def has_surrogates(text: str) -> bool:
     """Lone surrogates: not text (no UTF-8 encoding exists), e.g. from ``"\\ud800"`` in JSON."""
     return any(0xD800 <= ord(c) <= 0xDFFF for c in text) if not text.isascii() else False

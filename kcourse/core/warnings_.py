@@ -26,7 +26,9 @@ class KcourseWarning:
     """Already located: ``file:line: path: text``."""
 
     def __str__(self) -> str:
-        return f"{self.message} [kcourse.{self.kind.value}]"
+        from .safetext import printable
+
+        return printable(f"{self.message} [kcourse.{self.kind.value}]")
 
 
 WarnCallback = Callable[[KcourseWarning], None]

@@ -22,6 +22,7 @@ def export(quiz: str | None, fmt: str, out: str | None, all_quizzes: bool, silen
     What a format cannot express is said in a warning naming the question and what was done with it;
     reference/lms-export.md lists it all.
     """
+    from ..core.safetext import printable
     from ..core.warnings_ import filtered
     from .files import export_files
 
@@ -36,9 +37,9 @@ def export(quiz: str | None, fmt: str, out: str | None, all_quizzes: bool, silen
     for p in report.problems:
         click.echo(str(p), err=True)
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(note)}", err=True)
     for path in report.written:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {printable(str(path))}", err=True)
     if report.problems:
         click.echo(f"{len(report.problems)} problem(s): the quizzes with problems were not exported", err=True)
         sys.exit(1)

@@ -15,11 +15,11 @@ from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import is_blank, to_number
 from ..core.rules import format_number
+from ..core.safetext import printable
 from ..core.textnorm import normalise
 
 NO_ANSWER = "(no answer)"
 _TAG = re.compile(r"<[^>]*>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +56,7 @@ def plain(markdown: str) -> str:
 
 def terminal_safe(text: str, limit: int = 60) -> str:
     """One line, control characters (terminal escapes, bidi overrides) shown as ``\\xNN``, at most ``limit``."""
-    text = _CONTROL.sub(lambda mt: f"\\x{ord(mt.group()):02x}", " ".join(str(text).split()))
+    text = printable(" ".join(str(text).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from ..core.safetext import printable
 from .cli_common import GRADEBOOK, POLICY, SECTION, bar, load, warn_versions
 from .cli_common import roster as roster_of
 from .cli_grades import grades
@@ -38,10 +39,10 @@ def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str
     students = roster_of(roster, id_column, section)
     report = run(quiz=q, roster=students, out=out, class_page=class_page)
     n = len(report.manifest.assignments)
-    click.echo(f"{q.id}: wrote {report.files} file(s) for {n} student(s) in {report.out} "
-               f"(manifest: {report.out / 'manifest.json'})")
+    click.echo(f"{q.id}: wrote {report.files} file(s) for {n} student(s) in {printable(str(report.out))} "
+               f"(manifest: {printable(str(report.out / 'manifest.json'))})")
     if class_page:
-        click.echo(f"class page: {report.out / (q.id + '-class.html')}")
+        click.echo(f"class page: {printable(str(report.out / (q.id + '-class.html')))}")
 
 
 @click.command()
@@ -97,8 +98,6 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
                        manifest=read_manifest(manifest) if manifest else None, policy=policy,
                        progress=bar(quiet, f"grading {q.id}"), deadline=deadline,
                        platform_names=not no_platform_names, worksheet=sheet)
-    from ..core.safetext import printable
-
     for note in report.notes:
         click.echo(f"note: {printable(note)}", err=True)
     if report.warnings and not quiet:
@@ -131,15 +130,16 @@ def feedback(quiz: str, gradebook: str, out: str, fmt: str, platform: str | None
 
         packed = pack_feedback(quiz=q, gradebook=gradebook, out=out, platform=platform, policy=policy,
                                roster=roster_of(roster, id_column))
-        click.echo(f"wrote {packed.path}: feedback for {packed.packed} student(s), named for {platform}")
+        click.echo(f"wrote {printable(str(packed.path))}: feedback for {packed.packed} student(s), "
+                   f"named for {platform}")
         for why in packed.left_out:
-            click.echo(f"note: left out {why}", err=True)
+            click.echo(f"note: left out {printable(why)}", err=True)
         return
     from .feedback import write_feedback
 
     report = write_feedback(quiz=q, gradebook=gradebook, out=out, fmt=fmt, policy=policy,
                             roster=roster_of(roster, id_column))
-    click.echo(f"wrote {len(report.files)} feedback file(s) in {report.out}")
+    click.echo(f"wrote {len(report.files)} feedback file(s) in {printable(str(report.out))}")
 
 
 @click.command()
@@ -158,7 +158,7 @@ def stats(quiz: str, gradebook: str, html_out: str | None, policy: str | None) -
     result = analyse(quiz=q, gradebook=gradebook, policy=policy, html_out=html_out)
     click.echo(result.table)
     if html_out:
-        click.echo(f"\nwrote {html_out}")
+        click.echo(f"\nwrote {printable(html_out)}")
 
 
 @click.command()
@@ -184,7 +184,7 @@ def regrade(quiz: str, gradebook: str, accept: tuple[str, ...], credit: tuple[st
     for sid, old, new in report.students_changed[:50]:
         click.echo(f"  {sid}: {round_score(old)} -> {round_score(new)}")
     for f in report.failed:
-        click.echo(f"warning: not regraded, kept as it was: {f}", err=True)
+        click.echo(f"warning: not regraded, kept as it was: {printable(str(f))}", err=True)
 
 
 def register(group: click.Group) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..core.safetext import printable
 from .cli_common import GRADEBOOK, POLICY, SECTION, warn_versions
 from .cli_common import quiz_id as quiz_id_of
 from .cli_common import roster as roster_of
@@ -54,8 +55,8 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
                                roster=roster_of(roster, id_column, section), missing_as_zero=missing_as_zero,
                                scale_to=scale_to, column=column)
     if report.warning:
-        click.echo(report.warning, err=True)
-    click.echo(f"wrote {report.path}: {report.rows} student(s), column '{report.column}'")
+        click.echo(printable(report.warning), err=True)
+    click.echo(f"wrote {printable(str(report.path))}: {report.rows} student(s), column '{report.column}'")
     for status, people in report.left_out.items():
         if not people:
             continue
@@ -130,7 +131,7 @@ def grades_status(quiz: str, gradebook: str, roster: str | None, id_column: str 
             click.echo(f"           flag: {terminal_safe(f, 110)}")
     if out:
         write_text_atomically(out, status_csv(rows))
-        click.echo(f"wrote {out}")
+        click.echo(f"wrote {printable(out)}")
 
 
 @grades.command("files")
@@ -155,7 +156,7 @@ def grades_files(quiz: str, gradebook: str, policy: str | None, out: str | None)
                                                        else ""))
     if out:
         write_text_atomically(out, outcomes_csv(rows))
-        click.echo(f"wrote {out}")
+        click.echo(f"wrote {printable(out)}")
 
 
 @grades.command("excuse")
