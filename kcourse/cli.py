@@ -15,7 +15,7 @@ from .core.rules import MASK32
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kcourse")
-@click.option("--course", type=click.Path(file_okay=False), metavar="DIR",
+@click.option("--course", type=click.Path(), metavar="DIR",
               help="The course folder (with quizzes/) to work on; default: the one holding the current folder.")
 def cli(course: str | None) -> None:
     """kcourse: check, show and grade quizzes; assign, collect and export them."""
@@ -24,9 +24,15 @@ def cli(course: str | None) -> None:
         from pathlib import Path
 
         from .core.loader import COURSE_ENV, find_quizzes_dir
+        from .core.safetext import printable
 
+        where, fix = printable(course), "give the course folder, the one holding quizzes/"
+        if not os.path.exists(course):
+            raise click.BadParameter(f"{where} does not exist ({fix})", param_hint="--course")
+        if not os.path.isdir(course):
+            raise click.BadParameter(f"{where} is a file, not a folder ({fix})", param_hint="--course")
         if find_quizzes_dir(Path(course)) is None:
-            raise click.BadParameter(f"no quizzes/ folder in {course} or above it", param_hint="--course")
+            raise click.BadParameter(f"no quizzes/ folder in {where} or above it ({fix})", param_hint="--course")
         os.environ[COURSE_ENV] = str(Path(course).resolve())
 
 

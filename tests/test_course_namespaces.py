@@ -109,9 +109,20 @@ def test_commands_find_the_course_from_below_it_or_with_course(tmp_path, monkeyp
     assert "KCOURSE_COURSE" not in os.environ  # --course is for one command only
 
 
-def test_course_names_a_folder_without_quizzes(tmp_path, capsys):
+@pytest.mark.parametrize("name, said", [
+    ("empty", "no quizzes/ folder in {path} or above it"),
+    ("nonexistent", "{path} does not exist"),
+    ("a-file.txt", "{path} is a file, not a folder"),
+    ("nonexistent/deeper", "{path} does not exist"),
+])
+def test_course_that_is_no_course_folder_says_why(tmp_path, capsys, name, said):
     from kcourse.cli import main
 
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a-file.txt").write_text("x")
+    path = str(tmp_path / name)
     with pytest.raises(SystemExit) as done:
-        main(["--course", str(tmp_path), "validate"])
-    assert done.value.code == 2 and "no quizzes/ folder in" in capsys.readouterr().err
+        main(["--course", path, "validate"])
+    err = " ".join(capsys.readouterr().err.split())  # click wraps long lines
+    assert done.value.code == 2
+    assert said.format(path=path) + " (give the course folder, the one holding quizzes/)" in err, err
