@@ -58,7 +58,10 @@ class PgAddress:
 
 def redact(url: str) -> str:
     """``url`` with any password (``user:secret@``, ``?password=``) written as ``***``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL Python can read (a broken [IPv6] host): mask what looks like a password
+        return re.sub(r"(?i)(password=)[^&#]*", r"\1***", re.sub(r"(//[^/@:]*:)[^/]*@", r"\1***@", url))
     netloc = parts.netloc
     if "@" in netloc:
         user, host = netloc.rsplit("@", 1)
@@ -256,10 +259,36 @@ def snapshot(conn: PgConnection) -> list[str]:
     return out
 
 
+_PARAMS_DOC = "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS"
+_BAD_ADDRESS = (  # what libpq/psycopg say of an address they refuse before asking any server
+    (re.compile(r'invalid ([a-z_]+) value: "([^"]*)"'), "{0}={1} is not a value {0} takes"),
+    (re.compile(r'invalid (?:URI query parameter|connection option):? "?([^"\s]+)"?'),
+     "{0} is not a PostgreSQL connection option"),
+    (re.compile(r'invalid port number: "([^"]*)"'), "port {0} is not a port number (1 to 65535)"),
+    (re.compile(r'invalid integer value "([^"]*)" for connection option "([^"]*)"'), "{1}={0} is not a number"),
+    (re.compile(r"servname not supported|invalid port", re.I), "the port is not a number"),
+    (re.compile(r'in URI|missing "=" after|unterminated quoted string|invalid percent-encoded token', re.I),
+     "it is not a PostgreSQL URI"),
+)
+
+
+def _bad_address(address: PgAddress, text: str) -> GradebookError | None:
+    """The one-line error for an address psycopg refused to use (a wrong option or value, a broken URI)."""
+    for pattern, what in _BAD_ADDRESS:
+        m = pattern.search(text)
+        if m:
+            return GradebookError(f"the gradebook address {address} is wrong: {what.format(*m.groups())} ({text}); "
+                                  f"correct it (the options and their values: {_PARAMS_DOC})")
+    return None
+
+
 def pg_error(address: PgAddress, e: Exception) -> KcourseError:
     """A one-line error for what PostgreSQL (or the way to it) said: the address, what happened, the fix."""
-    text = " ".join(str(e).split()) or type(e).__name__
+    text = " ".join(str(e).split()).replace(address.url, str(address)) or type(e).__name__
     low = text.lower()
+    bad = _bad_address(address, text) if getattr(e, "sqlstate", None) is None else None
+    if bad is not None:
+        return bad
     state = getattr(e, "sqlstate", None) or ""
     unsaved = "; nothing of this run was stored"
     if state == "42501" or "permission denied" in low:
