@@ -29,6 +29,7 @@ from ..storage.progress_store import (
     ProgressStore,
     QuizRecord,
     choose_seed,
+    form_id,
     new_attempt,
     new_record,
     shown_path,
@@ -56,13 +57,14 @@ class QuizWidget:
     def __init__(self, quiz: m.Quiz, *, seed: int | None = None, student_id: str | None = None,
                  mode: str | None = None, store: ProgressStore | None = None):
         self.quiz = quiz
-        self.assessment = quiz.mode == "assessment" or mode == "assessment"
+        mode_name = mode or quiz.mode  # an exam's practice form: mode="practice" (the book's final-exam-practice)
+        self.assessment = mode_name == "assessment"
         self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
-        stored = self.store.record(quiz.id)
+        record_id = form_id(quiz, mode_name)  # the practice form of an exam keeps a record of its own
+        stored = self.store.record(record_id)
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
-        mode_name = "assessment" if self.assessment else "practice"
-        record = stored or new_record(quiz.id, self.seed, student_id=student_id, mode=mode_name)
+        record = stored or new_record(record_id, self.seed, student_id=student_id, mode=mode_name)
         self.record: QuizRecord = replace(record, seed=self.seed, mode=mode_name,
                                           student_id=student_id or record.student_id)
         self.variant = make_variant(quiz, self.seed)
