@@ -22,7 +22,10 @@
     }).filter(Boolean).sort((a, b) => a.chapter - b.chapter || String(a.title).localeCompare(String(b.title)));
     if (!seen.length) { box.appendChild(h("p", { text: "No quiz answered in this browser yet: answer a chapter quiz and come back." })); return; }
     const cell = (tag, text) => h(tag, { text: String(text) });
-    box.appendChild(h("table", { cls: "kq-progress" }, [h("caption", { text: "Your practice quizzes, as saved by this browser" }),
+    // a narrow screen (a phone, 200 % zoom) scrolls the table sideways inside its own box, reachable by keyboard
+    const scroller = h("div", { cls: "kq-scroll", role: "region", tabindex: "0", "aria-label": "Your practice quizzes (scrolls sideways)", style: "overflow-x:auto" });
+    box.appendChild(scroller);
+    scroller.appendChild(h("table", { cls: "kq-progress" }, [h("caption", { text: "Your practice quizzes, as saved by this browser" }),
       h("thead", null, [h("tr", null, ["Chapter", "Quiz", "Answered", "Checked", "Score", "Best", "Passed"].map((t) => h("th", { scope: "col", text: t })))]),
       h("tbody", null, seen.map((s) => h("tr", null, [cell("td", s.chapter), cell("th", s.title), cell("td", s.answered + " of " + s.count),
         cell("td", s.checked + " of " + s.count), cell("td", show(s.percentage) + " %"), cell("td", show(s.best) + " %"),
