@@ -18,6 +18,7 @@ import rcssmin
 import rjsmin
 
 from ..core.model import Quiz
+from ..core.public import PublicQuiz
 from ..views.pagedata import page_data, to_script_json
 
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
@@ -51,7 +52,7 @@ def compact_css(css: str) -> str:
     return rcssmin.cssmin(css).replace("</", "<\\/")
 
 
-def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
@@ -85,10 +86,11 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     )
 
 
-def uses_patterns(quiz: Quiz, mode: str | None = None) -> bool:
+def uses_patterns(quiz: Quiz | PublicQuiz, mode: str | None = None) -> bool:
     """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 11 KB): only a practice
     page grades, and only a text question with a ``pattern`` uses it (grader.js looks it up when grading)."""
-    return (mode or quiz.mode) == "practice" and any(getattr(q, "pattern", None) for q in quiz.all_questions)
+    return isinstance(quiz, Quiz) and (mode or quiz.mode) == "practice" and \
+        any(getattr(q, "pattern", None) for q in quiz.all_questions)
 
 
 def render_progress_fragment(course: str | None = None) -> str:
@@ -107,7 +109,7 @@ def render_progress_fragment(course: str | None = None) -> str:
     )
 
 
-def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None) -> str:
     """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
     title = html.escape(quiz.title)

@@ -401,7 +401,7 @@ def test_assessment_has_no_key_in_any_widget_state(how, quiz, assessment_quiz, s
                    (isinstance(x, w.Button) and x.description.startswith("Hint")) for x in walk(qw.widget))
     assert "Answered 9 of 9 questions" in qw.score.value and qw.summary.value == ""
     assert qw.check("bkl-removed") is None
-    rec = qw.store.record(form_id(the_quiz, "assessment"))  # the assessment form of a practice quiz: its own record
+    rec = qw.store.record(form_id(the_quiz.id, the_quiz.mode, "assessment"))  # a practice quiz's assessment form
     assert rec.mode == "assessment" and rec.results == {} and rec.last_score is None
     assert (qw.store.record(the_quiz.id) is None) is (how == "mode-argument")
 
