@@ -84,26 +84,40 @@ def plot_scores(percentages: Sequence[float]) -> str:
 
 
 def plot_items(items: Sequence[ItemStat]) -> str:
+    return _png(items_figure(items))
+
+
+def items_figure(items: Sequence[ItemStat]):
+    """Facility against discrimination, one point per question, labelled with its id (never overlapping)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from .plotlabels import place_labels
+
     fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.axvspan(0, HARD, color="#eedd88", alpha=0.4, lw=0)
     ax.axvspan(EASY, 1, color="#eedd88", alpha=0.4, lw=0)
     ax.axhspan(-1, NEGATIVE, color="#ee8866", alpha=0.25, lw=0)
+    points = []
     for i in items:
         if i.facility is None:
             continue
         d = 0.0 if i.discrimination is None else i.discrimination
         ax.plot(i.facility, d, "o", color="#4477aa" if not i.flags else "#cc3311",
                 markerfacecolor="none" if i.discrimination is None else None)
-        ax.annotate(_label(i.question_id), (i.facility, d), textcoords="offset points", xytext=(4, 3), fontsize=7)
+        points.append((i.facility, d, _label(i.question_id)))
     ax.set_xlim(0, 1)
     ax.set_ylim(-1, 1)
     ax.set_xlabel("facility (mean score / maximum)")
     ax.set_ylabel("discrimination (r with rest of test)")
-    ax.set_title("Items (shaded: flagged regions; hollow: undefined discrimination)")
-    return _png(fig)
+    placed = place_labels(fig, ax, points)
+    left_out = len(points) - sum(len(a.get_text().split("\n")) for a in placed)
+    ax.set_title("Items (shaded: flagged regions; hollow: undefined discrimination)"
+                 + (f"\n{left_out} label(s) left out for room: the table below has every question" if left_out
+                    else ""), fontsize=10)
+    return fig
 
 
 def plot_choices(item: ItemStat) -> str:
@@ -130,11 +144,20 @@ def answers_short(text: str, limit: int = 40) -> str:
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;
-color:#1f2328}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;
+color:#1f2328;overflow-wrap:anywhere}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus{outline:2px solid #0969da}.scroll code{white-space:nowrap}
+table{border-collapse:collapse;margin:.5rem 0;overflow-wrap:normal}
+th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;
 vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}.flag{color:#a40e26;font-weight:600}
-.right{color:#1a7f37;font-weight:600}img{max-width:100%}section{margin:1.5rem 0}
+.right{color:#1a7f37;font-weight:600}img{max-width:100%;height:auto}section{margin:1.5rem 0}
 """
+
+
+def _scroll(table: str, name: str) -> str:
+    """A table in its own box that scrolls sideways on a narrow screen (the page itself never does), reachable
+    by keyboard."""
+    return (f"<div class='scroll' role='region' tabindex='0' aria-label='{html.escape(name)} (scrolls sideways)'>"
+            f"{table}</div>")
 
 
 def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", plots: bool = True) -> str:
@@ -148,6 +171,7 @@ def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", pl
                     f"<td>{e(i.type)}</td><td class='num'>{i.n}</td><td class='num'>{_f(i.facility)}</td>"
                     f"<td class='num'>{_f(i.discrimination)}</td><td>{flags}</td></tr>")
     out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Item statistics: {e(name)}</title>"
+           f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
            f"<style>{CSS}</style></head><body>",
            f"<h1>Item statistics: {e(name)}</h1>",
            f"<p>Quiz <code>{e(stats.quiz_id)}</code>: {stats.students} student(s); counted attempt per student: "
@@ -159,8 +183,9 @@ def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", pl
                    f"{plot_scores(stats.percentages)}'>")
         out.append(f"<img alt='Facility against discrimination for each question' src='data:image/png;base64,"
                    f"{plot_items(stats.items)}'>")
-    out.append("<table><thead><tr><th>question</th><th>type</th><th>n</th><th>facility</th><th>discrimination"
-               "</th><th>flags</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    out.append(_scroll("<table><thead><tr><th>question</th><th>type</th><th>n</th><th>facility</th><th>"
+                       "discrimination</th><th>flags</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>",
+                       "The questions"))
     for i in stats.items:
         out.append(f"<section id='q-{e(i.question_id)}'><h2><code>{e(i.question_id)}</code> ({e(i.type)})</h2>"
                    f"<p>{e(i.prompt)}</p><p>Asked {i.n}, answered {i.answered}; mean score {_f(i.mean_score)} of "
@@ -168,8 +193,8 @@ def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", pl
         if i.choices:
             trs = "".join(f"<tr><td>{'<span class=right>✓</span>' if c.correct else ''}</td><td>{e(c.label)}</td>"
                           f"<td class='num'>{c.count}</td></tr>" for c in i.choices)
-            out.append("<table><thead><tr><th>right</th><th>answer</th><th>students</th></tr></thead>"
-                       f"<tbody>{trs}</tbody></table>")
+            out.append(_scroll("<table><thead><tr><th>right</th><th>answer</th><th>students</th></tr></thead>"
+                               f"<tbody>{trs}</tbody></table>", f"Answers chosen for {i.question_id}"))
             if plots and i.n:
                 out.append(f"<img alt='Answers chosen for {e(i.question_id)}' src='data:image/png;base64,"
                            f"{plot_choices(i)}'>")
