@@ -125,11 +125,13 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 def new(folder: str, title: str | None, course_id: str | None) -> None:
     """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
     from .book.new import new_course
+    from .core.safetext import printable
 
     written = new_course(folder, title=title, course_id=course_id)
-    click.echo(f"{len(written)} files written in {folder}. Next:\n"
-               f"  kcourse validate {folder}/quizzes\n"
-               f"  jupyter-book build {folder} -W -n --keep-going")
+    where = printable(folder)
+    click.echo(f"{len(written)} files written in {where}. Next:\n"
+               f"  kcourse validate {where}/quizzes\n"
+               f"  jupyter-book build {where} -W -n --keep-going")
 
 
 @cli.command()

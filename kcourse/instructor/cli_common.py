@@ -23,19 +23,20 @@ def roster(path: str | None, id_column: str | None, section: str | None = None):
 
             raise UsageError("--section needs --roster (the class list says who is in which section)")
         return None
+    from ..core.safetext import printable
     from .roster import read_roster
 
     roster = read_roster(path, id_column=id_column)
     if roster.skipped:
-        click.echo(f"note: {roster.source}: {len(roster)} student(s); skipped {len(roster.skipped)} row(s) that are "
-                   "not students:", err=True)
+        click.echo(f"note: {printable(str(roster.source))}: {len(roster)} student(s); skipped {len(roster.skipped)} "
+                   "row(s) that are not students:", err=True)
         for k in roster.skipped:
-            click.echo(f"  {k}", err=True)
+            click.echo(f"  {printable(str(k))}", err=True)
     for n in roster.notes:
-        click.echo(f"note: {n}", err=True)
+        click.echo(f"note: {printable(str(n))}", err=True)
     if section:
         roster = roster.in_section(section)
-        click.echo(f"note: section '{section}': {len(roster)} student(s)", err=True)
+        click.echo(f"note: section '{printable(section)}': {len(roster)} student(s)", err=True)
     return roster
 
 
@@ -48,7 +49,9 @@ def warn_versions(conn, qid: str) -> None:
 
     w = mixed_versions_warning(conn, qid)
     if w:
-        click.echo(w, err=True)
+        from ..core.safetext import printable
+
+        click.echo(printable(w), err=True)
 
 
 def load(ref: str):

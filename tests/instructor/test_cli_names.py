@@ -34,6 +34,8 @@ def course(tmp_path_factory) -> Path:
     with open(os.fsencode(d) + b"/worse\xff.yml", "wb") as f:
         f.write(b"id: [\n")
     shutil.copy(FILES / "instructor" / "roster-generic.csv", d / "roster.csv")
+    with open(os.fsencode(d) + b"/twice\xff.csv", "wb") as f:  # a roster with a row skipped: noted by name
+        f.write(b"student_id,name\ns1,Ann\ns1,Ann again\n")
     (d / "in").mkdir()
     (d / "in" / "s1.json").write_text(submission_json(load_quiz(ALL_TYPES), "s1"))
     r = _kcourse(d, "grade", "quizzes/valid-all-types.yml", "in")
@@ -49,10 +51,11 @@ def course(tmp_path_factory) -> Path:
     ("export", "--format", "gift", "-o", f"out{BAD}.txt", f"quizzes/bad{BAD}.yml"),  # warnings and "wrote"
     ("stats", "valid-all-types", "--html", f"report{BAD}.html"),
     ("assign", "valid-all-types", "--roster", "roster.csv", "--out", f"out{BAD}"),
+    ("assign", "valid-all-types", "--roster", f"twice{BAD}.csv", "--out", "out2"),
     ("grade", "valid-all-types", f"nosuch{BAD}.json"),
     ("grades", "status", "valid-all-types", "--out", f"status{BAD}.csv"),
 ], ids=["validate-folder", "validate-file", "show-file", "show-id", "export", "stats-html", "assign",
-        "grade", "grades-status"])
+        "assign-roster-notes", "grade", "grades-status"])
 def test_a_name_that_is_not_utf8_is_shown_escaped(course, args):
     r = _kcourse(course, *args)
     said = r.stdout + r.stderr
