@@ -213,7 +213,7 @@ class RejectedFile:
     uploader: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttemptRow:
     """A stored attempt."""
 
@@ -416,11 +416,22 @@ def _attempt_row(r: tuple) -> AttemptRow:
                       None if platform_late is None else bool(platform_late), time_note)
 
 
+FETCH = 2000
+"""Rows fetched at a time by the readers that stream (``fetchmany``)."""
+
+
+def iter_attempts(conn: sqlite3.Connection, quiz_id: str) -> Iterator[AttemptRow]:
+    """Every stored attempt of the quiz, by student then time, streamed."""
+    cur = conn.execute(f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time,"
+                       " sha256", (quiz_id,))
+    while rows := cur.fetchmany(FETCH):
+        for r in rows:
+            yield _attempt_row(r)
+
+
 def attempts(conn: sqlite3.Connection, quiz_id: str) -> list[AttemptRow]:
     """Every stored attempt of the quiz, by student then time."""
-    return [_attempt_row(r) for r in conn.execute(
-        f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
-        (quiz_id,))]
+    return list(iter_attempts(conn, quiz_id))
 
 
 def policy_key(policy: str, late: Callable[[AttemptRow], bool] | None = None) -> Callable[[AttemptRow], tuple]:
@@ -459,15 +470,58 @@ def counted(rows: Iterable[AttemptRow], policy: str, late: Callable[[AttemptRow]
 def counted_attempts(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None
                      ) -> dict[str, tuple[AttemptRow, int]]:
     """Per student (sorted by id): the counted attempt under ``policy`` (default: the quiz's stored one)."""
+    return {a.student_id: (a, n) for a, n in iter_counted(conn, quiz_id, policy)}
+
+
+def iter_counted(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None,
+                 late: Callable[[AttemptRow], bool] | None = None) -> Iterator[tuple[AttemptRow, int]]:
+    """Per student, by id: the counted attempt and how many attempts they made, streamed (one student's
+    attempts in memory at a time)."""
     if policy is None:
         row = quiz_row(conn, quiz_id)
         policy = row.policy if row else "latest"
-    late = None
-    if policy == "latest-on-time":
+    if late is None and policy == "latest-on-time":
         from .classbook import lateness
 
         late = lateness(conn, quiz_id).is_late
-    return counted(attempts(conn, quiz_id), policy, late)
+    key = policy_key(policy, late)
+    best: AttemptRow | None = None
+    n = 0
+    for a in iter_attempts(conn, quiz_id):
+        if best is not None and a.student_id != best.student_id:
+            yield best, n
+            best, n = None, 0
+        n += 1
+        if best is None or key(a) > key(best):
+            best = a
+    if best is not None:
+        yield best, n
+
+
+def iter_counted_items(conn: sqlite3.Connection, quiz_id: str, policy: str | None = None
+                       ) -> Iterator[tuple[AttemptRow, dict[str, ItemRow]]]:
+    """The counted attempts (by student id) with their item rows, streamed: items are read for
+    :data:`FETCH` attempts at a time."""
+    batch: list[AttemptRow] = []
+    for a, _n in iter_counted(conn, quiz_id, policy):
+        batch.append(a)
+        if len(batch) >= FETCH:
+            yield from _with_items(conn, batch)
+            batch = []
+    yield from _with_items(conn, batch)
+
+
+def _with_items(conn: sqlite3.Connection, chosen: list[AttemptRow]) -> Iterator[tuple[AttemptRow, dict[str, ItemRow]]]:
+    out: dict[int, dict[str, ItemRow]] = {a.attempt_id: {} for a in chosen}
+    ids = list(out)
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        for aid, qid, score, mx, status, response in conn.execute(
+                "SELECT attempt_id, question_id, score, max_score, status, response FROM item_scores"
+                f" WHERE attempt_id IN ({', '.join('?' * len(part))}) ORDER BY attempt_id, question_id", part):
+            out[aid][qid] = ItemRow(qid, score, mx, status, response)
+    for a in chosen:
+        yield a, out[a.attempt_id]
 
 
 def item_scores(conn: sqlite3.Connection, attempt_ids: Iterable[int]) -> dict[int, dict[str, ItemRow]]:
