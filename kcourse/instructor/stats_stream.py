@@ -94,8 +94,8 @@ class _Item:
 class StatsStream:
     """Statistics of a quiz over attempts given one at a time; :meth:`result` gives :class:`.stats.QuizStats`."""
 
-    def __init__(self, quiz: m.Quiz, *, chunk: int = CHUNK):
-        self.quiz, self.chunk = quiz, chunk
+    def __init__(self, quiz: m.Quiz, *, chunk: int | None = None):
+        self.quiz, self.chunk = quiz, chunk or CHUNK
         self.items: dict[str, _Item] = {}
         self.students = 0
         self.percentages: list[float] = []
@@ -250,7 +250,7 @@ def _percentage(total: float, max_score: float) -> float:
 
 
 def statistics(quiz: m.Quiz, attempts: Iterable[tuple[Mapping[str, Observation], float | None]], *,
-               chunk: int = CHUNK) -> QuizStats:
+               chunk: int | None = None) -> QuizStats:
     """:class:`.stats.QuizStats` over ``(attempt, percentage)`` pairs, streamed."""
     s = StatsStream(quiz, chunk=chunk)
     for attempt, percent in attempts:
