@@ -9,7 +9,6 @@ files. With a roster the roster's order rules, and the roster is in memory anywa
 from __future__ import annotations
 
 import heapq
-import sqlite3
 from collections.abc import Iterator
 
 from . import gradebook as gb
@@ -31,7 +30,7 @@ CHUNK = 1000
 """Students looked up in the gradebook's ``students`` table at a time."""
 
 
-def _students(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Student]:
+def _students(conn: gb.Connection, ids: list[str]) -> dict[str, Student]:
     out: dict[str, Student] = {}
     for k in range(0, len(ids), 400):
         part = ids[k:k + 400]
@@ -41,7 +40,7 @@ def _students(conn: sqlite3.Connection, ids: list[str]) -> dict[str, Student]:
     return out
 
 
-def _rejected_by_student(conn: sqlite3.Connection, quiz_id: str, policy: str | None
+def _rejected_by_student(conn: gb.Connection, quiz_id: str, policy: str | None
                          ) -> dict[str, list[RejectionRow]]:
     """Rejected files per student, the account holder included for a file handed in under their account."""
     rows = rejections(conn, quiz_id)
@@ -64,7 +63,7 @@ def _rejected_by_student(conn: sqlite3.Connection, quiz_id: str, policy: str | N
     return rej
 
 
-def iter_class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None,
+def iter_class_status(conn: gb.Connection, quiz_id: str, *, policy: str | None = None,
                       roster: Roster | None = None) -> Iterator[StudentStatus]:
     """:func:`.classbook.class_status`, one student at a time."""
     if roster is not None:
@@ -98,7 +97,7 @@ def _statuses(conn, chunk, deadline, exc, over, rej, possible) -> Iterator[Stude
                         rej=rej, possible=possible)
 
 
-def iter_file_outcomes(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None
+def iter_file_outcomes(conn: gb.Connection, quiz_id: str, *, policy: str | None = None
                        ) -> Iterator[FileOutcome]:
     """:func:`.classbook.file_outcomes`, one file at a time: a student's attempts are read together (the
     counted one first decided), their rejected files merged in by (student id, file)."""

@@ -198,7 +198,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         raise UsageError(f"{quiz.source} is a student's key-less copy; grade against the quiz file itself")
     if policy is not None and policy not in gb.POLICIES:
         raise UsageError(f"unknown policy '{policy}'; one of {', '.join(gb.POLICIES)}")
-    report = RunReport(quiz, Path(gradebook))
+    report = RunReport(quiz, gb.address(gradebook))
     digest = quiz_digest(quiz)
     seeds = None
     if manifest is not None:
@@ -239,7 +239,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
     judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warn, opens=opens, now=now,
                   platform_names=platform_names)
     book = report.gradebook
-    journal = tuple(book.with_name(book.name + suffix) for suffix in ("-journal", "-wal", "-shm"))
+    own = gb.own_files(book)  # the gradebook is listed as left out, its journal (there while it is written) not
     changes = key_changes(conn, quiz.id)
     digest = digest_with(quiz, changes)
 
@@ -250,7 +250,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                                    extensions=deadline.extensions)
 
     def stream(store: RunStore) -> tuple[int, int, int]:
-        with Collector(list(inputs), exclude=(book,), hidden=journal) as found:
+        with Collector(list(inputs), exclude=own[:1], hidden=own[1:]) as found:
             sources: Iterable[Source] = found
             if progress is not None:
                 sources = progress(found, None)
@@ -266,7 +266,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                                     policy=policy, started_at=started, files_in=0, graded=0, rejected=0,
                                     roster=roster or (), setup=setup, stream=stream)
     except sqlite3.Error as e:
-        raise gb.sqlite_error(book, e) from None
+        raise gb.sqlite_error(book, e) from None  # type: ignore[arg-type]
 
 
 Read = tuple[Source, bytes | None, tuple[Reason, str] | None]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..core.model import Quiz
-from .gradebook import WriteResult
+from .gradebook import Address, WriteResult
 from .judge import Graded
 from .outcome import Reason, Rejection
 
@@ -25,7 +24,7 @@ class RunReport:
     """What a run did: every count exact, the outcomes themselves only the first :data:`EXAMPLES` of each kind."""
 
     quiz: Quiz
-    gradebook: Path
+    gradebook: Address
     files_in: int = 0
     graded: list[Graded] = field(default_factory=list)
     """The first :data:`EXAMPLES` graded files (all of them in a class that small)."""

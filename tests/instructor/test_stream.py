@@ -76,8 +76,10 @@ PEAK = textwrap.dedent("""
     from kcourse.instructor.analysis import analyse
     from kcourse.instructor.grade import grade_run
     import kcourse.instructor.grade as g, kcourse.instructor.runreport as rr, kcourse.core.safejson
-    import kcourse.instructor.stats_stream as ss, kcourse.instructor.gradebook as gb
-    g.BATCH_FILES, g.VARIANTS_CACHED, rr.EXAMPLES, rr.WARNINGS_KEPT, ss.CHUNK, gb.FETCH = 20, 10, 10, 10, 20, 20
+    import kcourse.instructor.stats_stream as ss, kcourse.instructor.gradebook.queries as q
+    import kcourse.instructor.runstore as rs
+    g.BATCH_FILES, g.VARIANTS_CACHED, rr.EXAMPLES, rr.WARNINGS_KEPT = 20, 10, 10, 10
+    ss.CHUNK, q.FETCH, q._FEW, rs.PAGE = 20, 20, 20, 20
     quiz = load_quiz({quiz!r})
     tmp = Path(tempfile.mkdtemp())
     (tmp / "s").mkdir()
@@ -104,7 +106,7 @@ def peaks(n: int, tmp_path) -> tuple[int, int]:
 
 
 def test_memory_of_grading_and_statistics_does_not_grow_with_the_class(tmp_path):
-    """Batches of 20 files, 10 examples kept: 150 and 600 submissions peak alike (the Python heap, traced);
+    """Batches and pages of 20, 10 examples kept: 150 and 600 submissions peak alike (the Python heap, traced);
     the statistics keep 8 bytes per student (their percentages), which is taken off."""
     small, large = peaks(150, tmp_path), peaks(600, tmp_path)
     assert large[0] < small[0] * 1.25 + 50_000, (small, large)
