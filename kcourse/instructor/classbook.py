@@ -314,6 +314,12 @@ def status_of(s: Student, pair: tuple[gb.AttemptRow, int] | None, *, deadline: D
 
 def status_csv(rows: list[StudentStatus]) -> str:
     out = io.StringIO(newline="")
+    write_status_csv(out, rows)
+    return out.getvalue()
+
+
+def write_status_csv(out, rows: Iterable[StudentStatus]) -> None:
+    """:func:`status_csv` written to ``out`` row by row."""
     w = csv.writer(out)
     w.writerow(["student_id", "name", "status", "score", "max_score", "days_late", "attempts", "reason", "files"])
     for r in rows:
@@ -322,7 +328,6 @@ def status_csv(rows: list[StudentStatus]) -> str:
         w.writerow([r.student.student_id, r.student.name, r.status,
                     "" if r.score is None else round_score(r.score), round_score(r.max_score), r.days_late or "",
                     r.attempts, r.reason, files])
-    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -345,8 +350,13 @@ def file_outcomes(conn: gb.Connection, quiz_id: str, *, policy: str | None = Non
 
 def outcomes_csv(rows: list[FileOutcome]) -> str:
     out = io.StringIO(newline="")
+    write_outcomes_csv(out, rows)
+    return out.getvalue()
+
+
+def write_outcomes_csv(out, rows: Iterable[FileOutcome]) -> None:
+    """:func:`outcomes_csv` written to ``out`` row by row."""
     w = csv.writer(out)
     w.writerow(["file", "student_id", "outcome", "late", "detail"])
     for r in rows:
         w.writerow([r.source, r.student_id, r.outcome, "late" if r.late else "", r.detail])
-    return out.getvalue()

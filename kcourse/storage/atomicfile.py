@@ -44,6 +44,30 @@ def write_bytes_atomically(path: str | Path, data: bytes, *, private: bool = Fal
         raise
 
 
+@contextmanager
+def writing_text_atomically(path: str | Path, *, newline: str | None = None) -> Iterator:
+    """``with writing_text_atomically(path) as f:`` write UTF-8 text to ``f`` bit by bit (a file too large to
+    build in memory); ``path`` is replaced when the block ends, and left as it was if the block fails."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        if e.filename is None:  # a full disk says so from write() or fsync(), without the path
+            e.filename = str(path)
+        raise
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _write(path: Path, data: bytes, private: bool, make_parents: bool) -> None:
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
