@@ -404,7 +404,7 @@ def feedback(quiz: str, gradebook: str, out: str, fmt: str, platform: str | None
 
     report = write_feedback(quiz=q, gradebook=gradebook, out=out, fmt=fmt, policy=policy,
                             roster=_roster(roster, id_column))
-    click.echo(f"wrote {len(report.files)} feedback file(s) in {report.out}")
+    click.echo(f"wrote {report.count} feedback file(s) in {report.out}")
 
 
 @click.command()
