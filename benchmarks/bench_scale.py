@@ -7,10 +7,11 @@ measured from outside: wall time and peak memory (``ru_maxrss`` of the process, 
 peak, ``kcourse grades export --format csv`` time and peak, ``kcourse grades files`` time and peak, and the
 load average when each ran (the machine is shared: other work only slows a figure down).
 
-Run: python benchmarks/bench_scale.py [--n 10000 100000 1000000] [--gradebook ADDRESS] [--keep]
-``--gradebook`` is the gradebook address to grade into (default: a fresh SQLite file per size); with a
-``postgresql://`` address the database must be empty or hold no grades for the benchmark's quiz.
-The generated classes are deleted at the end (unless ``--keep``).
+Run: python benchmarks/bench_scale.py [--n 10000 100000 1000000] [--pg] [--dir FOLDER]
+Default: a fresh SQLite gradebook per size. ``--pg``: a fresh PostgreSQL database per size, on the server of
+$KCOURSE_PG_URL or a throwaway local one (``tests/pg_server.py``: initdb + pg_ctl, durable settings); the
+server's own memory is not the kcourse process's and is not in the peak. The generated classes and
+gradebooks are deleted at the end.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
     return dt, usage.ru_maxrss / 1024, load
 
 
-def one(n: int, tmp: Path, address: str | None) -> None:
+def one(n: int, tmp: Path, server) -> None:
     quiz_file = tmp / "quizzes" / "bench.yml"
     quiz_file.parent.mkdir(parents=True, exist_ok=True)
     quiz_file.write_text(QUIZ.read_text().replace("draw: 1", "draw: 2"), encoding="utf-8")
@@ -57,15 +58,16 @@ def one(n: int, tmp: Path, address: str | None) -> None:
     t0 = time.perf_counter()
     write_class(quiz, n, folder, random.Random(2020))
     made = time.perf_counter() - t0
+    address = server.new_database("bench") if server is not None else None
     book = address or str(tmp / f"gradebook-{n}.sqlite")
     k = [sys.executable, "-m", "kcourse"]
     g_t, g_mb, g_load = run(k + ["grade", str(quiz_file), str(folder), "-g", book, "-q"], tmp)
-    size = Path(book).stat().st_size / 1e6 if address is None else float("nan")
+    size = Path(book).stat().st_size / 1e6 if address is None else _pg_size(address)
     s_t, s_mb, s_load = run(k + ["stats", str(quiz_file), "-g", book], tmp)
     e_t, e_mb, e_load = run(k + ["grades", "export", quiz.id, "-g", book, "--format", "csv", "-o",
                                  str(tmp / "grades.csv")], tmp)
     f_t, f_mb, f_load = run(k + ["grades", "files", quiz.id, "-g", book, "-o", str(tmp / "files.csv")], tmp)
-    print(f"{n:>9,} submissions ({'SQLite' if address is None else address.split(':')[0]}; class written in "
+    print(f"{n:>9,} submissions ({'SQLite' if address is None else 'PostgreSQL'}; class written in "
           f"{made:.0f} s)", flush=True)
     print(f"  grade        {g_t:8.1f} s  {n / g_t:7,.0f}/s  peak {g_mb:7.0f} MB  gradebook {size:,.0f} MB  "
           f"load {g_load}", flush=True)
@@ -77,15 +79,33 @@ def one(n: int, tmp: Path, address: str | None) -> None:
         Path(book).unlink()
 
 
+def _pg_size(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6  # type: ignore[index]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--gradebook", help="gradebook address (default: a fresh SQLite file per size)")
+    ap.add_argument("--pg", action="store_true", help="grade into PostgreSQL (default: SQLite)")
     ap.add_argument("--dir", help="where to write the classes (default: a temporary folder)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        for n in args.n:
-            one(n, Path(tmp), args.gradebook)
+    server = None
+    if args.pg:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pg_server import Server
+
+        url = os.environ.get("KCOURSE_PG_URL")
+        server = Server(url) if url else Server(durable=True)
+    try:
+        with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+            for n in args.n:
+                one(n, Path(tmp), server)
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":
