@@ -96,6 +96,16 @@ class RunStore:
         """Stage one batch: new attempts, regraded ones (``(attempt_id, attempt)``), rejections; and remember the
         batch's graded files (``(sha256, source)``) for :meth:`seen`."""
         conn = self.conn
+        conn.execute("BEGIN")  # the staging tables only (the gradebook is not locked): one commit per batch
+        try:
+            self._stage(conn, new, regrade, rejections, graded)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _stage(self, conn, new: Iterable[NewAttempt], regrade: Iterable[tuple[int, NewAttempt]],
+               rejections: Iterable[RejectedFile], graded: Iterable[tuple[str, str]]) -> None:
         conn.executemany("INSERT INTO kcourse_seen (sha256, source) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          list(graded))
         rows, items = [], []
