@@ -226,23 +226,35 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
 def grades_show(quiz: str, gradebook: str, policy: str | None) -> None:
     """Print the counted grade of every student for QUIZ (after late penalties and overrides)."""
     from .answers import terminal_safe
-    from .classbook import class_status, round_score
+    from .classstream import iter_class_status
     from .gradebook import reading
 
     qid = _quiz_id(quiz)
     with reading(gradebook, qid) as (conn, row):
         _warn_versions(conn, qid)
-        rows = [r for r in class_status(conn, qid, policy=policy) if r.attempt is not None or r.score is not None]
-    click.echo(f"{terminal_safe(row.title, 80)} ({qid}): {len(rows)} student(s), counted attempt: "
-               f"{policy or row.policy}")
-    for r in rows:
-        a, n, score = r.attempt, r.attempts, r.score or 0.0
-        pct = round_score(100 * score / r.max_score) if r.max_score else "0"
-        note = f"  {r.status}" + (f": {terminal_safe(r.reason, 60)}" if r.reason else "") if r.status != "graded" \
-            else (f"  {terminal_safe(r.comment, 60)}" if r.comment else "")
-        click.echo(f"  {terminal_safe(r.student.student_id, 24):<24} {terminal_safe(r.student.name, 28):<28} "
-                   f"{round_score(score):>6} / {round_score(r.max_score):<5} {pct:>6}%  "
-                   f"{('pass' if a.passed else 'fail') if a else '-':<4}  {n} attempt{'s' if n != 1 else ''}{note}")
+
+        def rows():  # streamed twice: the count heads the list
+            return (r for r in iter_class_status(conn, qid, policy=policy) if r.attempt is not None
+                    or r.score is not None)
+
+        click.echo(f"{terminal_safe(row.title, 80)} ({qid}): {sum(1 for _r in rows())} student(s), counted attempt: "
+                   f"{policy or row.policy}")
+        for r in rows():
+            _show_grade(r)
+
+
+def _show_grade(r) -> None:
+    """One line of ``grades show``."""
+    from .answers import terminal_safe
+    from .classbook import round_score
+
+    a, n, score = r.attempt, r.attempts, r.score or 0.0
+    pct = round_score(100 * score / r.max_score) if r.max_score else "0"
+    note = f"  {r.status}" + (f": {terminal_safe(r.reason, 60)}" if r.reason else "") if r.status != "graded" \
+        else (f"  {terminal_safe(r.comment, 60)}" if r.comment else "")
+    click.echo(f"  {terminal_safe(r.student.student_id, 24):<24} {terminal_safe(r.student.name, 28):<28} "
+               f"{round_score(score):>6} / {round_score(r.max_score):<5} {pct:>6}%  "
+               f"{('pass' if a.passed else 'fail') if a else '-':<4}  {n} attempt{'s' if n != 1 else ''}{note}")
 
 
 @grades.command("status")
