@@ -62,18 +62,18 @@ def one(n: int, tmp: Path, server) -> None:
     address = server.new_database("bench") if server is not None else None
     book = address or str(tmp / f"gradebook-{n}.sqlite")
     k = [sys.executable, "-m", "kcourse"]
+    print(f"{n:>9,} submissions ({'SQLite' if address is None else 'PostgreSQL'}; class written in {made:.0f} s)",
+          flush=True)
     g_t, g_mb, g_load = run(k + ["grade", str(quiz_file), str(folder), "-g", book, "-q"], tmp)
     size = Path(book).stat().st_size / 1e6 if address is None else _pg_size(address)
-    s_t, s_mb, s_load = run(k + ["stats", str(quiz_file), "-g", book], tmp)
-    e_t, e_mb, e_load = run(k + ["grades", "export", quiz.id, "-g", book, "--format", "csv", "-o",
-                                 str(tmp / "grades.csv")], tmp)
-    f_t, f_mb, f_load = run(k + ["grades", "files", quiz.id, "-g", book, "-o", str(tmp / "files.csv")], tmp)
-    print(f"{n:>9,} submissions ({'SQLite' if address is None else 'PostgreSQL'}; class written in "
-          f"{made:.0f} s)", flush=True)
     print(f"  grade        {g_t:8.1f} s  {n / g_t:7,.0f}/s  peak {g_mb:7.0f} MB  gradebook {size:,.0f} MB  "
           f"load {g_load}", flush=True)
+    s_t, s_mb, s_load = run(k + ["stats", str(quiz_file), "-g", book], tmp)
     print(f"  stats        {s_t:8.1f} s           peak {s_mb:7.0f} MB  load {s_load}", flush=True)
+    e_t, e_mb, e_load = run(k + ["grades", "export", quiz.id, "-g", book, "--format", "csv", "-o",
+                                 str(tmp / "grades.csv")], tmp)
     print(f"  export csv   {e_t:8.1f} s           peak {e_mb:7.0f} MB  load {e_load}", flush=True)
+    f_t, f_mb, f_load = run(k + ["grades", "files", quiz.id, "-g", book, "-o", str(tmp / "files.csv")], tmp)
     print(f"  grades files {f_t:8.1f} s           peak {f_mb:7.0f} MB  load {f_load}", flush=True)
     shutil.rmtree(folder)
     if address is None:
