@@ -1,6 +1,7 @@
 """Reading the gradebook: quizzes, attempts, the counted attempt per student, item scores, students."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,7 @@ def _attempt_row(r: tuple) -> AttemptRow:
 
 FETCH = 2000
 """Rows fetched at a time by the readers that stream."""
+_CURSORS = itertools.count(1)
 
 
 def rows_of(conn: Connection, sql: str, params: tuple = ()) -> Iterator[tuple]:
@@ -64,7 +66,7 @@ def rows_of(conn: Connection, sql: str, params: tuple = ()) -> Iterator[tuple]:
     if isinstance(conn, PgConnection):
         from .pg import dialect
 
-        with conn.raw.cursor(name="kcourse_rows", withhold=True) as cur:
+        with conn.raw.cursor(name=f"kcourse_rows_{next(_CURSORS)}", withhold=True) as cur:
             cur.execute(dialect(sql), params)
             while rows := cur.fetchmany(FETCH):
                 yield from rows
