@@ -15,6 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..core.model import Quiz
+from ..core.public import PublicQuiz
 from ..views.pagedata import page_data, to_script_json
 
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
@@ -112,7 +113,7 @@ def compact_css(css: str) -> str:
     return css.replace("</", "<\\/")
 
 
-def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
@@ -161,7 +162,7 @@ def render_progress_fragment() -> str:
     )
 
 
-def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None) -> str:
     """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
     title = html.escape(quiz.title)
