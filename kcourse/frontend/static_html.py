@@ -114,13 +114,15 @@ def compact_css(css: str) -> str:
 
 
 def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
+                    mode: str | None = None, heading: int = 3, course: str | None = None,
+                    student_name: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
     ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
     ``course`` (default: the course of the quiz's file, :mod:`kcourse.core.course`) keys the browser's storage.
+    ``student_name`` (with ``student_id``) is shown under the title: whose page this is.
     """
     from ..core.course import course_of_quiz
     from ..views.markdown import images_active, quiz_images
@@ -136,6 +138,7 @@ def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student
     return (
         f'<section class="kq" data-kq{course_attr} aria-label="Quiz: {title}">'
         f'<h{heading} class="kq-title">{title}</h{heading}>'
+        f'{_who(student_id, student_name)}'
         '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
         'or run the notebook in JupyterLab.</p></noscript>'
         '<div class="kq-app"></div>'
@@ -145,6 +148,13 @@ def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student
         f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )
+
+
+def _who(student_id: str | None, name: str | None) -> str:
+    if not student_id or not name:
+        return ""
+    return (f'<p class="kq-who">Student: <strong>{html.escape(name)}</strong> '
+            f'({html.escape(student_id.strip())})</p>')
 
 
 def render_progress_fragment() -> str:
@@ -163,9 +173,11 @@ def render_progress_fragment() -> str:
 
 
 def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None) -> str:
-    """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
+                    mode: str | None = None, student_name: str | None = None) -> str:
+    """A whole standalone offline HTML page with the quiz (opens from a file:// address too); with
+    ``student_name``, the page says whose it is."""
     title = html.escape(quiz.title)
+    fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, student_name=student_name)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -173,6 +185,6 @@ def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1)}</main>'
+        f'</head><body><main>{fragment}</main>'
         '</body></html>\n'
     )

@@ -55,7 +55,10 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
             shown.update(make_variant(quiz, seed).question_ids)
     if problems:
         raise InputError(problems)
-    cfg = {"quiz_id": quiz.id, "title": quiz.title, "people": people, "variants": variants}
+    from ..core.course import course_of_quiz
+
+    cfg = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people,
+           "variants": variants}
     title = html.escape(quiz.title)
     page = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

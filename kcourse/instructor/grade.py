@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..core import safejson
 from ..core.errors import SubmissionError, UsageError
@@ -31,9 +32,10 @@ from .collect import Collector, Source
 from .identity import IdentityCheck
 from .judge import Graded, _short, attributed, db_text, judge_file, sort_time
 from .manifest import Manifest, quiz_digest
+from .moodle_worksheet import Worksheet
 from .outcome import Reason, Rejection
 from .perf import paused_gc
-from .platform import parse_upload_name
+from .platform import MOODLE, parse_upload_name
 from .roster import Roster
 from .runreport import EXAMPLES, RunReport, summary
 from .runstore import RunStore, to_new_attempt
@@ -62,15 +64,17 @@ class Judge:
 
     def __init__(self, quiz: Quiz, *, roster: Roster | None = None, seeds: dict[str, int] | None = None,
                  warn: Callable[[str], None] | None = None, opens: str = "", now: str = "",
-                 platform_names: bool = True):
+                 platform_names: bool = True, worksheet: Worksheet | None = None):
         self.quiz = quiz
+        self.worksheet = worksheet
+        """Moodle's grading worksheet: participant ids to students, Moodle's own submission times and late marks."""
         self.roster = roster
         self.seeds = seeds
         self.warn = warn or (lambda _m: None)
         self.opens = opens
         """Times before this (UTC, as :func:`sort_time`) are not trusted: the quiz was not out yet."""
         self.latest = sort_time(now) if now else ""
-        self.identity = IdentityCheck(roster)
+        self.identity = IdentityCheck(roster, worksheet)
         self.platform_names = platform_names
         self.seen: dict[str, str] = {}
         """``sha256 -> name`` of the files graded so far (the caller may keep only a batch's worth here)."""
@@ -129,6 +133,14 @@ class Judge:
                                                       f"'{quiz.id}' (grade it against quiz {sub.quiz_id})")
         sid = sub.student_id
         up = parse_upload_name(name) if self.platform_names else None
+        row = None
+        if up is not None and up.platform == MOODLE and self.worksheet is not None:
+            row = self.worksheet.by_participant.get(up.user)
+            if row is None:
+                self.warn(f"{name}: Moodle participant {up.user} is not in the grading worksheet "
+                          f"{self.worksheet.source} (downloaded before they submitted?); the time in the file is used")
+            elif row.late:
+                up = replace(up, late=True)
         if self.roster is not None:
             student = self.roster.find(sid)
             if student is None:
@@ -155,12 +167,16 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        when = sort_time(sub.submitted_at)
-        note = self.time_note(sub.submitted_at, when)
+        from_sheet = row is not None and bool(row.submitted)
+        if row is not None and row.submitted:  # the platform's time, never the one the student's file says
+            when, note = row.submitted, ""
+        else:
+            when = sort_time(sub.submitted_at)
+            note = self.time_note(sub.submitted_at, when)
         if note:
             self.warn(f"{name}: {note}")
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
-                      time_note=note, when=when)
+                      time_note=note, when=when, platform_time=from_sheet)
 
     def time_note(self, submitted_at: str | None, t: str | None = None) -> str:
         """Why ``submitted_at`` cannot be trusted, or '' (``t``: its :func:`sort_time`, when known)."""
@@ -190,8 +206,10 @@ class DeadlineArgs:
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
               progress: Progress | None = None, deadline: DeadlineArgs | None = None,
-              platform_names: bool = True) -> RunReport:
-    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
+              platform_names: bool = True, worksheet: Worksheet | None = None) -> RunReport:
+    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``.
+
+    ``worksheet``: Moodle's grading worksheet of the assignment, for its participant ids and submission times."""
     from ..views.keyless import is_keyless_file
 
     if quiz.source and is_keyless_file(quiz.source):
@@ -219,7 +237,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         with paused_gc():
             _grade_into(conn, report, quiz=quiz, inputs=inputs, roster=roster, seeds=seeds, digest=digest,
                         policy=policy, started=started, progress=progress, deadline=deadline,
-                        platform_names=platform_names)
+                        platform_names=platform_names, worksheet=worksheet)
     finally:
         conn.close()
     return report
@@ -227,7 +245,8 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
 
 def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tuple[str, ...],
                 roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
-                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool) -> None:
+                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool,
+                worksheet: Worksheet | None = None) -> None:
     """Grade every source into ``report`` batch by batch, all in one transaction."""
     from datetime import timedelta
 
@@ -237,7 +256,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
     opens = deadline.opens if deadline.opens is not None else classbook.lateness(conn, quiz.id).opens
     now = (datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK)).isoformat()
     judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warn, opens=opens, now=now,
-                  platform_names=platform_names)
+                  platform_names=platform_names, worksheet=worksheet)
     book = report.gradebook
     own = gb.own_files(book)  # the gradebook is listed as left out, its journal (there while it is written) not
     changes = key_changes(conn, quiz.id)
@@ -254,10 +273,22 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             sources: Iterable[Source] = found
             if progress is not None:
                 sources = progress(found, None)
+            held = RunWide(report) if worksheet is not None else None
             for k, batch in enumerate(_batches(found, sources)):
-                _grade_batch(store, report, judge, batch, changes, quiz.pass_mark)
+                graded, rejections = _judge_batch(store, report, judge, batch)
+                if held is None and any(g.uploader is not None and g.uploader.anonymous for g in graded):
+                    held = RunWide(report)
+                if held is not None:
+                    held.graded += graded
+                    held.rejections += rejections
+                    store.write(graded=[(g.sha256, g.source) for g in graded])  # for duplicates in later batches
+                else:
+                    _write_batch(store, report, graded, rejections, changes, quiz.pass_mark)
                 if k % 20 == 19:
                     gc.collect()  # the collector is paused (perf.paused_gc); a batch's garbage is freed here
+            if held is not None:
+                held.check(store, report, judge, quiz.id, worksheet)
+                _write_batch(store, report, held.graded, held.rejections, changes, quiz.pass_mark)
             report.ignored, report.missing = found.ignored, found.missing
         return report.files_in, report.n_graded, report.n_rejected
 
@@ -290,11 +321,9 @@ def _batches(found: Collector, sources: Iterable[Source]) -> Iterator[list[Read]
         yield batch
 
 
-def _grade_batch(store: RunStore, report: RunReport, judge: Judge, batch: list[Read], changes, pass_mark: float
-                 ) -> None:
-    """Judge one batch of files and write it: new attempts, regraded ones, rejections."""
-    from .regrade import apply_changes
-
+def _judge_batch(store: RunStore, report: RunReport, judge: Judge, batch: list[Read]
+                 ) -> tuple[list[Graded], list[gb.RejectedFile]]:
+    """Judge one batch of files: the graded ones, and the rejections (counted in the report) to store."""
     report.files_in += len(batch)
     shas = {src.name: hashlib.sha256(data).hexdigest() for src, data, _p in batch if data is not None}
     judge.seen = store.seen(set(shas.values()))  # graded earlier in this run: a second copy is a duplicate
@@ -303,12 +332,23 @@ def _grade_batch(store: RunStore, report: RunReport, judge: Judge, batch: list[R
     for src, data, problem in batch:
         outcome = judge_file(judge, src.name, data, problem)
         if isinstance(outcome, Rejection):
-            r = attributed(outcome, data, judge)
-            report._rejected(r)
-            rejections.append(gb.RejectedFile(db_text(r.source), shas.get(src.name, ""), db_text(r.student_id),
-                                              r.reason.value, db_text(r.message), db_text(r.uploader)))
+            rejections.append(_rejected(report, attributed(outcome, data, judge), shas.get(src.name, "")))
         else:
             graded.append(outcome)
+    return graded, rejections
+
+
+def _rejected(report: RunReport, r: Rejection, sha: str) -> gb.RejectedFile:
+    report._rejected(r)
+    return gb.RejectedFile(db_text(r.source), sha, db_text(r.student_id), r.reason.value, db_text(r.message),
+                           db_text(r.uploader))
+
+
+def _write_batch(store: RunStore, report: RunReport, graded: list[Graded], rejections: list[gb.RejectedFile],
+                 changes, pass_mark: float) -> None:
+    """Stage judged files: new attempts, regraded ones (the quiz changed), rejections."""
+    from .regrade import apply_changes
+
     known = store.known({g.sha256 for g in graded})
     new, regrade = [], []
     for g in graded:
@@ -323,3 +363,28 @@ def _grade_batch(store: RunStore, report: RunReport, judge: Judge, batch: list[R
             new.append(apply_changes(to_new_attempt(g), changes, pass_mark) if changes else to_new_attempt(g))
         report._graded(g)
     store.write(new=new, regrade=regrade, rejections=rejections, graded=[(g.sha256, g.source) for g in graded])
+
+
+class RunWide:
+    """The files a platform's run-wide checks (:mod:`.uploads`) compare, held back until the run has been read:
+    every file of a run with Moodle's grading worksheet, and of a run with Canvas anonymous submissions from
+    the batch of the first one on. Such runs are a platform's download of one class, so they are small."""
+
+    def __init__(self, report: RunReport):
+        self.graded: list[Graded] = []
+        self.rejected: list[Rejection] = []
+        self.rejections: list[gb.RejectedFile] = []
+        self.notes = report.notes
+        self.warnings = SimpleNamespace(append=report.warn)
+
+    def check(self, store: RunStore, report: RunReport, judge: Judge, quiz_id: str, worksheet: Worksheet | None
+              ) -> None:
+        if worksheet is not None:
+            from .uploads import one_file_per_participant
+
+            one_file_per_participant(self, judge)  # type: ignore[arg-type]
+        if any(g.uploader is not None and g.uploader.anonymous for g in self.graded):
+            from .uploads import hold_anonymous
+
+            hold_anonymous(self, store.conn, quiz_id)  # type: ignore[arg-type]
+        self.rejections += [_rejected(report, r, "") for r in self.rejected]

@@ -41,6 +41,8 @@ class Graded:
     """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
     when: str | None = None
     """``sort_time(submission.submitted_at)``, when already computed."""
+    platform_time: bool = False
+    """``when`` (and the late mark) are the platform's (Moodle's grading worksheet), not the file's."""
 
 
 def sort_time(submitted_at: str | None) -> str:
@@ -106,4 +108,9 @@ def attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
     if not sid and up is not None:
         who, _certain = judge.identity.uploader(up)
         sid = who.student_id if who is not None else ""
-    return replace(r, student_id=sid, uploader=f"{up.platform}:{up.user}" if up else r.uploader)
+    uploader = f"{up.platform}:{up.user}" if up else r.uploader
+    if up is not None and r.reason is Reason.FOREIGN_ACCOUNT:
+        who, _certain = judge.identity.uploader(up)
+        if who is not None:  # the account holder, as the check found them: their status shows it too
+            uploader += f"={who.student_id}"
+    return replace(r, student_id=sid, uploader=uploader)
