@@ -71,6 +71,18 @@ class RunStore:
         for t in _TABLES:
             self.conn.execute(f"DROP TABLE IF EXISTS {t}")
 
+    def drop_quietly(self) -> None:
+        """:meth:`_drop` after a failure: the connection may be in a failed transaction (a write lock waited for
+        too long), which is rolled back; temporary tables go with the connection anyway."""
+        try:
+            self._drop()
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            try:
+                self.conn.execute("ROLLBACK")
+                self._drop()
+            except Exception:  # noqa: BLE001
+                pass
+
     # -- reading, per batch ----------------------------------------------------------------------
     def seen(self, shas: set[str]) -> dict[str, str]:
         """``sha256 -> source`` of the given files that an earlier batch of this run graded."""
@@ -165,7 +177,7 @@ class RunStore:
                              " WHERE run_id = ?", (files_in, graded, rejected, added, regraded, run_id()))
                 return WriteResult(run[0], added, regraded)
         finally:
-            self._drop()
+            self.drop_quietly()
 
     def _items(self, seqs: Sequence[int]) -> dict[int, list[tuple]]:
         out: dict[int, list[tuple]] = {s: [] for s in seqs}

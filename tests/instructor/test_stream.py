@@ -79,7 +79,7 @@ PEAK = textwrap.dedent("""
     import kcourse.instructor.stats_stream as ss, kcourse.instructor.gradebook.queries as q
     import kcourse.instructor.runstore as rs
     g.BATCH_FILES, g.VARIANTS_CACHED, rr.EXAMPLES, rr.WARNINGS_KEPT = 20, 10, 10, 10
-    ss.CHUNK, q.FETCH, q._FEW, rs.PAGE = 20, 20, 20, 20
+    ss.CHUNK, q._FEW, rs.PAGE = 20, 20, 20
     quiz = load_quiz({quiz!r})
     tmp = Path(tempfile.mkdtemp())
     (tmp / "s").mkdir()

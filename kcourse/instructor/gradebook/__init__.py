@@ -60,6 +60,7 @@ from .store import (
                       Connection,
                       address,
                       connect,
+                      iterate,
                       own_files,
                       sqlite_error,
                       transaction,
@@ -70,6 +71,6 @@ __all__ = ["Address", "AttemptRow", "Connection", "DEFAULT_PATH", "GradebookErro
            "ItemRow", "LOCK_TIMEOUT", "MIGRATIONS", "NewAttempt", "POLICIES", "PgAddress", "PgConnection",
            "QuizRow", "RejectedFile", "SCHEMA", "SCHEMA_2", "SCHEMA_VERSION", "WriteResult", "_statements",
            "address", "attempts", "connect", "content_of", "counted", "counted_attempts", "counted_items", "is_pg",
-           "item_scores", "iter_attempts", "iter_counted", "iter_counted_items", "known_attempts", "own_files",
-           "policy_key", "quiz_row", "reading", "snapshot",
+           "item_scores", "iter_attempts", "iter_counted", "iter_counted_items", "iterate", "known_attempts",
+           "own_files", "policy_key", "quiz_row", "reading", "snapshot",
            "sqlite_error", "students", "transaction", "write_run"]

@@ -1,7 +1,6 @@
 """Reading the gradebook: quizzes, attempts, the counted attempt per student, item scores, students."""
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,7 @@ from .pg import PgAddress, PgConnection
 from .pg import snapshot as pg_snapshot
 from .policy import policy_key
 from .rows import AttemptRow, ItemRow, QuizRow
-from .store import Connection, address, connect
+from .store import Connection, address, connect, iterate
 
 
 def quiz_row(conn: Connection, quiz_id: str) -> QuizRow | None:
@@ -55,30 +54,9 @@ def _attempt_row(r: tuple) -> AttemptRow:
                       None if platform_late is None else bool(platform_late), time_note)
 
 
-FETCH = 2000
-"""Rows fetched at a time by the readers that stream."""
-_CURSORS = itertools.count(1)
-
-
-def rows_of(conn: Connection, sql: str, params: tuple = ()) -> Iterator[tuple]:
-    """The rows of a query, :data:`FETCH` at a time (on PostgreSQL from a server-side cursor: a client-side one
-    would hold the whole result)."""
-    if isinstance(conn, PgConnection):
-        from .pg import dialect
-
-        with conn.raw.cursor(name=f"kcourse_rows_{next(_CURSORS)}", withhold=True) as cur:
-            cur.execute(dialect(sql), params)
-            while rows := cur.fetchmany(FETCH):
-                yield from rows
-        return
-    cur = conn.execute(sql, params)
-    while rows := cur.fetchmany(FETCH):
-        yield from rows
-
-
 def iter_attempts(conn: Connection, quiz_id: str) -> Iterator[AttemptRow]:
     """Every stored attempt of the quiz, by student then time, streamed."""
-    for r in rows_of(conn, f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time,"
+    for r in iterate(conn, f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time,"
                            " sha256", (quiz_id,)):
         yield _attempt_row(r)
 
@@ -145,8 +123,8 @@ def item_scores(conn: Connection, quiz_id: str, attempt_ids: Iterable[int]
         cur = conn.execute("SELECT attempt_id, question_id, score, max_score, status, response FROM item_scores"
                            f" WHERE attempt_id IN ({', '.join('?' * len(ids))})", ids) if ids else ()
     else:
-        cur = conn.execute("SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores i"
-                           " JOIN attempts a USING (attempt_id) WHERE a.quiz_id = ? ORDER BY i.attempt_id", (quiz_id,))
+        cur = iterate(conn, "SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores"
+                      " i JOIN attempts a USING (attempt_id) WHERE a.quiz_id = ? ORDER BY i.attempt_id", (quiz_id,))
     for aid, qid, score, mx, status, response in cur:
         row = out.get(aid)
         if row is not None:

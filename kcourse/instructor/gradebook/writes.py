@@ -72,7 +72,7 @@ def write_run(conn: Connection, *, quiz_id: str, title: str, digest: str, source
         if stream is not None:
             files_in, graded, rejected = stream(store)
     except BaseException:
-        store._drop()
+        store.drop_quietly()
         raise
     return store.finish(title=title, source=source, policy=policy, started_at=started_at, files_in=files_in,
                         graded=graded, rejected=rejected, roster=roster, setup=setup)
