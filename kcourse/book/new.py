@@ -7,6 +7,7 @@ type, ``quizzes/course.yml`` with the course id, and a CI workflow that runs the
 """
 from __future__ import annotations
 
+from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -37,7 +38,8 @@ def new_course(dest: str | Path, *, title: str | None = None, course_id: str | N
     if not COURSE_ID.match(course_id):
         raise UsageError(f"course id {course_id!r}: use lower-case letters, digits, '-' and '_' "
                          "(up to 64, starting with a letter or digit)")
-    fill = {"{{title}}": title.replace('"', "'"), "{{author}}": author.replace('"', "'"), "{{course_id}}": course_id}
+    fill = {"{{title}}": title.replace('"', "'"), "{{author}}": author.replace('"', "'"), "{{course_id}}": course_id,
+            "{{year}}": str(date.today().year)}  # Jupyter Book's own default footer says 2023
     written = []
     for rel, src in _walk(files(__package__).joinpath("template")):
         target = dest / rel

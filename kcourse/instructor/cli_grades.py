@@ -230,7 +230,13 @@ def grades_override(quiz: str, student_id: str, score: float | None, gradebook: 
 
     if not remove and (score is None or not comment.strip()):
         raise UsageError("give the score and a --comment saying why (or --remove)")
+    if not remove and score is not None and not 0 <= score < float("inf"):
+        raise UsageError(f"score: {score:g} is not a score; give a number from 0 to the quiz's maximum")
     qid = quiz_id_of(quiz)
     with reading(gradebook, qid) as (conn, _row):
+        top = conn.execute("SELECT MAX(max_score) FROM attempts WHERE quiz_id = ?", (qid,)).fetchone()[0]
+        if not remove and score is not None and top is not None and score > top:
+            raise UsageError(f"score: {score:g} is more than the quiz's maximum of {top:g}; give a number from 0 "
+                             f"to {top:g}")
         set_override(conn, qid, student_id, None if remove else score, comment.strip())
     click.echo(f"{qid}: {student_id}: " + ("override removed" if remove else f"score set to {score:g} ({comment})"))

@@ -64,7 +64,10 @@ def redact(url: str) -> str:
         user, host = netloc.rsplit("@", 1)
         if ":" in user:
             netloc = user.split(":", 1)[0] + ":***@" + host
-    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/:")
+    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/:*")
+    if not netloc and url.startswith(f"{parts.scheme}://"):  # urlunsplit would drop the // of postgresql:///db
+        return f"{parts.scheme}://{parts.path}" + (f"?{query}" if query else "") + (
+            f"#{parts.fragment}" if parts.fragment else "")
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
