@@ -251,7 +251,11 @@ def round_score(x: float) -> str:
 def class_status(conn: gb.Connection, quiz_id: str, *, policy: str | None = None,
                  roster: Roster | None = None) -> list[StudentStatus]:
     """Every student's final status: the roster's students in its order (when given), then anyone else the
-    gradebook has for this quiz (by id)."""
+    gradebook has for this quiz (by id). Without a roster it is :func:`.classstream.iter_class_status` as a list."""
+    if roster is None:
+        from .classstream import iter_class_status
+
+        return list(iter_class_status(conn, quiz_id, policy=policy))
     chosen = gb.counted_attempts(conn, quiz_id, policy)
     known = gb.students(conn)
     deadline = lateness(conn, quiz_id)
@@ -278,37 +282,46 @@ def class_status(conn: gb.Connection, quiz_id: str, *, policy: str | None = None
     out = []
     for sid in ids + extra:
         s = (roster.find(sid) if roster is not None else None) or known.get(sid) or Student(student_id=sid)
-        pair = chosen.get(sid)
-        a, n = pair if pair is not None else (None, 0)
-        rejected = tuple(rej.get(sid, ()))
-        flags = []
-        if a is not None and a.time_note:
-            flags.append(a.time_note)
-        if sid in exc:
-            out.append(StudentStatus(s, "excused", a, n, None, possible, comment=exc[sid], rejected=rejected,
-                                     flags=tuple(flags)))
-            continue
-        if a is None:
-            if sid in over:  # marked by hand (an oral check, a paper copy): graded, with the comment
-                out.append(StudentStatus(s, "graded", None, 0, over[sid][0], possible, comment=over[sid][1],
-                                         rejected=rejected))
-                continue
-            out.append(StudentStatus(s, "rejected" if rejected else "missing", None, 0, None, possible,
-                                     rejected=rejected))
-            continue
-        days = deadline.days_late(a)
-        penalty = min(a.total, a.max_score * deadline.penalty_pct / 100 * days) if days else 0.0
-        score = max(0.0, a.total - penalty)
-        comment = ""
-        if sid in over:
-            score, comment = over[sid]
-        out.append(StudentStatus(s, "late" if days else "graded", a, n, score, a.max_score, days, penalty, comment,
-                                 rejected, tuple(flags)))
+        out.append(status_of(s, chosen.get(sid), deadline=deadline, exc=exc, over=over, rej=rej, possible=possible))
     return out
+
+
+def status_of(s: Student, pair: tuple[gb.AttemptRow, int] | None, *, deadline: Deadline, exc: dict[str, str],
+              over: dict[str, tuple[float, str]], rej: dict[str, list[RejectionRow]], possible: float
+              ) -> StudentStatus:
+    """One student's final status from their counted attempt (and how many they made), if any."""
+    sid = s.student_id
+    a, n = pair if pair is not None else (None, 0)
+    rejected = tuple(rej.get(sid, ()))
+    flags = []
+    if a is not None and a.time_note:
+        flags.append(a.time_note)
+    if sid in exc:
+        return StudentStatus(s, "excused", a, n, None, possible, comment=exc[sid], rejected=rejected,
+                             flags=tuple(flags))
+    if a is None:
+        if sid in over:  # marked by hand (an oral check, a paper copy): graded, with the comment
+            return StudentStatus(s, "graded", None, 0, over[sid][0], possible, comment=over[sid][1],
+                                 rejected=rejected)
+        return StudentStatus(s, "rejected" if rejected else "missing", None, 0, None, possible, rejected=rejected)
+    days = deadline.days_late(a)
+    penalty = min(a.total, a.max_score * deadline.penalty_pct / 100 * days) if days else 0.0
+    score = max(0.0, a.total - penalty)
+    comment = ""
+    if sid in over:
+        score, comment = over[sid]
+    return StudentStatus(s, "late" if days else "graded", a, n, score, a.max_score, days, penalty, comment,
+                         rejected, tuple(flags))
 
 
 def status_csv(rows: list[StudentStatus]) -> str:
     out = io.StringIO(newline="")
+    write_status_csv(out, rows)
+    return out.getvalue()
+
+
+def write_status_csv(out, rows: Iterable[StudentStatus]) -> None:
+    """:func:`status_csv` written to ``out`` row by row."""
     w = csv.writer(out)
     w.writerow(["student_id", "name", "status", "score", "max_score", "days_late", "attempts", "reason", "files"])
     for r in rows:
@@ -317,7 +330,6 @@ def status_csv(rows: list[StudentStatus]) -> str:
         w.writerow([r.student.student_id, r.student.name, r.status,
                     "" if r.score is None else round_score(r.score), round_score(r.max_score), r.days_late or "",
                     r.attempts, r.reason, files])
-    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -332,26 +344,21 @@ class FileOutcome:
 
 def file_outcomes(conn: gb.Connection, quiz_id: str, *, policy: str | None = None) -> list[FileOutcome]:
     """What became of every file the gradebook has seen for the quiz: the counted attempt, the attempts it
-    superseded, and the rejected files with their reasons."""
-    chosen = gb.counted_attempts(conn, quiz_id, policy)
-    deadline = lateness(conn, quiz_id)
-    out = []
-    for a in gb.attempts(conn, quiz_id):
-        c, _n = chosen[a.student_id]
-        late = deadline.is_late(a)
-        if c.attempt_id == a.attempt_id:
-            out.append(FileOutcome(a.source, a.student_id, "counted", late, a.time_note))
-        else:
-            out.append(FileOutcome(a.source, a.student_id, "superseded", late, f"{c.source} counts instead"))
-    out += [FileOutcome(r.source, r.student_id, "rejected", False, f"{r.reason}: {r.message}")
-            for r in rejections(conn, quiz_id)]
-    return sorted(out, key=lambda f: (f.student_id, f.source))
+    superseded, and the rejected files with their reasons (:func:`.classstream.iter_file_outcomes` as a list)."""
+    from .classstream import iter_file_outcomes
+
+    return list(iter_file_outcomes(conn, quiz_id, policy=policy))
 
 
 def outcomes_csv(rows: list[FileOutcome]) -> str:
     out = io.StringIO(newline="")
+    write_outcomes_csv(out, rows)
+    return out.getvalue()
+
+
+def write_outcomes_csv(out, rows: Iterable[FileOutcome]) -> None:
+    """:func:`outcomes_csv` written to ``out`` row by row."""
     w = csv.writer(out)
     w.writerow(["file", "student_id", "outcome", "late", "detail"])
     for r in rows:
         w.writerow([r.source, r.student_id, r.outcome, "late" if r.late else "", r.detail])
-    return out.getvalue()

@@ -139,7 +139,7 @@ def feedback(quiz: str, gradebook: str, out: str, fmt: str, platform: str | None
 
     report = write_feedback(quiz=q, gradebook=gradebook, out=out, fmt=fmt, policy=policy,
                             roster=roster_of(roster, id_column))
-    click.echo(f"wrote {len(report.files)} feedback file(s) in {printable(str(report.out))}")
+    click.echo(f"wrote {report.count} feedback file(s) in {printable(str(report.out))}")
 
 
 @click.command()

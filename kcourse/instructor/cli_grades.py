@@ -76,23 +76,35 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
 def grades_show(quiz: str, gradebook: str, policy: str | None) -> None:
     """Print the counted grade of every student for QUIZ (after late penalties and overrides)."""
     from .answers import terminal_safe
-    from .classbook import class_status, round_score
+    from .classstream import iter_class_status
     from .gradebook import reading
 
     qid = quiz_id_of(quiz)
     with reading(gradebook, qid) as (conn, row):
         warn_versions(conn, qid)
-        rows = [r for r in class_status(conn, qid, policy=policy) if r.attempt is not None or r.score is not None]
-    click.echo(f"{terminal_safe(row.title, 80)} ({qid}): {len(rows)} student(s), counted attempt: "
-               f"{policy or row.policy}")
-    for r in rows:
-        a, n, score = r.attempt, r.attempts, r.score or 0.0
-        pct = round_score(100 * score / r.max_score) if r.max_score else "0"
-        note = f"  {r.status}" + (f": {terminal_safe(r.reason, 60)}" if r.reason else "") if r.status != "graded" \
-            else (f"  {terminal_safe(r.comment, 60)}" if r.comment else "")
-        click.echo(f"  {terminal_safe(r.student.student_id, 24):<24} {terminal_safe(r.student.name, 28):<28} "
-                   f"{round_score(score):>6} / {round_score(r.max_score):<5} {pct:>6}%  "
-                   f"{('pass' if a.passed else 'fail') if a else '-':<4}  {n} attempt{'s' if n != 1 else ''}{note}")
+
+        def rows():  # streamed twice: the count heads the list
+            return (r for r in iter_class_status(conn, qid, policy=policy) if r.attempt is not None
+                    or r.score is not None)
+
+        click.echo(f"{terminal_safe(row.title, 80)} ({qid}): {sum(1 for _r in rows())} student(s), counted attempt: "
+                   f"{policy or row.policy}")
+        for r in rows():
+            _show_grade(r)
+
+
+def _show_grade(r) -> None:
+    """One line of ``grades show``."""
+    from .answers import terminal_safe
+    from .classbook import round_score
+
+    a, n, score = r.attempt, r.attempts, r.score or 0.0
+    pct = round_score(100 * score / r.max_score) if r.max_score else "0"
+    note = f"  {r.status}" + (f": {terminal_safe(r.reason, 60)}" if r.reason else "") if r.status != "graded" \
+        else (f"  {terminal_safe(r.comment, 60)}" if r.comment else "")
+    click.echo(f"  {terminal_safe(r.student.student_id, 24):<24} {terminal_safe(r.student.name, 28):<28} "
+               f"{round_score(score):>6} / {round_score(r.max_score):<5} {pct:>6}%  "
+               f"{('pass' if a.passed else 'fail') if a else '-':<4}  {n} attempt{'s' if n != 1 else ''}{note}")
 
 
 @grades.command("status")
@@ -109,28 +121,44 @@ def grades_show(quiz: str, gradebook: str, policy: str | None) -> None:
 def grades_status(quiz: str, gradebook: str, roster: str | None, id_column: str | None, section: str | None,
                   policy: str | None, only: tuple[str, ...], out: str | None) -> None:
     """Every student's final status for QUIZ: graded, late, rejected (with the reason), missing or excused."""
+    from contextlib import nullcontext
+
     from .answers import terminal_safe
-    from .classbook import STATUSES, class_status, round_score, status_csv
-    from .files import write_text_atomically
+    from .classbook import STATUSES, round_score, write_status_csv
+    from .classstream import iter_class_status
+    from .files import writing_text_atomically
     from .gradebook import reading
 
     qid = quiz_id_of(quiz)
     students = roster_of(roster, id_column, section)
-    with reading(gradebook, qid) as (conn, row):
+    with reading(gradebook, qid) as (conn, row), (
+            writing_text_atomically(out, newline="") if out else nullcontext()) as csv_file:
         warn_versions(conn, qid)
-        rows = class_status(conn, qid, policy=policy, roster=students)
-    if only:
-        rows = [r for r in rows if r.status in only]
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
-    click.echo(f"{terminal_safe(row.title, 80)} ({qid}): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    for r in rows:
-        score = "" if r.score is None else f"{round_score(r.score)} / {round_score(r.max_score)}"
-        click.echo(f"  {r.status:<8} {terminal_safe(r.student.student_id, 20):<20} "
-                   f"{terminal_safe(r.student.name, 26):<26} {score:<13} {terminal_safe(r.reason, 100)}")
-        for f in r.flags:
-            click.echo(f"           flag: {terminal_safe(f, 110)}")
+
+        def rows():  # streamed twice: the counts head the list
+            return (r for r in iter_class_status(conn, qid, policy=policy, roster=students)
+                    if not only or r.status in only)
+
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in rows():
+            counts[r.status] += 1
+        click.echo(f"{terminal_safe(row.title, 80)} ({qid}): " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+        def shown():
+            for r in rows():
+                score = "" if r.score is None else f"{round_score(r.score)} / {round_score(r.max_score)}"
+                click.echo(f"  {r.status:<8} {terminal_safe(r.student.student_id, 20):<20} "
+                           f"{terminal_safe(r.student.name, 26):<26} {score:<13} {terminal_safe(r.reason, 100)}")
+                for f in r.flags:
+                    click.echo(f"           flag: {terminal_safe(f, 110)}")
+                yield r
+
+        if csv_file is not None:
+            write_status_csv(csv_file, shown())
+        else:
+            for _r in shown():
+                pass
     if out:
-        write_text_atomically(out, status_csv(rows))
         click.echo(f"wrote {printable(out)}")
 
 
@@ -141,21 +169,32 @@ def grades_status(quiz: str, gradebook: str, roster: str | None, id_column: str 
 @click.option("--out", "-o", type=click.Path(dir_okay=False), help="Also write the list as CSV.")
 def grades_files(quiz: str, gradebook: str, policy: str | None, out: str | None) -> None:
     """Every file the gradebook has seen for QUIZ: counted, superseded (and by which), or rejected (and why)."""
+    from contextlib import nullcontext
+
     from .answers import terminal_safe
-    from .classbook import file_outcomes, outcomes_csv
-    from .files import write_text_atomically
+    from .classbook import write_outcomes_csv
+    from .classstream import iter_file_outcomes
+    from .files import writing_text_atomically
     from .gradebook import reading
 
     qid = quiz_id_of(quiz)
-    with reading(gradebook, qid) as (conn, _row):
+    with reading(gradebook, qid) as (conn, _row), (
+            writing_text_atomically(out, newline="") if out else nullcontext()) as csv_file:
         warn_versions(conn, qid)
-        rows = file_outcomes(conn, qid, policy=policy)
-    for r in rows:
-        click.echo(f"  {r.outcome:<10} {'late' if r.late else '':<4} {terminal_safe(r.student_id or '?', 20):<20} "
-                   f"{terminal_safe(r.source, 90)}" + (f"\n             {terminal_safe(r.detail, 110)}" if r.detail
-                                                       else ""))
+
+        def shown():
+            for r in iter_file_outcomes(conn, qid, policy=policy):
+                click.echo(f"  {r.outcome:<10} {'late' if r.late else '':<4} "
+                           f"{terminal_safe(r.student_id or '?', 20):<20} {terminal_safe(r.source, 90)}"
+                           + (f"\n             {terminal_safe(r.detail, 110)}" if r.detail else ""))
+                yield r
+
+        if csv_file is not None:
+            write_outcomes_csv(csv_file, shown())
+        else:
+            for _r in shown():
+                pass
     if out:
-        write_text_atomically(out, outcomes_csv(rows))
         click.echo(f"wrote {printable(out)}")
 
 

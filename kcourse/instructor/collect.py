@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def is_system_file(name: str) -> bool:
     return last.startswith("._") or last.casefold() in SYSTEM_NAMES or "__MACOSX" in parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One file to grade: on disk (``member is None``) or a member of an open zip archive."""
 
@@ -57,13 +58,22 @@ def _glob_chars(arg: str) -> bool:
 
 
 class Collector:
-    """Finds the sources of ``args`` and reads them; a context manager that closes the zip archives."""
+    """Finds the sources of ``args`` and reads them; a context manager that closes the zip archives.
 
-    def __init__(self, args: list[str] | tuple[str, ...], *, exclude: tuple[Path, ...] = ()):
-        self.exclude = {p.resolve() for p in exclude}
-        self._exclude_names = {p.name for p in exclude}
+    Iterating it walks the arguments lazily (one folder listing or zip directory at a time), so a class of a
+    million files is never held as a list; :attr:`sources` is that walk as a list, for small inputs.
+    :attr:`ignored` and :attr:`missing` are complete once the walk has ended.
+    """
+
+    def __init__(self, args: list[str] | tuple[str, ...], *, exclude: tuple[Path, ...] = (),
+                 hidden: tuple[Path, ...] = ()):
+        self.exclude = {p.resolve() for p in exclude + hidden}
+        self._exclude_names = {p.name for p in exclude + hidden}
         """Files that are never sources (the gradebook itself, when it sits among the submissions)."""
-        self.sources: list[Source] = []
+        self._hidden = {p.resolve() for p in hidden}
+        """Of those, the ones not even listed as left out (the gradebook's journal, there while it is written)."""
+        self.args = list(args)
+        self._listed: list[Source] | None = None
         self.ignored: list[str] = []
         """System files left out."""
         self.missing: list[str] = []
@@ -72,8 +82,22 @@ class Collector:
         self._spools: list = []
         self.expanded = 0
         """Bytes inflated from archives so far (bounded by :data:`MAX_EXPANDED`)."""
-        for arg in args:
-            self._add_arg(arg)
+
+    def __iter__(self) -> Iterator[Source]:
+        if self._listed is not None:
+            yield from self._listed
+            return
+        self.ignored.clear()
+        self.missing.clear()
+        for arg in self.args:
+            yield from self._arg(arg)
+
+    @property
+    def sources(self) -> list[Source]:
+        """Every source, as a list (walks the arguments once)."""
+        if self._listed is None:
+            self._listed = list(self)
+        return self._listed
 
     def __enter__(self) -> Collector:
         return self
@@ -90,59 +114,62 @@ class Collector:
         self._spools.clear()
 
     # -- finding ------------------------------------------------------------------------------------
-    def _add_arg(self, arg: str) -> None:
+    def _arg(self, arg: str) -> Iterator[Source]:
         p = Path(arg)
         if p.is_dir():
-            before = len(self.sources) + len(self.ignored)
+            before, found = len(self.ignored), False
             for root, dirs, names in os.walk(arg):
                 dirs.sort()
-                for n in sorted(names):
-                    self._add_file(os.path.join(root, n))
-            if len(self.sources) + len(self.ignored) == before:
+                names.sort()
+                for n in names:
+                    for src in self._file(os.path.join(root, n)):
+                        found = True
+                        yield src
+            if not found and len(self.ignored) == before:
                 self.missing.append(f"'{printable(arg)}': the folder has no files")
         elif p.exists():
-            self._add_file(arg)
+            yield from self._file(arg)
         elif _glob_chars(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 self.missing.append(f"'{printable(arg)}': no file matches this pattern")
             for match in matches:
                 if os.path.isdir(match):
-                    self._add_arg(match)
+                    yield from self._arg(match)
                 else:
-                    self._add_file(match)
+                    yield from self._file(match)
         else:
             self.missing.append(f"'{printable(arg)}': no such file or folder")
 
-    def _add_file(self, path: str) -> None:
+    def _file(self, path: str) -> Iterator[Source]:
         name = printable(path)
         if is_system_file(path) or (os.path.basename(path) in self._exclude_names
                                     and Path(path).resolve() in self.exclude):
-            self.ignored.append(name)
+            if Path(path).resolve() not in self._hidden:
+                self.ignored.append(name)
             return
         try:
             st = os.stat(path)
         except OSError as e:
-            self.sources.append(Source(name, 0, path, problem=(Reason.UNREADABLE, f"cannot read: {e.strerror}")))
+            yield Source(name, 0, path, problem=(Reason.UNREADABLE, f"cannot read: {e.strerror}"))
             return
         if not stat.S_ISREG(st.st_mode):
-            self.sources.append(Source(name, 0, path, problem=(Reason.UNREADABLE, f"{_special(st.st_mode)}, not a "
-                                                               "file; left unread (hand in the .json file itself)")))
+            yield Source(name, 0, path, problem=(Reason.UNREADABLE, f"{_special(st.st_mode)}, not a "
+                                                 "file; left unread (hand in the .json file itself)"))
             return
         size = st.st_size
         if path.casefold().endswith(".zip"):
             try:
                 z = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-                self.sources.append(Source(name, size, path, problem=(Reason.UNREADABLE, f"not a readable zip "
-                                                                      f"archive ({e})")))
+                yield Source(name, size, path, problem=(Reason.UNREADABLE, f"not a readable zip archive ({e})"))
                 return
             self._zips.append(z)
-            self._add_zip(z, name, 1)
+            yield from self._zip(z, name, 1)
             return
-        self.sources.append(Source(name, size, path))
+        yield Source(name, size, path)
 
-    def _add_zip(self, z: zipfile.ZipFile, prefix: str, depth: int) -> None:
+    def _zip(self, z: zipfile.ZipFile, prefix: str, depth: int) -> Iterator[Source]:
         for info in sorted(z.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
@@ -153,23 +180,23 @@ class Collector:
                 continue
             if member.casefold().endswith(".zip"):
                 if depth >= MAX_DEPTH:
-                    self.sources.append(Source(name, info.file_size, problem=(
+                    yield Source(name, info.file_size, problem=(
                         Reason.UNREADABLE, f"a zip archive {depth + 1} levels deep (kcourse opens zips inside zips "
-                                           f"{MAX_DEPTH} levels deep); unpack it and give the folder")))
+                                           f"{MAX_DEPTH} levels deep); unpack it and give the folder"))
                     continue
                 if info.file_size > MAX_NESTED_ZIP:
-                    self.sources.append(Source(name, info.file_size, problem=(
+                    yield Source(name, info.file_size, problem=(
                         Reason.TOO_LARGE, f"a zip inside a zip of {info.file_size:,} bytes (more than "
-                                          f"{MAX_NESTED_ZIP:,}); unpack it and give the folder")))
+                                          f"{MAX_NESTED_ZIP:,}); unpack it and give the folder"))
                     continue
                 inner, problem = self._open_inner(z, info)
                 if inner is None:
-                    self.sources.append(Source(name, info.file_size, problem=problem))
+                    yield Source(name, info.file_size, problem=problem)
                     continue
                 self._zips.append(inner)
-                self._add_zip(inner, name, depth + 1)
+                yield from self._zip(inner, name, depth + 1)
                 continue
-            self.sources.append(Source(name, info.file_size, archive=z, member=info))
+            yield Source(name, info.file_size, archive=z, member=info)
 
     def _open_inner(self, z: zipfile.ZipFile, info: zipfile.ZipInfo
                     ) -> tuple[zipfile.ZipFile | None, tuple[Reason, str] | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,14 @@ def _pct(f: StudentFeedback) -> str:
 class FeedbackReport:
     out: Path
     files: tuple[Path, ...]
+    """The first :data:`FILES_KEPT` files written."""
     stale: int
     """Attempts graded against another version of the quiz."""
+    count: int = 0
+    """Files written."""
+
+
+FILES_KEPT = 1000
 
 
 def views(quiz: m.Quiz, items: dict[str, gb.ItemRow], content: str) -> tuple[QuestionView, ...]:
@@ -110,23 +117,49 @@ def _order(quiz: m.Quiz, variant_seed: int, items: dict[str, gb.ItemRow]) -> dic
 
 def collect(quiz: m.Quiz, conn, *, policy: str | None = None, roster: Roster | None = None
             ) -> tuple[list[StudentFeedback], int]:
-    from .classbook import class_status
+    """Every student's feedback (a list: for a few) and how many counted attempts are stale."""
+    return list(iter_collect(quiz, conn, policy=policy, roster=roster)), stale_count(quiz, conn, policy=policy,
+                                                                                     roster=roster)
+
+
+def _finals(conn, quiz: m.Quiz, policy: str | None, roster: Roster | None):
+    from .classstream import iter_class_status
+
+    return (r for r in iter_class_status(conn, quiz.id, policy=policy, roster=roster)
+            if r.attempt is not None and r.status != "excused")
+
+
+def stale_count(quiz: m.Quiz, conn, *, policy: str | None = None, roster: Roster | None = None) -> int:
+    """Counted attempts graded against another version of the quiz (their marks would not match its key)."""
     from .regrade import effective_digest
 
-    finals = {r.student.student_id: r for r in class_status(conn, quiz.id, policy=policy, roster=roster)
-              if r.attempt is not None and r.status != "excused"}
-    items = gb.item_scores(conn, quiz.id, (r.attempt.attempt_id for r in finals.values() if r.attempt))
     digest = effective_digest(conn, quiz)
-    out, stale = [], 0
-    for r in finals.values():
+    return sum(1 for r in _finals(conn, quiz, policy, roster) if r.attempt and r.attempt.quiz_digest != digest)
+
+
+def iter_collect(quiz: m.Quiz, conn, *, policy: str | None = None, roster: Roster | None = None
+                 ) -> Iterator[StudentFeedback]:
+    """Every student's feedback, one at a time (their item scores read for :data:`CHUNK` students at a time)."""
+    chunk = []
+    for r in _finals(conn, quiz, policy, roster):
+        chunk.append(r)
+        if len(chunk) >= CHUNK:
+            yield from _feedback(quiz, conn, chunk)
+            chunk = []
+    yield from _feedback(quiz, conn, chunk)
+
+
+CHUNK = 500
+
+
+def _feedback(quiz: m.Quiz, conn, finals: list) -> Iterator[StudentFeedback]:
+    items = gb.item_scores(conn, quiz.id, (r.attempt.attempt_id for r in finals))
+    for r in finals:
         a = r.attempt
-        assert a is not None  # internal invariant: filtered above
-        stale += a.quiz_digest != digest
         ordered = _order(quiz, a.variant_seed, items[a.attempt_id])
         note = r.comment or (r.reason if r.status == "late" else "")
-        out.append(StudentFeedback(r.student, a, r.attempts, views(quiz, ordered, gb.content_of(conn, a.attempt_id)),
-                                   r.score, note))
-    return out, stale
+        yield StudentFeedback(r.student, a, r.attempts, views(quiz, ordered, gb.content_of(conn, a.attempt_id)),
+                              r.score, note)
 
 
 CSS = """
@@ -197,21 +230,24 @@ def write_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, fmt:
         raise UsageError(f"unknown format '{fmt}'; one of {', '.join(FORMATS)}")
     with gb.reading(gradebook, quiz.id) as (conn, row):
         policy = policy or row.policy
-        people, stale = collect(quiz, conn, policy=policy, roster=roster)
-    if stale:
-        raise UsageError(f"{stale} counted attempt(s) of '{quiz.id}' were graded against another version of the "
-                         f"quiz: their marks would not match the right answers shown. Run kcourse regrade {quiz.id} "
-                         "first")
-    out = Path(out)
-    used: set[str] = set()
-    written = []
-    for f in people:
-        name = safe_name(f.student.student_id)
-        if name.casefold() in used:
-            name = f"{name}-{fnv1a32(f.student.student_id):08x}"
-        used.add(name.casefold())
-        path = out / f"{name}.{fmt}"
-        text = render_html(quiz, f, policy=policy) if fmt == "html" else render_md(quiz, f, policy=policy)
-        write_text_atomically(path, text)
-        written.append(path)
-    return FeedbackReport(out, tuple(written), stale)
+        stale = stale_count(quiz, conn, policy=policy, roster=roster)
+        if stale:
+            raise UsageError(f"{stale} counted attempt(s) of '{quiz.id}' were graded against another version of "
+                             "the quiz: their marks would not match the right answers shown. Run kcourse regrade "
+                             f"{quiz.id} first")
+        out = Path(out)
+        used: set[str] = set()
+        written: list[Path] = []
+        count = 0
+        for f in iter_collect(quiz, conn, policy=policy, roster=roster):
+            name = safe_name(f.student.student_id)
+            if name.casefold() in used:
+                name = f"{name}-{fnv1a32(f.student.student_id):08x}"
+            used.add(name.casefold())
+            path = out / f"{name}.{fmt}"
+            text = render_html(quiz, f, policy=policy) if fmt == "html" else render_md(quiz, f, policy=policy)
+            write_text_atomically(path, text)
+            count += 1
+            if len(written) < FILES_KEPT:
+                written.append(path)
+    return FeedbackReport(out, tuple(written), stale, count)

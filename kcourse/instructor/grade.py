@@ -1,120 +1,62 @@
 """``kcourse grade``: grade handed-in submission files into the gradebook, accounting for every file.
 
-Each file is either graded or rejected for one :class:`~.outcome.Reason`, checked in this order:
-unreadable or too large, a duplicate (the same bytes as an earlier file of this run), not JSON, not a valid
-submission, another quiz, a student not on the roster/manifest (when one is given), a variant seed that is
-not the one assigned to the student (only with ``--manifest``: the quiz was assigned, so every student's
-seed is known), answers to questions outside the student's variant. The score is always recomputed from the
-responses; a score written in the file is ignored.
+Each file is either graded or rejected for one :class:`~.outcome.Reason` (the checks are :class:`.judge.Judge`'s).
+The score is always recomputed from the responses; a score written in the file is ignored.
 
-Then the whole run is written to the gradebook in one transaction (:func:`.gradebook.write_run`). A file
-already in the gradebook (same bytes, same quiz version) counts as graded and changes nothing, so running
-the same command twice leaves the gradebook as it was.
+Streamed: files are found, read, judged and written in batches of :data:`BATCH_FILES` (or
+:data:`BATCH_BYTES`), so memory stays the same whatever the class's size; the report keeps counts and the
+first :data:`EXAMPLES` outcomes of each kind, not every result. The whole run is still ONE transaction
+(:class:`.runstore.RunStore`): a run that is killed leaves the gradebook as it was. A file already in the
+gradebook (same bytes, same quiz version) counts as graded and changes nothing, so running the same command
+twice leaves the gradebook as it was.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
-import json
-import re
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
 
 from ..core import safejson
-from ..core.errors import Problem, SubmissionError, UsageError
-from ..core.grading import QuizResult, grade_responses, is_blank
+from ..core.errors import SubmissionError, UsageError
+from ..core.grading import grade_responses
 from ..core.model import Quiz
-from ..core.rules import percentage
-from ..core.submission import Submission, now_iso, parse_submission
+from ..core.submission import now_iso, parse_submission
 from ..core.variants import variant_question_ids
 from . import gradebook as gb
 from .collect import Collector, Source
 from .identity import IdentityCheck
+from .judge import Graded, _short, attributed, db_text, judge_file, sort_time
 from .manifest import Manifest, quiz_digest
 from .moodle_worksheet import Worksheet
 from .outcome import Reason, Rejection
 from .perf import paused_gc
-from .platform import MOODLE, Uploader, parse_upload_name
+from .platform import MOODLE, parse_upload_name
 from .roster import Roster
+from .runreport import EXAMPLES, RunReport, summary
+from .runstore import RunStore, to_new_attempt
+from .runstore import _response_json as _response_json  # noqa: F401 - tests and older callers import it from here
 
+__all__ = ["BATCH_BYTES", "BATCH_FILES", "DeadlineArgs", "EXAMPLES", "Graded", "Judge", "RunReport", "grade_run",
+           "sort_time", "summary", "to_new_attempt"]
+
+VARIANTS_CACHED = 4096
+"""Variants (question ids per seed) kept while grading: enough for a class that shares seeds, bounded for one
+where every student has their own."""
 FUTURE_SLACK = 600
 """Seconds a submission time may be ahead of this machine's clock (clocks differ) before it is refused."""
+BATCH_FILES = 500
+"""Files judged and written together."""
+BATCH_BYTES = 16 << 20
+"""A batch ends early once its files hold this many bytes."""
 
-Progress = Callable[[Iterable[Source], int], Iterable[Source]]
-"""Wraps the sources being graded (e.g. in a tqdm bar); gets the iterable and its length."""
-
-
-@dataclass(frozen=True)
-class Graded:
-    source: str
-    sha256: str
-    submission: Submission
-    student_id: str
-    """The roster's spelling of the id when a roster or manifest was given, else the file's."""
-    result: QuizResult
-    state: str = "new"
-    """``new`` (added to the gradebook), ``unchanged`` (already there) or ``regraded`` (the quiz changed)."""
-    content: str = field(default="", repr=False, compare=False)
-    """The file's text (what the gradebook keeps)."""
-    uploader: Uploader | None = None
-    """Who uploaded it, from the platform's file name (Canvas or Moodle zip)."""
-    time_note: str = ""
-    """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
-    when: str | None = None
-    """``sort_time(submission.submitted_at)``, when already computed."""
-    platform_time: bool = False
-    """``when`` (and the late mark) are the platform's (Moodle's grading worksheet), not the file's."""
-
-
-@dataclass
-class RunReport:
-    quiz: Quiz
-    gradebook: gb.Address
-    files_in: int = 0
-    graded: list[Graded] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    """System files left out (``__MACOSX``, ``.DS_Store``, the gradebook itself, ...)."""
-    missing: list[str] = field(default_factory=list)
-    """Arguments that named no file."""
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    write: gb.WriteResult | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Everything given was found and graded."""
-        return not self.rejected and not self.missing
-
-    def by_reason(self) -> dict[Reason, list[Rejection]]:
-        out: dict[Reason, list[Rejection]] = {}
-        for r in self.rejected:
-            out.setdefault(r.reason, []).append(r)
-        return {k: out[k] for k in Reason if k in out}
-
-    def count(self, state: str) -> int:
-        return sum(1 for g in self.graded if g.state == state)
-
-
-def sort_time(submitted_at: str | None) -> str:
-    """``submitted_at`` as a sortable UTC time (a time without a zone is taken as UTC); ``''`` when missing."""
-    if not submitted_at:
-        return ""
-    try:
-        t = datetime.fromisoformat(submitted_at.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _short(p: Problem) -> str:
-    where = (f"line {p.line}: " if p.line else "") + (f"{p.path}: " if p.path else "")
-    return where + p.message + (f" ({p.fix})" if p.fix else "")
+Progress = Callable[[Iterable[Source], int | None], Iterable[Source]]
+"""Wraps the sources being graded (e.g. in a tqdm bar); gets the iterable and its length (``None``: not known,
+the files are found as they are graded)."""
 
 
 class Judge:
@@ -135,7 +77,7 @@ class Judge:
         self.identity = IdentityCheck(roster, worksheet)
         self.platform_names = platform_names
         self.seen: dict[str, str] = {}
-        self.rejected_sha: dict[str, str] = {}
+        """``sha256 -> name`` of the files graded so far (the caller may keep only a batch's worth here)."""
         self._variants: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     def _warn(self, w) -> None:
@@ -158,7 +100,7 @@ class Judge:
         if v is None:
             ids = variant_question_ids(self.quiz, seed)
             v = self._variants[seed] = (ids, frozenset(ids))
-            if len(self._variants) > 100_000:
+            if len(self._variants) > VARIANTS_CACHED:
                 self._variants.clear()
         return v
 
@@ -250,59 +192,6 @@ class Judge:
         return ""
 
 
-def _judge_one(judge: Judge, found: Collector, src: Source) -> tuple[Graded | Rejection, bytes | None]:
-    """One file's outcome (and its bytes, when read). Whatever goes wrong with one file fails that file only:
-    the run goes on."""
-    try:
-        data, problem = found.read(src)
-        if problem is not None:
-            return Rejection(src.name, *problem), None
-        assert data is not None  # internal invariant: read() gives bytes or a problem
-        return judge(src.name, data), data
-    except (MemoryError, RecursionError) as e:
-        return Rejection(src.name, Reason.TOO_LARGE, f"too large or nested too deeply to grade ({type(e).__name__})"
-                         ), None
-    except Exception as e:  # noqa: BLE001 - a bug must cost one file, not the class's run
-        return Rejection(src.name, Reason.FAILED, f"grading this file failed ({type(e).__name__}: {str(e)[:200]}); "
-                                                  "please report it as a kcourse bug, with the file"), None
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
-
-
-def _response_json(r: Any) -> str | None:
-    """The response as compact JSON (``None`` when blank); the common scalars without the encoder's cost."""
-    if is_blank(r):
-        return None
-    t = type(r)
-    if t is str and not _NEEDS_ESCAPE.search(r):
-        return f'"{r}"'
-    if t is bool:
-        return "true" if r else "false"
-    if t is int:
-        return str(r)
-    return _encode(r)
-
-
-def to_new_attempt(g: Graded, content: str | None = None) -> gb.NewAttempt:
-    res, responses = g.result, g.submission.responses
-    items = tuple((r.question_id, r.score, r.max_score, r.status.value, _response_json(responses.get(r.question_id)))
-                  for r in res.results)
-    total, max_score = res.total, res.max_score  # the properties add up the results on every call
-    percent = percentage(total, max_score)  # as QuizResult.percentage
-    up = g.uploader
-    return gb.NewAttempt(sha256=g.sha256, student_id=g.student_id, variant_seed=g.submission.variant_seed,
-                         submitted_at=g.submission.submitted_at,
-                         sort_time="" if g.time_note else (
-                             g.when if g.when is not None else sort_time(g.submission.submitted_at)),
-                         source=g.source, content=g.content if content is None else content, total=total,
-                         max_score=max_score, percentage=percent, passed=percent >= res.pass_mark, items=items,
-                         uploader=f"{up.platform}:{up.user}" if up else "", upload_name=up.name_key if up else "",
-                         platform_file=up.file_id if up else "", platform_late=up.late if up else None,
-                         time_note=g.time_note)
-
-
 @dataclass(frozen=True)
 class DeadlineArgs:
     """What ``kcourse grade`` was told about the deadline (``None``: keep what the gradebook has)."""
@@ -342,8 +231,6 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
     started = now_iso()
     deadline = deadline or DeadlineArgs()
     if deadline.opens is None and manifest is not None and sort_time(manifest.created_at):
-        from dataclasses import replace
-
         deadline = replace(deadline, opens=sort_time(manifest.created_at))
     conn = gb.connect(report.gradebook, create=True)
     try:
@@ -360,55 +247,20 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
                 progress: Progress | None, deadline: DeadlineArgs, platform_names: bool,
                 worksheet: Worksheet | None = None) -> None:
-    """Grade every source into ``report``, then write the run (one transaction)."""
+    """Grade every source into ``report`` batch by batch, all in one transaction."""
     from datetime import timedelta
 
     from . import classbook
+    from .regrade import digest_with, key_changes
 
     opens = deadline.opens if deadline.opens is not None else classbook.lateness(conn, quiz.id).opens
     now = (datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK)).isoformat()
-    judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append, opens=opens, now=now,
+    judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warn, opens=opens, now=now,
                   platform_names=platform_names, worksheet=worksheet)
     book = report.gradebook
-    own = gb.own_files(book)
-    with Collector(list(inputs), exclude=own) as found:
-        report.ignored, report.missing = found.ignored, found.missing
-        report.files_in = len(found.sources)
-        sources: Iterable[Source] = found.sources
-        if progress is not None:
-            sources = progress(found.sources, len(found.sources))
-        for src in sources:
-            outcome, data = _judge_one(judge, found, src)
-            if isinstance(outcome, Rejection):
-                report.rejected.append(_attributed(outcome, data, judge))
-            else:
-                report.graded.append(outcome)
-    if worksheet is not None:
-        from .uploads import one_file_per_participant
-
-        one_file_per_participant(report, judge)
-    if any(g.uploader is not None and g.uploader.anonymous for g in report.graded):
-        from .uploads import hold_anonymous
-
-        hold_anonymous(report, conn, quiz.id)
-    from .regrade import apply_changes, digest_with, key_changes
-
+    own = gb.own_files(book)  # the gradebook is listed as left out, its journal (there while it is written) not
     changes = key_changes(conn, quiz.id)
     digest = digest_with(quiz, changes)
-    known = gb.known_attempts(conn, quiz.id)
-    new, regrade = [], []
-    for k, g in enumerate(report.graded):
-        if g.sha256 in known:
-            aid, old_digest = known[g.sha256]
-            if old_digest == digest:
-                report.graded[k] = _with_state(g, "unchanged")
-                continue
-            report.graded[k] = _with_state(g, "regraded")
-            regrade.append((aid, apply_changes(to_new_attempt(g), changes, quiz.pass_mark)))
-        else:
-            new.append(apply_changes(to_new_attempt(g), changes, quiz.pass_mark) if changes else to_new_attempt(g))
-    rejections = [gb.RejectedFile(_db_text(r.source), _sha_of(r, judge), _db_text(r.student_id), r.reason.value,
-                                  _db_text(r.message), _db_text(r.uploader)) for r in report.rejected]
 
     def setup(c) -> None:
         if deadline != DeadlineArgs():
@@ -416,92 +268,123 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                                    penalty_pct=deadline.penalty_pct, opens=deadline.opens,
                                    extensions=deadline.extensions)
 
+    def stream(store: RunStore) -> tuple[int, int, int]:
+        with Collector(list(inputs), exclude=own[:1], hidden=own[1:]) as found:
+            sources: Iterable[Source] = found
+            if progress is not None:
+                sources = progress(found, None)
+            held = RunWide(report) if worksheet is not None else None
+            for k, batch in enumerate(_batches(found, sources)):
+                graded, rejections = _judge_batch(store, report, judge, batch)
+                if held is None and any(g.uploader is not None and g.uploader.anonymous for g in graded):
+                    held = RunWide(report)
+                if held is not None:
+                    held.graded += graded
+                    held.rejections += rejections
+                    store.write(graded=[(g.sha256, g.source) for g in graded])  # for duplicates in later batches
+                else:
+                    _write_batch(store, report, graded, rejections, changes, quiz.pass_mark)
+                if k % 20 == 19:
+                    gc.collect()  # the collector is paused (perf.paused_gc); a batch's garbage is freed here
+            if held is not None:
+                held.check(store, report, judge, quiz.id, worksheet)
+                _write_batch(store, report, held.graded, held.rejections, changes, quiz.pass_mark)
+            report.ignored, report.missing = found.ignored, found.missing
+        return report.files_in, report.n_graded, report.n_rejected
+
     try:
-        report.write = gb.write_run(
-            conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=policy,
-            started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
-            new=new, regrade=regrade, roster=roster or (), rejections=rejections, setup=setup)
+        report.write = gb.write_run(conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source,
+                                    policy=policy, started_at=started, files_in=0, graded=0, rejected=0,
+                                    roster=roster or (), setup=setup, stream=stream)
     except sqlite3.Error as e:
         raise gb.sqlite_error(book, e) from None  # type: ignore[arg-type]
 
 
-def _db_text(text: str) -> str:
-    """Text SQLite can store: lone surrogates (from a file name that is not UTF-8, or a hostile JSON string)
-    written as ``\\udcff``."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+Read = tuple[Source, bytes | None, tuple[Reason, str] | None]
 
 
-def _sha_of(r: Rejection, judge: Judge) -> str:
-    return judge.rejected_sha.get(r.source, "")
-
-
-def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
-    """The rejection with whose file it is, as far as known: the file's ``student_id`` (when the file is
-    JSON enough to say), else the platform's uploader matched to the roster."""
-    from dataclasses import replace
-
-    if data is not None:
-        judge.rejected_sha[r.source] = hashlib.sha256(data).hexdigest()
-    up = parse_upload_name(r.source) if judge.platform_names else None
-    sid = r.student_id
-    if not sid and data is not None:
+def _batches(found: Collector, sources: Iterable[Source]) -> Iterator[list[Read]]:
+    """The sources read, in batches of at most :data:`BATCH_FILES` files or :data:`BATCH_BYTES` bytes."""
+    batch: list[Read] = []
+    size = 0
+    for src in sources:
         try:
-            top = json.loads(data.decode("utf-8-sig"))
-            claimed = top.get("student_id") if isinstance(top, dict) else None
-            if isinstance(claimed, str) and claimed.strip() and _db_text(claimed) == claimed:
-                sid = claimed.strip()
-                if judge.roster is not None:
-                    s = judge.roster.find(sid)
-                    sid = s.student_id if s is not None else ""
-        except (ValueError, RecursionError):
-            pass
-    if not sid and up is not None:
-        who, _certain = judge.identity.uploader(up)
-        sid = who.student_id if who is not None else ""
-    uploader = f"{up.platform}:{up.user}" if up else r.uploader
-    if up is not None and r.reason is Reason.FOREIGN_ACCOUNT:
-        who, _certain = judge.identity.uploader(up)
-        if who is not None:  # the account holder, as the check found them: their status shows it too
-            uploader += f"={who.student_id}"
-    return replace(r, student_id=sid, uploader=uploader)
+            data, problem = found.read(src)
+        except (MemoryError, RecursionError) as e:
+            data, problem = None, (Reason.TOO_LARGE, f"too large to read ({type(e).__name__})")
+        batch.append((src, data, problem))
+        size += len(data) if data else 0
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
-def _with_state(g: Graded, state: str) -> Graded:
-    from dataclasses import replace
+def _judge_batch(store: RunStore, report: RunReport, judge: Judge, batch: list[Read]
+                 ) -> tuple[list[Graded], list[gb.RejectedFile]]:
+    """Judge one batch of files: the graded ones, and the rejections (counted in the report) to store."""
+    report.files_in += len(batch)
+    shas = {src.name: hashlib.sha256(data).hexdigest() for src, data, _p in batch if data is not None}
+    judge.seen = store.seen(set(shas.values()))  # graded earlier in this run: a second copy is a duplicate
+    graded: list[Graded] = []
+    rejections: list[gb.RejectedFile] = []
+    for src, data, problem in batch:
+        outcome = judge_file(judge, src.name, data, problem)
+        if isinstance(outcome, Rejection):
+            rejections.append(_rejected(report, attributed(outcome, data, judge), shas.get(src.name, "")))
+        else:
+            graded.append(outcome)
+    return graded, rejections
 
-    return replace(g, state=state)
+
+def _rejected(report: RunReport, r: Rejection, sha: str) -> gb.RejectedFile:
+    report._rejected(r)
+    return gb.RejectedFile(db_text(r.source), sha, db_text(r.student_id), r.reason.value, db_text(r.message),
+                           db_text(r.uploader))
 
 
-def summary(report: RunReport, *, examples: int = 20) -> str:
-    """The end-of-run summary: files in = graded + rejected, rejections grouped by reason."""
-    n_graded, n_rej = len(report.graded), len(report.rejected)
-    lines = [f"{report.quiz.id}: {report.files_in} file(s) in = {n_graded} graded + {n_rej} rejected"]
-    if n_graded:
-        parts = [f"{report.count('new')} new"]
-        if report.count("unchanged"):
-            parts.append(f"{report.count('unchanged')} already in the gradebook")
-        if report.count("regraded"):
-            parts.append(f"{report.count('regraded')} regraded (the quiz changed)")
-        lines.append(f"  graded: {', '.join(parts)}")
-    for reason, items in report.by_reason().items():
-        lines.append(f"  rejected, {reason.value} ({len(items)}):")
-        for r in items[:examples]:
-            lines.append(f"    {r}")
-        if len(items) > examples:
-            lines.append(f"    ... and {len(items) - examples} more")
-    for m in report.missing:
-        lines.append(f"  not found: {m}")
-    if report.ignored:
-        shown = ", ".join(report.ignored[:3]) + (", ..." if len(report.ignored) > 3 else "")
-        lines.append(f"  left out {len(report.ignored)} system file(s) (__MACOSX, .DS_Store, the gradebook): {shown}")
-    w = report.write
-    if w is not None and w.run_id is not None:
-        lines.append(f"gradebook {report.gradebook}: run {w.run_id} added {w.added} attempt(s), "
-                     f"regraded {w.regraded}")
-    else:
-        lines.append(f"gradebook {report.gradebook}: unchanged")
-    return "\n".join(lines)
+def _write_batch(store: RunStore, report: RunReport, graded: list[Graded], rejections: list[gb.RejectedFile],
+                 changes, pass_mark: float) -> None:
+    """Stage judged files: new attempts, regraded ones (the quiz changed), rejections."""
+    from .regrade import apply_changes
+
+    known = store.known({g.sha256 for g in graded})
+    new, regrade = [], []
+    for g in graded:
+        if g.sha256 in known:
+            aid, old_digest = known[g.sha256]
+            if old_digest == store.digest:
+                g = replace(g, state="unchanged")
+            else:
+                g = replace(g, state="regraded")
+                regrade.append((aid, apply_changes(to_new_attempt(g), changes, pass_mark)))
+        else:
+            new.append(apply_changes(to_new_attempt(g), changes, pass_mark) if changes else to_new_attempt(g))
+        report._graded(g)
+    store.write(new=new, regrade=regrade, rejections=rejections, graded=[(g.sha256, g.source) for g in graded])
+
+
+class RunWide:
+    """The files a platform's run-wide checks (:mod:`.uploads`) compare, held back until the run has been read:
+    every file of a run with Moodle's grading worksheet, and of a run with Canvas anonymous submissions from
+    the batch of the first one on. Such runs are a platform's download of one class, so they are small."""
+
+    def __init__(self, report: RunReport):
+        self.graded: list[Graded] = []
+        self.rejected: list[Rejection] = []
+        self.rejections: list[gb.RejectedFile] = []
+        self.notes = report.notes
+        self.warnings = SimpleNamespace(append=report.warn)
+
+    def check(self, store: RunStore, report: RunReport, judge: Judge, quiz_id: str, worksheet: Worksheet | None
+              ) -> None:
+        if worksheet is not None:
+            from .uploads import one_file_per_participant
+
+            one_file_per_participant(self, judge)  # type: ignore[arg-type]
+        if any(g.uploader is not None and g.uploader.anonymous for g in self.graded):
+            from .uploads import hold_anonymous
+
+            hold_anonymous(self, store.conn, quiz_id)  # type: ignore[arg-type]
+        self.rejections += [_rejected(report, r, "") for r in self.rejected]

@@ -16,7 +16,6 @@ Each page is the HTML page of ``kcourse feedback``. The zip is written atomicall
 """
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,8 @@ from pathlib import Path
 from ..core import model as m
 from ..core.errors import UsageError
 from . import gradebook as gb
-from .feedback import StudentFeedback, collect, render_html
-from .files import write_bytes_atomically
+from .feedback import StudentFeedback, iter_collect, render_html, stale_count
+from .files import writing_bytes_atomically
 from .platform import CANVAS, MOODLE, canvas_name_key, display_name, moodle_name_key, same_name
 from .roster import Roster
 
@@ -70,38 +69,36 @@ def pack_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, platf
         out = out.with_name(out.name + ".zip")
     with gb.reading(gradebook, quiz.id) as (conn, row):
         policy = policy or row.policy
-        people, stale = collect(quiz, conn, policy=policy, roster=roster)
+        stale = stale_count(quiz, conn, policy=policy, roster=roster)
+        if stale:
+            raise UsageError(f"{stale} counted attempt(s) were graded against another version of the quiz; run "
+                             f"kcourse regrade {quiz.id} first")
         latest: dict[str, str] = {}
-        for a in gb.attempts(conn, quiz.id):  # Canvas takes only a file of the submission as it is now
+        for a in gb.iter_attempts(conn, quiz.id):  # Canvas takes only a file of the submission as it is now
             if a.uploader.startswith(CANVAS + ":") and a.platform_file.isdigit():
                 cur = latest.get(a.uploader, "")
                 if not cur or int(a.platform_file) > int(cur):
                     latest[a.uploader] = a.platform_file
-    if stale:
-        raise UsageError(f"{stale} counted attempt(s) were graded against another version of the quiz; run "
-                         f"kcourse regrade {quiz.id} first")
-    buf = io.BytesIO()
-    left, packed, used = [], 0, set()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in people:
-            name = member_name(platform, f, latest)
-            if name is None or name in used:
-                why = "already packed under this account" if name else (
-                    "its counted file came from a Canvas anonymous submission, which names no Canvas user: "
-                    "download the submissions again once the assignment's anonymity is lifted, and grade that zip"
-                    if f.attempt.uploader.startswith(f"{CANVAS}:anon_") else
-                    f"its counted file did not come from their own account in a {platform.capitalize()} "
-                    "submissions zip")
-                left.append(f"{f.student.student_id}: {why}")
-                continue
-            used.add(name)
-            info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, render_html(quiz, f, policy=policy).encode("utf-8"))
-            packed += 1
-    if not packed:
-        raise UsageError(f"no feedback could be named for {platform.capitalize()}: grade the files from the "
-                         f"platform's own submissions zip (kept as downloaded), or use kcourse feedback for one file "
-                         "per student")
-    write_bytes_atomically(out, buf.getvalue())
+        left, packed, used = [], 0, set()
+        with writing_bytes_atomically(out) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in iter_collect(quiz, conn, policy=policy, roster=roster):
+                name = member_name(platform, f, latest)
+                if name is None or name in used:
+                    why = "already packed under this account" if name else (
+                        "its counted file came from a Canvas anonymous submission, which names no Canvas user: "
+                        "download the submissions again once the assignment's anonymity is lifted, and grade that "
+                        "zip" if f.attempt.uploader.startswith(f"{CANVAS}:anon_") else
+                        f"its counted file did not come from their own account in a {platform.capitalize()} "
+                        "submissions zip")
+                    left.append(f"{f.student.student_id}: {why}")
+                    continue
+                used.add(name)
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, render_html(quiz, f, policy=policy).encode("utf-8"))
+                packed += 1
+            if not packed:
+                raise UsageError(f"no feedback could be named for {platform.capitalize()}: grade the files from the "
+                                 f"platform's own submissions zip (kept as downloaded), or use kcourse feedback for "
+                                 "one file per student")
     return PackReport(out, packed, tuple(left))

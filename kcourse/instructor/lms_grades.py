@@ -25,14 +25,18 @@ then ``os.replace``).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import TextIO
 
 from ..core.errors import UsageError
 from ..core.safetext import csv_writer
 from . import gradebook as gb
-from .classbook import class_status, mixed_versions_warning, round_score
-from .files import write_text_atomically
+from .classbook import mixed_versions_warning, round_score
+from .classstream import iter_class_status
+from .files import write_text_atomically, writing_text_atomically
 from .moodle_worksheet import Worksheet, filled
 from .roster import Roster, Student
 
@@ -77,17 +81,24 @@ def grade_lines(conn: gb.Connection, quiz_id: str, *, policy: str | None = None,
 
 def _lines(conn: gb.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None
            ) -> tuple[list[GradeLine], dict[str, tuple[Student, ...]]]:
-    lines: list[GradeLine] = []
     left: dict[str, list[Student]] = {"missing": [], "rejected": [], "not on the roster": []}
-    for r in class_status(conn, quiz_id, policy=policy, roster=roster):
+    lines = list(_iter_lines(conn, quiz_id, policy=policy, roster=roster, left=left))
+    return lines, {k: tuple(v) for k, v in left.items()}
+
+
+def _iter_lines(conn: gb.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None,
+                left: dict[str, list[Student]] | None) -> Iterator[GradeLine]:
+    """The grade lines, one student at a time; the students left out go to ``left`` (when given)."""
+    for r in iter_class_status(conn, quiz_id, policy=policy, roster=roster):
         if roster is not None and roster.find(r.student.student_id) is None:
-            left["not on the roster"].append(r.student)  # dropped since graded: the LMS has no row for them
+            if left is not None:
+                left["not on the roster"].append(r.student)  # dropped since graded: the LMS has no row for them
             continue
         if r.status in ("missing", "rejected") and r.score is None:
-            left[r.status].append(r.student)
+            if left is not None:
+                left[r.status].append(r.student)
             continue
-        lines.append(GradeLine(r.student, r.attempt, r.attempts, r.score, r.status))
-    return lines, {k: tuple(v) for k, v in left.items()}
+        yield GradeLine(r.student, r.attempt, r.attempts, r.score, r.status)
 
 
 def _scaled(x: float, max_score: float, scale_to: float | None) -> float:
@@ -97,12 +108,20 @@ def _scaled(x: float, max_score: float, scale_to: float | None) -> float:
 def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy: str,
            scale_to: float | None = None, column: str | None = None) -> str:
     """The file's text (CSV, ``\\r\\n`` line ends as RFC 4180 says)."""
+    out = io.StringIO(newline="")
+    write_lines(out, fmt, lines, possible_raw=max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0),
+                quiz_id=quiz_id, title=title, policy=policy, scale_to=scale_to, column=column)
+    return out.getvalue()
+
+
+def write_lines(out: TextIO, fmt: str, lines: Iterable[GradeLine], *, possible_raw: float, quiz_id: str, title: str,
+                policy: str, scale_to: float | None = None, column: str | None = None) -> None:
+    """Write the file to ``out`` line by line (``possible_raw``: the most points of any counted attempt)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; one of {', '.join(FORMATS)}")
-    out = io.StringIO(newline="")
     w = csv_writer(out)
     column = column or f"{title} ({quiz_id})"
-    possible = possible_raw = max((ln.attempt.max_score for ln in lines if ln.attempt), default=0.0)
+    possible = possible_raw
     if scale_to is not None:
         possible = scale_to
 
@@ -140,7 +159,6 @@ def render(fmt: str, lines: list[GradeLine], *, quiz_id: str, title: str, policy
                 continue
             s = ln.student
             w.writerow([s.student_id, s.email, s.name, points(ln)])
-    return out.getvalue()
 
 
 def export_grades(*, gradebook: str | Path, quiz_id: str, fmt: str, out: str | Path, policy: str | None = None,
@@ -152,18 +170,26 @@ def export_grades(*, gradebook: str | Path, quiz_id: str, fmt: str, out: str | P
     if scale_to is not None and not scale_to > 0:
         raise UsageError("--scale-to must be a positive number of points")
     with gb.reading(gradebook, quiz_id) as (conn, q):
-        lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
         warning = mixed_versions_warning(conn, quiz_id)
-    if missing_as_zero:
-        lines += [GradeLine(s, None, 0, 0.0, "missing") for s in left["missing"]]
-        left = {**left, "missing": ()}
-    if not lines:
-        raise UsageError(f"no graded attempts of quiz '{quiz_id}' in {gradebook}; nothing to export")
-    text = render(fmt, lines, quiz_id=quiz_id, title=q.title, policy=policy or q.policy, scale_to=scale_to,
-                  column=column)
-    write_text_atomically(out, text)
-    rows = sum(1 for ln in lines if fmt != "moodle" or ln.status != "excused")
-    return ExportReport(Path(out), rows, left["missing"], column or f"{q.title} ({quiz_id})", left, warning)
+        left: dict[str, list[Student]] = {"missing": [], "rejected": [], "not on the roster": []}
+        possible_raw, count, rows = 0.0, 0, 0  # a first pass: the file's header needs the points possible
+        for ln in _iter_lines(conn, quiz_id, policy=policy, roster=roster, left=left):
+            if ln.attempt is not None:
+                possible_raw = max(possible_raw, ln.attempt.max_score)
+            count += 1
+            rows += fmt != "moodle" or ln.status != "excused"
+        extra = [GradeLine(s, None, 0, 0.0, "missing") for s in left["missing"]] if missing_as_zero else []
+        if missing_as_zero:
+            left["missing"] = []
+        rows += len(extra)
+        if not count and not extra:
+            raise UsageError(f"no graded attempts of quiz '{quiz_id}' in {gradebook}; nothing to export")
+        with writing_text_atomically(out, newline="") as f:
+            write_lines(f, fmt, chain(_iter_lines(conn, quiz_id, policy=policy, roster=roster, left=None), extra),
+                        possible_raw=possible_raw, quiz_id=quiz_id, title=q.title, policy=policy or q.policy,
+                        scale_to=scale_to, column=column)
+    done = {k: tuple(v) for k, v in left.items()}
+    return ExportReport(Path(out), rows, done["missing"], column or f"{q.title} ({quiz_id})", done, warning)
 
 
 def export_worksheet(*, gradebook: str | Path, quiz_id: str, worksheet: Worksheet, out: str | Path,

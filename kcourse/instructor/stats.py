@@ -166,41 +166,53 @@ def reliability(attempts: Sequence[Mapping[str, Observation]]) -> tuple[float | 
 
 
 def _choices(q: m.Question, obs: list[Observation]) -> tuple[ChoiceCount, ...]:
-    responses = [o.response for o in obs]
-    blank = sum(1 for r in responses if is_blank(r))
-    given = [r for r in responses if not is_blank(r)]
+    """:func:`choice_counts` of the observations, equal answers counted together."""
+    counts: Counter[str] = Counter()
+    example: dict[str, Any] = {}
+    blank = 0
+    for o in obs:
+        if is_blank(o.response):
+            blank += 1
+            continue
+        text = o.raw if o.raw is not None else repr(o.response)
+        counts[text] += 1
+        example.setdefault(text, o.response)
+    return choice_counts(q, [(example[t], c) for t, c in counts.items()] + [(None, blank)])
+
+
+def choice_counts(q: m.Question, given: list[tuple[Any, int]]) -> tuple[ChoiceCount, ...]:
+    """How often each option was chosen (choice and true/false questions), or the most common answers (other
+    types), from ``(response, how many students gave it)`` pairs (parsed responses; blank ones are counted as
+    "no answer")."""
+    blank = sum(c for r, c in given if is_blank(r))
+    given = [(r, c) for r, c in given if not is_blank(r) and c]
     out: list[ChoiceCount] = []
     if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
         counts: Counter[str] = Counter()
         other = 0
         option_ids = {o.id for o in q.options}
-        for r in given:
+        for r, c in given:
             ids = r if isinstance(r, list) else [r]
             known = [i for i in ids if isinstance(i, str) and i in option_ids]
-            counts.update(set(known))
-            other += len(known) < len(ids)
+            for i in set(known):
+                counts[i] += c
+            other += c * (len(known) < len(ids))
         out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
         if other:
             out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
     elif isinstance(q, qt.TrueFalse):
-        out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(1 for r in given if r is v), v == q.answer)
+        out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(c for r, c in given if r is v), v == q.answer)
                for v in (True, False)]
-        other = sum(1 for r in given if not isinstance(r, bool))
+        other = sum(c for r, c in given if not isinstance(r, bool))
         if other:
             out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
     else:
-        raw: Counter[str] = Counter()
-        example: dict[str, Any] = {}
-        for o in obs:
-            if not is_blank(o.response):
-                text = o.raw if o.raw is not None else answers.group_key(q, o.response)
-                raw[text] += 1
-                example.setdefault(text, o.response)
         groups: Counter[str] = Counter()
-        for text, c in raw.items():
-            k = answers.group_key(q, example[text])
+        example: dict[str, Any] = {}
+        for r, c in given:
+            k = answers.group_key(q, r)
             groups[k] += c
-            example.setdefault(k, example[text])
+            example.setdefault(k, r)
         for k, c in sorted(groups.items(), key=lambda kc: (-kc[1], kc[0]))[:TOP_ANSWERS]:
             r = example[k]
             out.append(ChoiceCount(k, answers.describe(q, r), c, grade(q, r).status is Status.CORRECT))

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -44,6 +45,38 @@ def write_bytes_atomically(path: str | Path, data: bytes, *, private: bool = Fal
         # file (.NAME.abc123.tmp), which the user never asked for: name the file being written instead
         if name is None or Path(name).name.startswith(f".{path.name}.") and name.endswith(".tmp"):
             e.filename = str(path)
+        raise
+
+
+def writing_text_atomically(path: str | Path, *, newline: str | None = None) -> Any:
+    """``with writing_text_atomically(path) as f:`` write UTF-8 text to ``f`` bit by bit (a file too large to
+    build in memory); ``path`` is replaced when the block ends, and left as it was if the block fails."""
+    return _writing(Path(path), "w", newline)
+
+
+def writing_bytes_atomically(path: str | Path) -> Any:
+    """:func:`writing_text_atomically` for bytes (``f`` is a binary file, seekable: a zip can be written to it)."""
+    return _writing(Path(path), "wb", None)
+
+
+@contextmanager
+def _writing(path: Path, mode: str, newline: str | None) -> Iterator:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with (os.fdopen(fd, mode, encoding="utf-8", newline=newline) if mode == "w" else os.fdopen(fd, mode)) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        if e.filename is None:  # a full disk says so from write() or fsync(), without the path
+            e.filename = str(path)
+        raise
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 

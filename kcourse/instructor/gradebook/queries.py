@@ -1,7 +1,7 @@
 """Reading the gradebook: quizzes, attempts, the counted attempt per student, item scores, students."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from ...core.errors import UsageError
 from ..roster import Student
 from .pg import PgAddress, PgConnection
 from .pg import snapshot as pg_snapshot
-from .policy import counted
+from .policy import policy_key
 from .rows import AttemptRow, ItemRow, QuizRow
 from .store import Connection, address, connect, iterate
 
@@ -54,25 +54,62 @@ def _attempt_row(r: tuple) -> AttemptRow:
                       None if platform_late is None else bool(platform_late), time_note)
 
 
+def iter_attempts(conn: Connection, quiz_id: str) -> Iterator[AttemptRow]:
+    """Every stored attempt of the quiz, by student then time, streamed."""
+    for r in iterate(conn, f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time,"
+                           " sha256", (quiz_id,)):
+        yield _attempt_row(r)
+
+
 def attempts(conn: Connection, quiz_id: str) -> list[AttemptRow]:
     """Every stored attempt of the quiz, by student then time."""
-    return [_attempt_row(r) for r in iterate(
-        conn, f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
-        (quiz_id,))]
+    return list(iter_attempts(conn, quiz_id))
 
 
 def counted_attempts(conn: Connection, quiz_id: str, policy: str | None = None
                      ) -> dict[str, tuple[AttemptRow, int]]:
     """Per student (sorted by id): the counted attempt under ``policy`` (default: the quiz's stored one)."""
+    return {a.student_id: (a, n) for a, n in iter_counted(conn, quiz_id, policy)}
+
+
+def iter_counted(conn: Connection, quiz_id: str, policy: str | None = None,
+                 late: Callable[[AttemptRow], bool] | None = None) -> Iterator[tuple[AttemptRow, int]]:
+    """Per student, by id: the counted attempt and how many attempts they made, streamed (one student's
+    attempts in memory at a time); as :func:`.policy.counted`."""
     if policy is None:
         row = quiz_row(conn, quiz_id)
         policy = row.policy if row else "latest"
-    late = None
-    if policy == "latest-on-time":
+    if late is None and policy == "latest-on-time":
         from ..classbook import lateness
 
         late = lateness(conn, quiz_id).is_late
-    return counted(attempts(conn, quiz_id), policy, late)
+    key = policy_key(policy, late)
+    best: AttemptRow | None = None
+    n = 0
+    for a in iter_attempts(conn, quiz_id):
+        if best is not None and a.student_id != best.student_id:
+            yield best, n
+            best, n = None, 0
+        n += 1
+        if best is None or key(a) > key(best):
+            best = a
+    if best is not None:
+        yield best, n
+
+
+def iter_counted_items(conn: Connection, quiz_id: str, policy: str | None = None
+                       ) -> Iterator[tuple[AttemptRow, dict[str, ItemRow]]]:
+    """The counted attempts (by student id) with their item rows, streamed: the items of :data:`_FEW` attempts
+    are looked up at a time."""
+    batch: list[AttemptRow] = []
+    for a, _n in iter_counted(conn, quiz_id, policy):
+        batch.append(a)
+        if len(batch) >= _FEW:
+            items = item_scores(conn, quiz_id, (b.attempt_id for b in batch))
+            yield from ((b, items[b.attempt_id]) for b in batch)
+            batch = []
+    items = item_scores(conn, quiz_id, (b.attempt_id for b in batch))
+    yield from ((b, items[b.attempt_id]) for b in batch)
 
 
 def item_scores(conn: Connection, quiz_id: str, attempt_ids: Iterable[int]

@@ -54,7 +54,7 @@ class RejectedFile:
     uploader: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttemptRow:
     """A stored attempt."""
 
