@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from ..core.i18n import current, page_strings, t, use_language
 from ..core.model import Quiz
 from ..views.pagedata import page_data, to_script_json
 
@@ -112,15 +113,30 @@ def compact_css(css: str) -> str:
     return css.replace("</", "<\\/")
 
 
+def strings_block() -> str:
+    """The interface strings of the language in use, for the page's scripts (``tr`` in ``static/grader.js``)."""
+    return f'<script type="application/json" class="kq-strings">{to_script_json(page_strings())}</script>'
+
+
 def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None, heading: int = 3, course: str | None = None) -> str:
+                    mode: str | None = None, heading: int = 3, course: str | None = None,
+                    language: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
     them a practice page picks a random seed once per browser. ``mode`` overrides the quiz's own mode.
     ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
     ``course`` (default: the course of the quiz's file, :mod:`kcourse.core.course`) keys the browser's storage.
+    ``language`` (default: the course's, :func:`kcourse.core.course.language_of_quiz`) is the interface's.
     """
+    from ..core.course import language_of_quiz
+
+    with use_language(language or language_of_quiz(quiz.source)):
+        return _fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=heading, course=course)
+
+
+def _fragment(quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, heading: int,
+              course: str | None) -> str:
     from ..core.course import course_of_quiz
     from ..views.markdown import images_active, quiz_images
 
@@ -133,12 +149,13 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     course = course if course is not None else course_of_quiz(quiz.source)
     course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""
     return (
-        f'<section class="kq" data-kq{course_attr} aria-label="Quiz: {title}">'
+        f'<section class="kq" data-kq{course_attr} lang="{t("meta.lang")}" '
+        f'aria-label="{html.escape(t("page.quiz_label", title=quiz.title))}">'
         f'<h{heading} class="kq-title">{title}</h{heading}>'
-        '<noscript><p>This quiz needs JavaScript. Without it, ask for the quiz as a file, '
-        'or run the notebook in JupyterLab.</p></noscript>'
+        f'<noscript><p>{html.escape(t("page.noscript"))}</p></noscript>'
         '<div class="kq-app"></div>'
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
+        f'{strings_block()}'
         f'<style>{asset("quiz.css")}</style>'
         f'<script>{asset("saferegex.js")}</script>'
         f'<script>{asset("quiz.js")}</script>'
@@ -146,32 +163,42 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
     )
 
 
-def render_progress_fragment() -> str:
+def render_progress_fragment(language: str | None = None) -> str:
     """The live course progress of the static book: drawn in the reader's browser from the answers it keeps
-    (``static/progress.js``), never from the machine that built the book."""
-    return (
-        '<section class="kq" data-kq-progress aria-label="Your progress">'
-        '<p class="kq-title">Your progress in this browser</p>'
-        '<noscript><p>Your progress needs JavaScript.</p></noscript>'
-        '<div class="kq-app"></div>'
-        f'<style>{asset("quiz.css")}</style>'
-        f'<script>{asset("saferegex.js")}</script>'
-        f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
-        '</section>'
-    )
+    (``static/progress.js``), never from the machine that built the book. ``language``: of the interface (default:
+    the one in use; the book's renderer makes it again in the book's language)."""
+    with use_language(language or current()):
+        return (
+            f'<section class="kq" data-kq-progress lang="{t("meta.lang")}" '
+            f'aria-label="{html.escape(t("page.progress_label"))}">'
+            f'<p class="kq-title">{html.escape(t("page.progress_title"))}</p>'
+            f'<noscript><p>{html.escape(t("page.progress_noscript"))}</p></noscript>'
+            '<div class="kq-app"></div>'
+            f'{strings_block()}'
+            f'<style>{asset("quiz.css")}</style>'
+            f'<script>{asset("saferegex.js")}</script>'
+            f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
+            '</section>'
+        )
 
 
 def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None) -> str:
+                    mode: str | None = None, language: str | None = None) -> str:
     """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
+    from ..core.course import language_of_quiz
+
     title = html.escape(quiz.title)
+    language = language or language_of_quiz(quiz.source)
+    with use_language(language):
+        lang = t("meta.lang")
+    fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, language=language)
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{title}</title>'
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
         'main{max-width:48rem;margin:0 auto;padding:1rem}'
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
-        f'</head><body><main>{render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1)}</main>'
+        f'</head><body><main>{fragment}</main>'
         '</body></html>\n'
     )

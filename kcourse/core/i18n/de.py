@@ -152,6 +152,8 @@ STRINGS: dict = {
     "class.confirm": "Sind Sie {who}? Sobald Sie beginnen, behält diese Seite diese Matrikelnummer.",
     "class.yes_start": "Ja, beginnen",
     "class.your_id": "Ihre Matrikelnummer",
+    "class.noscript": "Dieses Quiz braucht JavaScript. Ohne JavaScript fragen Sie Ihre Lehrperson nach Ihrer eigenen "
+                      "Seite.",
     "class.continue": "Weiter",
     "page.quiz_label": "Quiz: {title}",
     "page.noscript": "Dieses Quiz braucht JavaScript. Ohne JavaScript fragen Sie nach dem Quiz als Datei oder führen "

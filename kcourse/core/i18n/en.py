@@ -147,6 +147,7 @@ STRINGS: dict = {
     "class.confirm": "You are {who}? Once you start, this page keeps this id.",
     "class.yes_start": "Yes, start",
     "class.your_id": "Your student id",
+    "class.noscript": "This quiz needs JavaScript. Without it, ask your instructor for your own page.",
     "class.continue": "Continue",
     # page markup made in Python (kcourse/frontend/static_html.py)
     "page.quiz_label": "Quiz: {title}",
