@@ -86,6 +86,14 @@ def check_options(mode: Any, seed: Any, student_id: Any) -> str | None:
     return None
 
 
+def book_language(env) -> str:
+    """The interface language of the book's quizzes: Sphinx's ``language`` (a Jupyter Book's
+    ``sphinx: config: language: de``), English when it is unset or not shipped (:mod:`kcourse.core.i18n`)."""
+    from ..core.i18n import language_code
+
+    return language_code(getattr(env.config, "language", None))
+
+
 def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None], mode: str | None = None,
                    seed: int | None = None, student_id: str | None = None) -> tuple[str, set[Path]]:
     """The page markup of quiz ``ref`` (an id from the nearest ``quizzes/`` folder above ``base``, or a path
@@ -116,7 +124,8 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
 
     course = course_id(path.resolve().parent, configured=env.config.kcourse_course_id)
     with quiz_images(path.parent) as images:
-        fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course)
+        fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course,
+                                   language=book_language(env))
     for why in dict.fromkeys(images.missing):
         report_problem(env, Problem(str(path), None, "", f"image {why}",
                                     "put the image file in the quiz's folder and name it relative to it"))

@@ -20,6 +20,8 @@ from myst_nb.core.render import MimeData, NbElementRenderer
 
 from ..frontend.display import QUIZ_MIME
 
+PROGRESS_MARK = '<section class="kq" data-kq-progress'
+
 
 class KcourseRenderer(NbElementRenderer):
     def render_nb_finalise(self, metadata: dict) -> None:
@@ -28,7 +30,17 @@ class KcourseRenderer(NbElementRenderer):
     def render_mime_type(self, data: MimeData) -> list[nodes.Element]:
         if data.mime_type == QUIZ_MIME:
             return self._render_quiz(data)
+        if data.mime_type == "text/html" and PROGRESS_MARK in data.string:
+            return self._render_progress()
         return super().render_mime_type(data)
+
+    def _render_progress(self) -> list[nodes.Element]:
+        """The browser's progress view, made again in the book's language (the kernel made it in the course's)."""
+        from ..frontend.static_html import render_progress_fragment
+        from .quizzes import book_language
+
+        html = render_progress_fragment(book_language(self.renderer.document.settings.env))
+        return [nodes.raw(text=html, format="html", classes=["output", "text_html"])]
 
     def _render_quiz(self, data: MimeData) -> list[nodes.Element]:
         from .quizzes import book_quiz_html

@@ -368,7 +368,7 @@
           if (practice && r) Object.assign(out, { result: tr("quiz.result", { verdict: verdict(r.status), score: pyRound(r.score, 2), points: pts(r.max_score) }), tries: st.tries[vw.qid] || 1 });
           return out;
         });
-        if (practice) sub.practice = st;  // loaded back by "Load answers from a file"
+        if (practice) sub.practice = st;  // loaded back by the load button
         const file = (quiz.id + "-" + id).replace(/[^A-Za-z0-9._-]+/g, "_") + ".json";
         const url = URL.createObjectURL(new Blob([JSON.stringify(sub, null, 2) + "\n"], { type: "application/json" }));
         const a = h("a", { href: url, download: file, hidden: true });
