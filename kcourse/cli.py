@@ -116,11 +116,13 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 @click.option("--title", help="The book's title (default: from the folder name).")
 @click.option("--course-id", metavar="ID",
               help="The course id that keeps its answers apart (default: the folder name).")
-def new(folder: str, title: str | None, course_id: str | None) -> None:
+@click.option("--language", type=click.Choice(["en", "de"]), default="en", show_default=True,
+              help="The language of the quiz interface (buttons, feedback) in the book and in JupyterLab.")
+def new(folder: str, title: str | None, course_id: str | None, language: str) -> None:
     """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
     from .book.new import new_course
 
-    written = new_course(folder, title=title, course_id=course_id)
+    written = new_course(folder, title=title, course_id=course_id, language=language)
     click.echo(f"{len(written)} files written in {folder}. Next:\n"
                f"  kcourse validate {folder}/quizzes\n"
                f"  jupyter-book build {folder} -W -n --keep-going")

@@ -12,7 +12,6 @@ import html
 import re
 from functools import lru_cache
 from importlib.resources import files
-from pathlib import Path
 
 from ..core.i18n import current, page_strings, t, use_language
 from ..core.model import Quiz
@@ -138,13 +137,10 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
 def _fragment(quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, heading: int,
               course: str | None) -> str:
     from ..core.course import course_of_quiz
-    from ..views.markdown import images_active, quiz_images
+    from ..views.markdown import images_of
 
-    if images_active() or not quiz.source or quiz.source.startswith("<"):
+    with images_of(quiz.source):  # images next to the quiz go into the page
         data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
-    else:
-        with quiz_images(Path(quiz.source).parent):  # images next to the quiz go into the page
-            data = page_data(quiz, seed=seed, student_id=student_id, mode=mode)
     title = html.escape(quiz.title)
     course = course if course is not None else course_of_quiz(quiz.source)
     course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""

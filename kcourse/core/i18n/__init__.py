@@ -91,6 +91,25 @@ def t(key: str, lang: str | None = None, **params: Any) -> str:
     return fill(entry(key, lang), params, lang)
 
 
+def t_html(key: str, lang: str | None = None, *, markup: Mapping[str, str] | None = None, **params: Any) -> str:
+    """:func:`t` as HTML: the words and ``params`` escaped; ``markup`` holds placeholders that are HTML already."""
+    from html import escape
+
+    lang = language_code(lang) if lang else current()
+    raw = dict(markup or {})
+    text = entry(key, lang)
+    if isinstance(text, dict):
+        text = text["one" if params.get("n") == 1 else "other"]
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in raw:
+            return raw[name]
+        return escape(number(params[name], lang)) if name in params else m.group(0)
+
+    return _PLACEHOLDER.sub(one, escape(text, quote=False))
+
+
 def page_strings(lang: Any = None) -> dict[str, Entry]:
     """What a static page's scripts need: every key but the Python-only ones, in ``lang`` with English filling gaps."""
     code = language_code(lang) if lang else current()

@@ -32,8 +32,8 @@ STRINGS: dict = {
     "practice.same_answer": "Jede Antwort passt nur zu einer Zeile: Die Zeilen {a} und {b} haben dieselbe Antwort.",
     "practice.points": {"one": "{n} Punkt", "other": "{n} Punkten"},
     "practice.score_line": "Punktzahl: {total} von {points} ({pct} %) · erste Versuche: {first} · {checked} von "
-                           "{count} Fragen geprüft. Es zählt der letzte Versuch jeder geprüften Frage; "
-                           "ungeprüfte Fragen zählen 0.",
+                           "{count} Fragen geprüft. Es zählt der letzte Versuch jeder geprüften Frage; ungeprüfte "
+                           "Fragen zählen 0.",
     "quiz.verdict.correct": "✓ Richtig",
     "quiz.verdict.partial": "◐ Teilweise richtig",
     "quiz.verdict.incorrect": "✗ Nicht richtig",
@@ -53,8 +53,8 @@ STRINGS: dict = {
     "quiz.worth": {"one": "{n} Punkt", "other": "{n} Punkte"},
     "quiz.questions": {"one": "{n} Frage", "other": "{n} Fragen"},
     "quiz.no_storage": "Dieser Browser lässt die Seite Ihre Antworten nicht speichern (privater Modus oder eine als "
-                       "Datei geöffnete Seite?). Beim Neuladen oder Schließen gehen sie verloren: Laden Sie sie vorher "
-                       "herunter.",
+                       "Datei geöffnete Seite?). Beim Neuladen oder Schließen gehen sie verloren: Laden Sie sie "
+                       "vorher herunter.",
     "quiz.new_attempt": "Neuen Versuch starten",
     "quiz.confirm_clear": "Ja, meine Antworten löschen",
     "quiz.confirm_clear_say": "Drücken Sie noch einmal, um alle Antworten zu löschen und neu zu beginnen; Ihr bestes "
@@ -62,12 +62,12 @@ STRINGS: dict = {
     "quiz.cleared": "Neuer Versuch: Alle Antworten sind gelöscht. Ihr bisher bestes Ergebnis bleibt erhalten.",
     "quiz.answered_kept": "{n} von {count} beantwortet. Die Antworten bleiben in diesem Browser; laden Sie sie "
                           "herunter, wenn Sie fertig sind.",
-    "quiz.answered_leave": "{n} von {count} beantwortet. Die Antworten bleiben nur bis zum Verlassen der Seite "
-                           "in diesem Browser; laden Sie sie herunter, wenn Sie fertig sind.",
+    "quiz.answered_leave": "{n} von {count} beantwortet. Die Antworten bleiben nur bis zum Verlassen der Seite in "
+                           "diesem Browser; laden Sie sie herunter, wenn Sie fertig sind.",
     "quiz.best": "Bisher bestes Ergebnis: {pct} %.",
     "quiz.summary": "Zusammenfassung",
-    "quiz.summary_line": "Alle Fragen geprüft: {total} von {points} ({pct} %), erste Versuche {first}. {verdict}: Die "
-                         "Bestehensgrenze liegt bei {pass} %.",
+    "quiz.summary_line": "Alle Fragen geprüft: {total} von {points} ({pct} %), erste Versuche {first}. {verdict}: "
+                         "Die Bestehensgrenze liegt bei {pass} %.",
     "quiz.passed": "Bestanden",
     "quiz.not_passed": "Noch nicht bestanden",
     "quiz.question_n": "Frage {n}",
@@ -93,8 +93,8 @@ STRINGS: dict = {
     "quiz.try_n_of": "Versuch {n} von {max}: Die Lösung erscheint {after}.",
     "quiz.think": "Überdenken Sie Ihre Antwort anhand der Rückmeldung und versuchen Sie es nochmal, oder wählen Sie "
                   "„Antwort zeigen“.",
-    "quiz.think_hint": "Überdenken Sie Ihre Antwort anhand der Rückmeldung, nehmen Sie einen Tipp und versuchen Sie es "
-                       "nochmal, oder wählen Sie „Antwort zeigen“.",
+    "quiz.think_hint": "Überdenken Sie Ihre Antwort anhand der Rückmeldung, nehmen Sie einen Tipp und versuchen Sie "
+                       "es nochmal, oder wählen Sie „Antwort zeigen“.",
     "quiz.explanation": "Erklärung",
     "quiz.all_checked": "Alle Fragen geprüft.",
     "quiz.say_again": "{name}: Versuchen Sie es nochmal. Ihre Antwort bleibt stehen; Ihr letzter Versuch zählt, bis "
@@ -112,7 +112,8 @@ STRINGS: dict = {
     "quiz.why_other_quiz": "Antworten zu einem anderen Quiz ({id})",
     "quiz.why_other_variant": "eine andere Variante dieses Quiz",
     "quiz.why_other_variant_new": "eine andere Variante dieses Quiz; starten Sie zuerst einen neuen Versuch",
-    "quiz.loaded": "Die Antworten von {who} sind geladen; wo es an beiden Stellen eine Antwort gibt, gilt die neuere.",
+    "quiz.loaded": "Die Antworten von {who} sind geladen; wo es an beiden Stellen eine Antwort gibt, gilt die "
+                   "neuere.",
     "quiz.this_file": "dieser Datei",
     "quiz.student_id": "Matrikelnummer",
     "quiz.download": "Meine Antworten herunterladen",
@@ -125,12 +126,12 @@ STRINGS: dict = {
     "quiz.moved": "{item} steht jetzt an Position {n} von {count}.",
     "quiz.move_up": "Nach oben: {item}",
     "quiz.move_down": "Nach unten: {item}",
-    "quiz.order_help": "Bringen Sie die Einträge mit den Knöpfen ↑ und ↓ in die richtige Reihenfolge (der erste steht "
-                       "oben).",
-    "progress.no_storage": "Dieser Browser lässt das Buch hier keine Antworten speichern (privater Modus?), daher gibt "
-                           "es keinen Fortschritt zu zeigen.",
-    "progress.none": "In diesem Browser ist noch kein Quiz beantwortet: Beantworten Sie ein Kapitelquiz und kommen Sie "
-                     "wieder.",
+    "quiz.order_help": "Bringen Sie die Einträge mit den Knöpfen ↑ und ↓ in die richtige Reihenfolge (der erste "
+                       "steht oben).",
+    "progress.no_storage": "Dieser Browser lässt das Buch hier keine Antworten speichern (privater Modus?), daher "
+                           "gibt es keinen Fortschritt zu zeigen.",
+    "progress.none": "In diesem Browser ist noch kein Quiz beantwortet: Beantworten Sie ein Kapitelquiz und kommen "
+                     "Sie wieder.",
     "progress.caption": "Ihre Übungsquizze, wie dieser Browser sie gespeichert hat",
     "progress.chapter": "Kapitel",
     "progress.quiz": "Quiz",
@@ -142,8 +143,8 @@ STRINGS: dict = {
     "progress.of": "{n} von {count}",
     "progress.yes": "ja",
     "progress.not_yet": "noch nicht",
-    "progress.note": "Es zählt der letzte Versuch jeder geprüften Frage. Die Antworten bleiben nur in diesem Browser: "
-                     "Laden Sie sie in jedem Quiz herunter, um sie aufzubewahren oder auf ein anderes Gerät "
+    "progress.note": "Es zählt der letzte Versuch jeder geprüften Frage. Die Antworten bleiben nur in diesem "
+                     "Browser: Laden Sie sie in jedem Quiz herunter, um sie aufzubewahren oder auf ein anderes Gerät "
                      "mitzunehmen.",
     "class.student": "Studierende/r: {who}",
     "class.not_listed": "Diese Matrikelnummer steht nicht auf der Teilnehmerliste dieses Quiz. Prüfen Sie sie oder "
@@ -161,4 +162,42 @@ STRINGS: dict = {
     "page.progress_label": "Ihr Fortschritt",
     "page.progress_title": "Ihr Fortschritt in diesem Browser",
     "page.progress_noscript": "Ihr Fortschritt braucht JavaScript.",
+    "lab.right_matches": "Die richtigen Zuordnungen: {list}.",
+    "lab.check_tip": "Ihre Antwort auf Frage {n} prüfen (ein Versuch)",
+    "lab.retry_tip": "Ihre Antwort auf Frage {n} ändern; Ihr letzter Versuch zählt, bis Sie erneut prüfen",
+    "lab.answer_tip": "Erklärung und Lösung von Frage {n} zeigen",
+    "lab.hint_tip": "Einen Tipp zu Frage {n} zeigen",
+    "lab.no_more_hints": "Keine weiteren Tipps",
+    "lab.hint_button": "Tipp ({n} von {count})",
+    "lab.how_assessment": "Prüfung: Beantworten Sie alle Fragen und speichern Sie dann eine Abgabe zum Einreichen. "
+                          "Hier gibt es keine Rückmeldung.",
+    "lab.how_practice": "Übung: Drücken Sie unter einer Frage „Prüfen“, um Rückmeldung und einen Tipp zu erhalten; "
+                        "Erklärung und Lösung erscheinen, sobald Sie richtig antworten, {after} oder wenn Sie "
+                        "„Antwort zeigen“ drücken.",
+    "lab.chapter": "Kapitel {n}",
+    "lab.no_chapter": "Ohne Kapitel",
+    "lab.title_line": "{chapter} · {questions} · {points} · Bestehensgrenze {pass_mark} %. {how}",
+    "lab.sid_placeholder": "wie von Ihrer Lehrperson vergeben",
+    "lab.save": "Abgabe speichern",
+    "lab.save_tip": "Ihre Antworten zum Einreichen in eine Datei im Ordner dieses Notebooks schreiben",
+    "lab.new_tip": "Alle Antworten dieses Quiz löschen und neu beginnen; das beste Ergebnis bleibt erhalten",
+    "lab.storage": "Ihre Antworten werden laufend in {place} auf diesem Computer gespeichert und kommen zurück, wenn "
+                   "Sie diese Zelle erneut ausführen. Nichts wird irgendwohin gesendet. (Setzen Sie {env}, um sie in "
+                   "einem anderen Ordner aufzubewahren.)",
+    "lab.answered": "{n} von {count} Fragen beantwortet. Speichern Sie unten eine Abgabe, um Ihre Antworten "
+                    "einzureichen.",
+    "lab.check_all": {"one": "Prüfen Sie die Frage (noch {n}), um Ihre Zusammenfassung zu sehen.",
+                      "other": "Prüfen Sie alle Fragen (noch {n}), um Ihre Zusammenfassung zu sehen."},
+    "lab.check_rest": {"one": "Prüfen Sie die verbleibende Frage (noch {n}), um Ihre Zusammenfassung zu sehen.",
+                       "other": "Prüfen Sie die verbleibenden Fragen (noch {n}), um Ihre Zusammenfassung zu sehen."},
+    "lab.practise_again": "Starten Sie einen neuen Versuch, um weiter zu üben.",
+    "lab.sid_first": "Geben Sie zuerst Ihre Matrikelnummer ein und drücken Sie dann „Abgabe speichern“.",
+    "lab.sid_long": "Diese Matrikelnummer ist länger als 200 Zeichen.",
+    "lab.cannot_write": "{path} konnte nicht geschrieben werden: {why}. Führen Sie das Notebook in einem Ordner aus, "
+                        "in den Sie schreiben dürfen.",
+    "lab.saved": {"one": "{path} gespeichert ({n} von {count} Fragen beantwortet) um {time}. Reichen Sie diese Datei "
+                         "ein.",
+                  "other": "{path} gespeichert ({n} von {count} Fragen beantwortet) um {time}. Reichen Sie diese "
+                           "Datei ein."},
+    "lab.saved_score": "Die Punktzahl ist die des Quiz: {total} von {points} ({pct} %).",
 }

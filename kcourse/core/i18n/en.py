@@ -1,11 +1,9 @@
 """English interface strings (the fallback for every other language). Keys: ``meta.`` how to write, ``num.`` reading
 a number, ``grade.`` grading feedback, ``practice.`` the practice rules, ``quiz.`` the quiz on a page, ``progress.``
-the progress view, ``class.`` the class page, ``page.`` page markup made in Python, ``lab.`` JupyterLab widgets only.
-"""
+the progress view, ``class.`` the class page, ``page.`` page markup made in Python, ``lab.`` JupyterLab widgets only."""
 STRINGS: dict = {
     "meta.lang": "en",
     "meta.decimal": ".",
-    # numbers as people write them (kcourse/core/numbers.py, grader.js readNumber)
     "num.first": "Type a number first.",
     "num.unit_wrong": "Write the number only in {unit}: {given} is not the unit asked for.",
     "num.no_unit": "Write the number only, without {given}.",
@@ -15,7 +13,6 @@ STRINGS: dict = {
     "num.not_number": "This is not a number: write a number such as 13500 or 2.5.",
     "num.too_large": "That number is too large: write it with fewer digits.",
     "num.placeholder": "a number, e.g. 2.5",
-    # grading feedback (kcourse/qtypes, grader.js)
     "grade.malformed": "This answer could not be read: expected {expected}.",
     "grade.expect_one": "one option id of {ids}",
     "grade.expect_list": "a list of different option ids from {ids}",
@@ -28,7 +25,6 @@ STRINGS: dict = {
     "grade.too_high": "{x} is too high.",
     "grade.too_low": "{x} is too low.",
     "grade.accepted_range": "Accepted: {range}.",
-    # practice rules (kcourse/core/practice.py, grader.js)
     "practice.answer_first": "Answer first, then check.",
     "practice.rows_left": {"one": "Choose an answer in every row: {n} row is still “{choose}”.",
                            "other": "Choose an answer in every row: {n} rows are still “{choose}”."},
@@ -37,7 +33,6 @@ STRINGS: dict = {
     "practice.score_line": "Score: {total} of {points} ({pct} %) · first tries: {first} · {checked} of {count} "
                            "questions checked. Counted: the last try of each checked question; unchecked questions "
                            "count 0.",
-    # the static quiz (static/quiz.js)
     "quiz.verdict.correct": "✓ Correct",
     "quiz.verdict.partial": "◐ Partly right",
     "quiz.verdict.incorrect": "✗ Not right",
@@ -49,8 +44,8 @@ STRINGS: dict = {
     "quiz.mark.not_here": "✗ not here",
     "quiz.mark.wrong_right": "✗ wrong, right: {right}",
     "quiz.could_not_start": "This quiz could not start: {error}",
-    "quiz.meta_practice": "Practice quiz: check each answer as you go; the explanation and the answer show when "
-                          "you are right, {after} or when you ask. {questions}, pass mark {pass} %.",
+    "quiz.meta_practice": "Practice quiz: check each answer as you go; the explanation and the answer show when you "
+                          "are right, {after} or when you ask. {questions}, pass mark {pass} %.",
     "quiz.meta_assessment": "Assessment: answers are saved, not marked here. {questions}.",
     "quiz.after_tries": {"one": "after {n} try", "other": "after {n} tries"},
     "quiz.worth": {"one": "{n} point", "other": "{n} points"},
@@ -61,13 +56,14 @@ STRINGS: dict = {
     "quiz.confirm_clear": "Yes, clear my answers",
     "quiz.confirm_clear_say": "Press again to clear every answer and start over; your best score is kept.",
     "quiz.cleared": "New attempt: every answer cleared. Your best score so far is kept.",
-    "quiz.answered_kept": "Answered {n} of {count}. Answers are kept in this browser; download them when you are done.",
+    "quiz.answered_kept": "Answered {n} of {count}. Answers are kept in this browser; download them when you are "
+                          "done.",
     "quiz.answered_leave": "Answered {n} of {count}. Answers are kept in this browser only until you leave; download "
                            "them when you are done.",
     "quiz.best": "Best so far: {pct} %.",
     "quiz.summary": "Summary",
-    "quiz.summary_line": "All questions checked: {total} of {points} ({pct} %), first tries {first}. {verdict}: "
-                         "the pass mark is {pass} %.",
+    "quiz.summary_line": "All questions checked: {total} of {points} ({pct} %), first tries {first}. {verdict}: the "
+                         "pass mark is {pass} %.",
     "quiz.passed": "Passed",
     "quiz.not_passed": "Not passed yet",
     "quiz.question_n": "Question {n}",
@@ -123,7 +119,6 @@ STRINGS: dict = {
     "quiz.move_up": "Move up: {item}",
     "quiz.move_down": "Move down: {item}",
     "quiz.order_help": "Put the items in order with the ↑ and ↓ buttons (first at the top).",
-    # the progress view of the static book (static/progress.js)
     "progress.no_storage": "This browser does not let the book keep answers here (private mode?), so there is no "
                            "progress to show.",
     "progress.none": "No quiz answered in this browser yet: answer a chapter quiz and come back.",
@@ -138,9 +133,8 @@ STRINGS: dict = {
     "progress.of": "{n} of {count}",
     "progress.yes": "yes",
     "progress.not_yet": "not yet",
-    "progress.note": "Scores count the last try of each checked question. Answers stay in this browser only: download "
-                     "them from each quiz to keep them or move them to another device.",
-    # the class page (static/classpage.js)
+    "progress.note": "Scores count the last try of each checked question. Answers stay in this browser only: "
+                     "download them from each quiz to keep them or move them to another device.",
     "class.student": "Student: {who}",
     "class.not_listed": "This id is not on the class list of this quiz. Check it, or ask your instructor.",
     "class.type_id": "Type your student id.",
@@ -149,11 +143,42 @@ STRINGS: dict = {
     "class.your_id": "Your student id",
     "class.noscript": "This quiz needs JavaScript. Without it, ask your instructor for your own page.",
     "class.continue": "Continue",
-    # page markup made in Python (kcourse/frontend/static_html.py)
     "page.quiz_label": "Quiz: {title}",
     "page.noscript": "This quiz needs JavaScript. Without it, ask for the quiz as a file, or run the notebook in "
                      "JupyterLab.",
     "page.progress_label": "Your progress",
     "page.progress_title": "Your progress in this browser",
     "page.progress_noscript": "Your progress needs JavaScript.",
+    "lab.right_matches": "The right matches: {list}.",
+    "lab.check_tip": "Check your answer to question {n} (a try)",
+    "lab.retry_tip": "Change your answer to question {n}; your last try counts until you check again",
+    "lab.answer_tip": "Show the explanation and the answer of question {n}",
+    "lab.hint_tip": "Show one hint for question {n}",
+    "lab.no_more_hints": "No more hints",
+    "lab.hint_button": "Hint ({n} of {count})",
+    "lab.how_assessment": "Assessment: answer every question, then save a submission to hand in. There is no "
+                          "feedback here.",
+    "lab.how_practice": "Practice: press Check under a question for feedback and a hint; the explanation and the "
+                        "answer show when you are right, {after} or when you press Show answer.",
+    "lab.chapter": "Chapter {n}",
+    "lab.no_chapter": "No chapter",
+    "lab.title_line": "{chapter} · {questions} · {points} · pass mark {pass_mark} %. {how}",
+    "lab.sid_placeholder": "as your instructor gave it",
+    "lab.save": "Save submission",
+    "lab.save_tip": "Write your answers to a file in this notebook's folder, to hand in",
+    "lab.new_tip": "Clear every answer of this quiz and start over; the best score is kept",
+    "lab.storage": "Answers are saved in {place} on this computer as you go, and come back when you run this cell "
+                   "again. Nothing is sent anywhere. (Set {env} to keep them in another folder.)",
+    "lab.answered": "Answered {n} of {count} questions. Save a submission below to hand your answers in.",
+    "lab.check_all": {"one": "Check the question ({n} left) to see your summary.",
+                      "other": "Check every question ({n} left) to see your summary."},
+    "lab.check_rest": {"one": "Check the remaining question ({n} left) to see your summary.",
+                       "other": "Check the remaining questions ({n} left) to see your summary."},
+    "lab.practise_again": "Start a new attempt to practise again.",
+    "lab.sid_first": "Type your student id first, then press Save submission.",
+    "lab.sid_long": "That student id is longer than 200 characters.",
+    "lab.cannot_write": "Could not write {path}: {why}. Run the notebook from a folder you can write to.",
+    "lab.saved": {"one": "Saved {path} ({n} of {count} questions answered) at {time}. Hand in this file.",
+                  "other": "Saved {path} ({n} of {count} questions answered) at {time}. Hand in this file."},
+    "lab.saved_score": "Its score is the quiz's: {total} of {points} ({pct} %).",
 }
