@@ -23,7 +23,33 @@ def all_types_quiz():
     return load_quiz(FILES / "quiz" / "valid-all-types.yml")
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the session (tests/pg_server.py): skipped, with one line saying how to get one,
+    where there is none; failed in CI (env CI set), which installs it."""
+    import os
+
+    from tests import pg_server as pgs
+
+    if not os.environ.get("KCOURSE_PG_URL") and pgs.bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail(pgs.HOW_TO_GET)
+        pytest.skip(pgs.HOW_TO_GET)
+    server = pgs.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def gradebook_address(request, tmp_path) -> str:
+    """A gradebook address on each backend: a SQLite file's path, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "gb.sqlite")
+    return request.getfixturevalue("pg_server").new_database()
+
+
 FIXTURE_MARKERS = {
+    "pg_server": ("postgresql",),
     "node": ("node",),  # tests/frontend/test_vectors.py: quiz.js under node
     "builds": ("book", "kernel", "slow"),  # tests/frontend/test_static_book.py: two book builds
 }

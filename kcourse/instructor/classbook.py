@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,7 +83,7 @@ class Deadline:
         return self.days_late(a) > 0
 
 
-def lateness(conn: sqlite3.Connection, quiz_id: str) -> Deadline:
+def lateness(conn: gb.Connection, quiz_id: str) -> Deadline:
     r = conn.execute("SELECT due, grace_min, penalty_pct, opens FROM deadlines WHERE quiz_id = ?",
                      (quiz_id,)).fetchone()
     ext = dict(conn.execute("SELECT student_id, due FROM extensions WHERE quiz_id = ?", (quiz_id,)))
@@ -92,18 +91,18 @@ def lateness(conn: sqlite3.Connection, quiz_id: str) -> Deadline:
     return Deadline(due, grace, penalty, opens, ext)
 
 
-def set_deadline(conn: sqlite3.Connection, quiz_id: str, *, due: str | None = None, grace_min: float | None = None,
+def set_deadline(conn: gb.Connection, quiz_id: str, *, due: str | None = None, grace_min: float | None = None,
                  penalty_pct: float | None = None, opens: str | None = None,
                  extensions: dict[str, str] | None = None) -> None:
     """Store what was given (``None`` keeps the stored value). Call inside a transaction."""
     conn.execute("INSERT INTO deadlines (quiz_id) VALUES (?) ON CONFLICT DO NOTHING", (quiz_id,))
     for col, value in (("due", due), ("grace_min", grace_min), ("penalty_pct", penalty_pct), ("opens", opens)):
         if value is not None:
-            conn.execute(f"UPDATE deadlines SET {col} = ? WHERE quiz_id = ? AND {col} IS NOT ?",
+            conn.execute(f"UPDATE deadlines SET {col} = ? WHERE quiz_id = ? AND {col} != ?",
                          (value, quiz_id, value))
     if extensions is not None:
-        conn.executemany("INSERT INTO extensions (quiz_id, student_id, due) VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
-                         "SET due = excluded.due WHERE due != excluded.due",
+        conn.executemany("INSERT INTO extensions (quiz_id, student_id, due) VALUES (?, ?, ?) ON CONFLICT (quiz_id, "
+                         "student_id) DO UPDATE SET due = excluded.due WHERE extensions.due != excluded.due",
                          [(quiz_id, sid, due_) for sid, due_ in extensions.items()])
 
 
@@ -145,7 +144,7 @@ def read_extensions(path: str, roster: Roster | None = None) -> dict[str, str]:
 
 # -- excused and overrides ------------------------------------------------------------------------------
 
-def set_excused(conn: sqlite3.Connection, quiz_id: str, student_ids: Iterable[str], comment: str,
+def set_excused(conn: gb.Connection, quiz_id: str, student_ids: Iterable[str], comment: str,
                 *, undo: bool = False) -> int:
     with gb.transaction(conn):
         before = conn.total_changes
@@ -153,26 +152,26 @@ def set_excused(conn: sqlite3.Connection, quiz_id: str, student_ids: Iterable[st
             conn.executemany("DELETE FROM excused WHERE quiz_id = ? AND student_id = ?",
                              [(quiz_id, s) for s in student_ids])
         else:
-            conn.executemany("INSERT INTO excused (quiz_id, student_id, comment) VALUES (?, ?, ?) ON CONFLICT DO "
-                             "UPDATE SET comment = excluded.comment", [(quiz_id, s, comment) for s in student_ids])
+            conn.executemany("INSERT INTO excused (quiz_id, student_id, comment) VALUES (?, ?, ?) ON CONFLICT "
+                             "(quiz_id, student_id) DO UPDATE SET comment = excluded.comment", [(quiz_id, s, comment) for s in student_ids])
         return conn.total_changes - before
 
 
-def excused(conn: sqlite3.Connection, quiz_id: str) -> dict[str, str]:
+def excused(conn: gb.Connection, quiz_id: str) -> dict[str, str]:
     return dict(conn.execute("SELECT student_id, comment FROM excused WHERE quiz_id = ?", (quiz_id,)))
 
 
-def set_override(conn: sqlite3.Connection, quiz_id: str, student_id: str, score: float | None, comment: str) -> None:
+def set_override(conn: gb.Connection, quiz_id: str, student_id: str, score: float | None, comment: str) -> None:
     with gb.transaction(conn):
         if score is None:
             conn.execute("DELETE FROM overrides WHERE quiz_id = ? AND student_id = ?", (quiz_id, student_id))
         else:
             conn.execute("INSERT INTO overrides (quiz_id, student_id, score, comment) VALUES (?, ?, ?, ?) ON CONFLICT"
-                         " DO UPDATE SET score = excluded.score, comment = excluded.comment",
+                         " (quiz_id, student_id) DO UPDATE SET score = excluded.score, comment = excluded.comment",
                          (quiz_id, student_id, score, comment))
 
 
-def overrides(conn: sqlite3.Connection, quiz_id: str) -> dict[str, tuple[float, str]]:
+def overrides(conn: gb.Connection, quiz_id: str) -> dict[str, tuple[float, str]]:
     return {sid: (score, comment) for sid, score, comment in
             conn.execute("SELECT student_id, score, comment FROM overrides WHERE quiz_id = ?", (quiz_id,))}
 
@@ -186,19 +185,19 @@ class RejectionRow:
     uploader: str
 
 
-def rejections(conn: sqlite3.Connection, quiz_id: str) -> list[RejectionRow]:
+def rejections(conn: gb.Connection, quiz_id: str) -> list[RejectionRow]:
     return [RejectionRow(*r) for r in conn.execute(
         "SELECT source, student_id, reason, message, uploader FROM rejections WHERE quiz_id = ? "
         "ORDER BY student_id, source", (quiz_id,))]
 
 
-def digests(conn: sqlite3.Connection, quiz_id: str) -> dict[str, int]:
+def digests(conn: gb.Connection, quiz_id: str) -> dict[str, int]:
     """``quiz digest -> number of attempts graded against it``."""
     return dict(conn.execute("SELECT quiz_digest, count(*) FROM attempts WHERE quiz_id = ? GROUP BY quiz_digest",
                              (quiz_id,)))
 
 
-def mixed_versions_warning(conn: sqlite3.Connection, quiz_id: str) -> str:
+def mixed_versions_warning(conn: gb.Connection, quiz_id: str) -> str:
     """A warning when the quiz's attempts were graded against different versions of it ('' when not)."""
     row = gb.quiz_row(conn, quiz_id)
     counts = digests(conn, quiz_id)
@@ -247,7 +246,7 @@ def round_score(x: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def class_status(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None,
+def class_status(conn: gb.Connection, quiz_id: str, *, policy: str | None = None,
                  roster: Roster | None = None) -> list[StudentStatus]:
     """Every student's final status: the roster's students in its order (when given), then anyone else the
     gradebook has for this quiz (by id)."""
@@ -328,7 +327,7 @@ class FileOutcome:
     detail: str
 
 
-def file_outcomes(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None) -> list[FileOutcome]:
+def file_outcomes(conn: gb.Connection, quiz_id: str, *, policy: str | None = None) -> list[FileOutcome]:
     """What became of every file the gradebook has seen for the quiz: the counted attempt, the attempts it
     superseded, and the rejected files with their reasons."""
     chosen = gb.counted_attempts(conn, quiz_id, policy)

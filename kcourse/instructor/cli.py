@@ -13,7 +13,9 @@ from ..core.rules import ATTEMPT_POLICIES
 
 _POLICY = click.Choice(ATTEMPT_POLICIES)
 _GRADEBOOK = click.option("--gradebook", "-g", default="gradebook.sqlite", show_default=True,
-                          type=click.Path(dir_okay=False), help="The gradebook file (SQLite).")
+                          type=click.Path(dir_okay=False),
+                          help="The gradebook: a SQLite file, or a PostgreSQL database as postgresql://USER@HOST/DB "
+                               "(password in ~/.pgpass or PGPASSWORD).")
 
 
 def _roster(path: str | None, id_column: str | None, section: str | None = None):

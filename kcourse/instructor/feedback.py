@@ -115,7 +115,7 @@ def collect(quiz: m.Quiz, conn, *, policy: str | None = None, roster: Roster | N
 
     finals = {r.student.student_id: r for r in class_status(conn, quiz.id, policy=policy, roster=roster)
               if r.attempt is not None and r.status != "excused"}
-    items = gb.item_scores(conn, (r.attempt.attempt_id for r in finals.values() if r.attempt))
+    items = gb.item_scores(conn, quiz.id, (r.attempt.attempt_id for r in finals.values() if r.attempt))
     digest = effective_digest(conn, quiz)
     out, stale = [], 0
     for r in finals.values():

@@ -69,7 +69,7 @@ class Graded:
 @dataclass
 class RunReport:
     quiz: Quiz
-    gradebook: Path
+    gradebook: gb.Address
     files_in: int = 0
     graded: list[Graded] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
@@ -308,7 +308,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         raise UsageError(f"{quiz.source} is a student's key-less copy; grade against the quiz file itself")
     if policy is not None and policy not in gb.POLICIES:
         raise UsageError(f"unknown policy '{policy}'; one of {', '.join(gb.POLICIES)}")
-    report = RunReport(quiz, Path(gradebook))
+    report = RunReport(quiz, gb.address(gradebook))
     digest = quiz_digest(quiz)
     seeds = None
     if manifest is not None:
@@ -350,7 +350,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
     judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append, opens=opens, now=now,
                   platform_names=platform_names)
     book = report.gradebook
-    own = tuple(book.with_name(book.name + suffix) for suffix in ("", "-journal", "-wal", "-shm"))
+    own = gb.own_files(book)
     with Collector(list(inputs), exclude=own) as found:
         report.ignored, report.missing = found.ignored, found.missing
         report.files_in = len(found.sources)
@@ -394,7 +394,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             started_at=started, files_in=report.files_in, graded=len(report.graded), rejected=len(report.rejected),
             new=new, regrade=regrade, roster=roster or (), rejections=rejections, setup=setup)
     except sqlite3.Error as e:
-        raise gb.sqlite_error(book, e) from None
+        raise gb.sqlite_error(book, e) from None  # type: ignore[arg-type]
 
 
 def _db_text(text: str) -> str:

@@ -25,7 +25,6 @@ then ``os.replace``).
 from __future__ import annotations
 
 import io
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,14 +67,14 @@ class ExportReport:
     """The quiz's attempts were graded against different versions of it."""
 
 
-def grade_lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None = None,
+def grade_lines(conn: gb.Connection, quiz_id: str, *, policy: str | None = None,
                 roster: Roster | None = None) -> tuple[list[GradeLine], list[Student]]:
     """The final grade of every student who has one (or is excused), and the roster students who have none."""
     lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
     return lines, list(left["missing"] + left["rejected"])
 
 
-def _lines(conn: sqlite3.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None
+def _lines(conn: gb.Connection, quiz_id: str, *, policy: str | None, roster: Roster | None
            ) -> tuple[list[GradeLine], dict[str, tuple[Student, ...]]]:
     lines: list[GradeLine] = []
     left: dict[str, list[Student]] = {"missing": [], "rejected": [], "not on the roster": []}

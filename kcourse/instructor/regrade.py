@@ -41,7 +41,7 @@ class KeyChange:
     """JSON of the accepted answer (``accept``)."""
 
 
-def key_changes(conn: sqlite3.Connection, quiz_id: str) -> list[KeyChange]:
+def key_changes(conn: gb.Connection, quiz_id: str) -> list[KeyChange]:
     try:
         rows = conn.execute("SELECT question_id, kind, value FROM key_changes WHERE quiz_id = ? "
                             "ORDER BY question_id, kind, value", (quiz_id,)).fetchall()
@@ -58,7 +58,7 @@ def digest_with(quiz: Quiz, changes: list[KeyChange]) -> str:
     return f"{d}+{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
-def effective_digest(conn: sqlite3.Connection, quiz: Quiz) -> str:
+def effective_digest(conn: gb.Connection, quiz: Quiz) -> str:
     """The quiz's digest with its key changes: what an attempt graded now is graded against."""
     return digest_with(quiz, key_changes(conn, quiz.id))
 
@@ -158,8 +158,9 @@ def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str,
                 report.students_changed.append((a.student_id, a.total, fresh.total))
             todo.append((a.attempt_id, fresh))
 
-        def store_changes(c: sqlite3.Connection) -> None:
-            c.executemany("INSERT OR IGNORE INTO key_changes (quiz_id, question_id, kind, value) VALUES (?, ?, ?, ?)",
+        def store_changes(c: gb.Connection) -> None:
+            c.executemany("INSERT INTO key_changes (quiz_id, question_id, kind, value) VALUES (?, ?, ?, ?)"
+                          " ON CONFLICT DO NOTHING",
                           [(quiz.id, k.question_id, k.kind, k.value) for k in new_changes])
 
         gb.write_run(conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=None,

@@ -1,4 +1,5 @@
-"""``python paused_grade.py AFTER kcourse-arguments...``: run ``kcourse`` with a gradebook connection that,
+"""``python paused_grade.py AFTER kcourse-arguments...``: run ``kcourse`` with a gradebook connection (SQLite or
+PostgreSQL) that,
 after AFTER attempt rows are inserted (inside the run's transaction), prints a line to stderr and sleeps, so a
 test can kill the process mid-run. The pause lives here, not in kcourse."""
 import sqlite3
@@ -27,6 +28,17 @@ def connect(*args, **kwargs):
 
 
 sqlite3.connect = connect  # type: ignore[assignment]
+
+from kcourse.instructor.gradebook.pg import PgConnection  # noqa: E402
+
+_pg_executemany = PgConnection.executemany
+
+
+def _pg_paused(self, sql, rows):
+    return _pg_executemany(self, sql, _paused(rows) if sql.startswith("INSERT INTO attempts ") else rows)
+
+
+PgConnection.executemany = _pg_paused  # type: ignore[method-assign]
 sys.argv = ["kcourse", *sys.argv[2:]]
 from kcourse.cli import main  # noqa: E402
 

@@ -27,6 +27,22 @@ def write(folder, name, quiz, sid, at, right=True):
     return p
 
 
+def snapshot(book) -> list[str]:
+    conn = gb.connect(book, create=False)
+    try:
+        return gb.snapshot(conn)
+    finally:
+        conn.close()
+
+
+def override(book, *args) -> None:
+    conn = gb.connect(book, create=False)
+    try:
+        set_override(conn, *args)
+    finally:
+        conn.close()
+
+
 def statuses(book, quiz_id, policy=None):
     conn = gb.connect(book, create=False)
     try:
@@ -36,7 +52,7 @@ def statuses(book, quiz_id, policy=None):
 
 
 @pytest.fixture
-def late_class(quiz, tmp_path):
+def late_class(gradebook_address, quiz, tmp_path):
     subs = tmp_path / "subs"
     write(subs, "s1.json", quiz, "s1", "2026-11-26T10:00:00Z")
     write(subs, "s2.json", quiz, "s2", "2026-11-26T12:10:00Z")  # in the grace period
@@ -46,11 +62,11 @@ def late_class(quiz, tmp_path):
     write(subs, "s6.json", quiz, "s6", "2099-01-01T00:00:00Z")  # in the future: not trusted
     write(subs, "s7a.json", quiz, "s7", "2026-11-26T11:00:00Z", right=False)  # on time, wrong
     write(subs, "s7b.json", quiz, "s7", "2026-11-26T15:00:00Z")  # late, right
-    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=tmp_path / "gb.sqlite", policy="latest-on-time",
+    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=gradebook_address, policy="latest-on-time",
                        deadline=DeadlineArgs(due=DUE, grace_min=15, penalty_pct=10,
                                              extensions={"s4": "2026-11-26T14:00:00.000000Z"}))
     assert report.ok
-    return tmp_path / "gb.sqlite", report
+    return gradebook_address, report
 
 
 def test_due_grace_extensions_and_penalty(quiz, late_class):
@@ -67,9 +83,9 @@ def test_due_grace_extensions_and_penalty(quiz, late_class):
 
 def test_the_deadline_is_kept_and_rerunning_changes_nothing(quiz, late_class, tmp_path):
     book, _ = late_class
-    before = gb.snapshot(gb.connect(book, create=False))
+    before = snapshot(book)
     again = grade_run(quiz=quiz, inputs=[str(tmp_path / "subs")], gradebook=book)
-    assert again.write.run_id is None and gb.snapshot(gb.connect(book, create=False)) == before
+    assert again.write.run_id is None and snapshot(book) == before
 
 
 def test_grades_show_and_status_from_the_command_line(quiz, late_class, tmp_path, capsys):
@@ -100,14 +116,14 @@ def test_extensions_csv_and_bad_times_from_the_command_line(quiz, tmp_path, caps
     assert statuses(tmp_path / "g.sqlite", quiz.id)["s1"].status == "graded"
 
 
-def test_a_backdated_file_never_wins_under_first(quiz, tmp_path):
+def test_a_backdated_file_never_wins_under_first(gradebook_address, quiz, tmp_path):
     subs = tmp_path / "subs"
     write(subs, "real.json", quiz, "s1", "2026-11-26T10:00:00Z")
     write(subs, "backdated.json", quiz, "s1", "2000-01-01T00:00:00Z", right=False)
-    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=tmp_path / "gb.sqlite", policy="first",
+    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=gradebook_address, policy="first",
                        deadline=DeadlineArgs(opens="2026-11-20T00:00:00.000000Z"))
     assert any("before the quiz was assigned" in w for w in report.warnings)
-    assert statuses(tmp_path / "gb.sqlite", quiz.id)["s1"].score == 10
+    assert statuses(gradebook_address, quiz.id)["s1"].score == 10
 
 
 def flipped(quiz_text: str) -> str:
@@ -115,11 +131,11 @@ def flipped(quiz_text: str) -> str:
     return quiz_text.replace("    answer: true\n    feedback_false", "    answer: false\n    feedback_false")
 
 
-def test_regrade_after_a_key_fix_warns_until_done(quiz, tmp_path, capsys):
+def test_regrade_after_a_key_fix_warns_until_done(gradebook_address, quiz, tmp_path, capsys):
     subs = tmp_path / "subs"
     for k in range(4):
         write(subs, f"s{k}.json", quiz, f"s{k}", "2026-11-26T10:00:00Z")
-    book = tmp_path / "gb.sqlite"
+    book = gradebook_address
     grade_run(quiz=quiz, inputs=[str(subs)], gradebook=book)
     fixed = load_quiz_text(flipped(ALL_TYPES.read_text()), str(ALL_TYPES))
     write(subs, "s9.json", quiz, "s9", "2026-11-26T10:00:00Z")
@@ -132,7 +148,7 @@ def test_regrade_after_a_key_fix_warns_until_done(quiz, tmp_path, capsys):
     assert "graded against an earlier version" in err and "kcourse regrade valid-all-types" in err
     with pytest.raises(UsageError, match="Run kcourse regrade valid-all-types first"):
         write_feedback(quiz=fixed, gradebook=book, out=tmp_path / "fb")
-    set_override(gb.connect(book, create=False), quiz.id, "s1", 10, "oral exam instead")
+    override(book, quiz.id, "s1", 10, "oral exam instead")
     report = regrade(quiz=fixed, gradebook=book)
     assert report.attempts == 5 and report.changed == 4 and not report.failed
     rows = statuses(book, quiz.id)
@@ -174,6 +190,6 @@ def test_scores_round_the_same_everywhere(x, text):
 
 def test_an_override_without_a_file_counts_as_graded_with_its_comment(quiz, late_class):
     book, _ = late_class
-    set_override(gb.connect(book, create=False), quiz.id, "s99", 6.5, "paper copy, marked by hand")
+    override(book, quiz.id, "s99", 6.5, "paper copy, marked by hand")
     row = statuses(book, quiz.id)["s99"]
     assert (row.status, row.score, row.comment) == ("graded", 6.5, "paper copy, marked by hand")

@@ -14,14 +14,14 @@ EVIL = "<script>alert('x')</script> **bold** [link](javascript:alert(1))"
 
 
 @pytest.fixture
-def book(quiz, tmp_path):
+def book(gradebook_address, quiz, tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "s1.json").write_text(submission_json(quiz, "s1", responses={
         "async-io": EVIL, "bkl-removed": "b", "commits": 20000, "timeline": ["bkl", "kvm", "l26", "smp"]}))
     (subs / "s2.json").write_text(submission_json(quiz, "s2"))
-    assert grade_run(quiz=quiz, inputs=[str(subs)], gradebook=tmp_path / "gb.sqlite").ok
-    return tmp_path / "gb.sqlite"
+    assert grade_run(quiz=quiz, inputs=[str(subs)], gradebook=gradebook_address).ok
+    return gradebook_address
 
 
 def test_html_feedback(quiz, book, tmp_path):

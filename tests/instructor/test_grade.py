@@ -145,14 +145,14 @@ def attempt(quiz, tmp_path: Path, name: str, sid: str, submitted_at: str | None,
 
 
 @pytest.mark.parametrize("policy", ["latest", "first", "best"])
-def test_several_attempts_follow_the_policy(quiz, tmp_path, policy):
+def test_several_attempts_follow_the_policy(gradebook_address, quiz, tmp_path, policy):
     files = [attempt(quiz, tmp_path, "a.json", "s1", "2026-11-26T10:00:00+02:00", False),  # 08:00 UTC: second
              attempt(quiz, tmp_path, "b.json", "s1", None, False),                         # no time: never wins
              attempt(quiz, tmp_path, "c.json", "s1", "2026-11-26T09:00:00Z", True),        # 09:00 UTC: latest
              attempt(quiz, tmp_path, "d.json", "s1", "2026-11-26T08:30:00Z", False)]
-    report = grade_run(quiz=quiz, inputs=[str(f) for f in files], gradebook=tmp_path / "gb.sqlite", policy=policy)
+    report = grade_run(quiz=quiz, inputs=[str(f) for f in files], gradebook=gradebook_address, policy=policy)
     assert report.ok
-    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    conn = gb.connect(gradebook_address, create=False)
     try:
         chosen = gb.counted_attempts(conn, quiz.id)
         assert gb.quiz_row(conn, quiz.id).policy == policy
@@ -164,10 +164,10 @@ def test_several_attempts_follow_the_policy(quiz, tmp_path, policy):
     assert a.total == {"latest": 10, "first": 0, "best": 10}[policy]
 
 
-def test_equal_times_are_ordered_by_content_hash(quiz, tmp_path):
+def test_equal_times_are_ordered_by_content_hash(gradebook_address, quiz, tmp_path):
     files = [attempt(quiz, tmp_path, f"{k}.json", "s1", "2026-11-26T09:00:00Z", k == 0) for k in range(3)]
-    grade_run(quiz=quiz, inputs=[str(f) for f in files], gradebook=tmp_path / "gb.sqlite")
-    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    grade_run(quiz=quiz, inputs=[str(f) for f in files], gradebook=gradebook_address)
+    conn = gb.connect(gradebook_address, create=False)
     rows = gb.attempts(conn, quiz.id)
     conn.close()
     assert gb.counted(rows, "latest")["s1"][0].sha256 == max(r.sha256 for r in rows)
@@ -175,23 +175,23 @@ def test_equal_times_are_ordered_by_content_hash(quiz, tmp_path):
     assert gb.counted(list(reversed(rows)), "latest") == gb.counted(rows, "latest")
 
 
-def test_a_changed_quiz_regrades_the_same_files(quiz, tmp_path):
+def test_a_changed_quiz_regrades_the_same_files(gradebook_address, quiz, tmp_path):
     f = tmp_path / "s1.json"
     f.write_text(submission_json(quiz, "s1"))
-    first = grade_run(quiz=quiz, inputs=[str(f)], gradebook=tmp_path / "gb.sqlite")
+    first = grade_run(quiz=quiz, inputs=[str(f)], gradebook=gradebook_address)
     assert first.graded[0].result.total == 10
     # the key of bkl-removed changes: the learner's "a" is now wrong
     changed = load_quiz_text(ALL_TYPES.read_text().replace(
         '{id: a, text: "2.6.39", correct: true', '{id: a, text: "2.6.39", correct: false').replace(
         '{id: b, text: "2.6.0", correct: false', '{id: b, text: "2.6.0", correct: true'), str(ALL_TYPES))
-    again = grade_run(quiz=changed, inputs=[str(f)], gradebook=tmp_path / "gb.sqlite")
+    again = grade_run(quiz=changed, inputs=[str(f)], gradebook=gradebook_address)
     assert (again.count("regraded"), again.write.regraded) == (1, 1)
-    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    conn = gb.connect(gradebook_address, create=False)
     [(a, n)] = gb.counted_attempts(conn, quiz.id).values()
-    items = gb.item_scores(conn, [a.attempt_id])[a.attempt_id]
+    items = gb.item_scores(conn, quiz.id, [a.attempt_id])[a.attempt_id]
     conn.close()
     assert (a.total, n, items["bkl-removed"].score, items["bkl-removed"].status) == (8, 1, 0, "incorrect")
-    third = grade_run(quiz=changed, inputs=[str(f)], gradebook=tmp_path / "gb.sqlite")
+    third = grade_run(quiz=changed, inputs=[str(f)], gradebook=gradebook_address)
     assert third.count("unchanged") == 1 and third.write.run_id is None
 
 

@@ -89,14 +89,14 @@ def test_older_gradebooks_are_upgraded_step_by_step(tmp_path, monkeypatch):
     book = tmp_path / "g.sqlite"
     gb.connect(book, create=True).close()
     steps = []
-    monkeypatch.setattr(gb, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(gb, "MIGRATIONS", {2: lambda c: steps.append(2), 3: lambda c: steps.append(3)})
+    monkeypatch.setattr(gb.schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(gb.schema, "MIGRATIONS", {2: lambda c: steps.append(2), 3: lambda c: steps.append(3)})
     gb.connect(book, create=False).close()
     conn = sqlite3.connect(book)
     assert steps == [2, 3] and conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
-    monkeypatch.setattr(gb, "SCHEMA_VERSION", 5)
-    monkeypatch.setattr(gb, "MIGRATIONS", {})
+    monkeypatch.setattr(gb.schema, "SCHEMA_VERSION", 5)
+    monkeypatch.setattr(gb.schema, "MIGRATIONS", {})
     with pytest.raises(gb.GradebookError, match="schema version 4, which this kcourse cannot upgrade"):
         gb.connect(book, create=False)
 
@@ -164,7 +164,7 @@ def test_a_busy_gradebook_is_reported_and_left_alone(quiz, tmp_path, monkeypatch
     grade_run(quiz=quiz, inputs=[str(folder)], gradebook=book)
     before = snapshot(book)
     (folder / "s2.json").write_text(submission_json(quiz, "s2"), encoding="utf-8")
-    monkeypatch.setattr(gb, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(gb.store, "LOCK_TIMEOUT", 0.05)
     other = sqlite3.connect(book, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another run is writing
     try:

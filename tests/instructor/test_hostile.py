@@ -357,7 +357,7 @@ def test_a_gradebook_in_a_folder_that_cannot_be_opened_is_one_line(tmp_path, fiv
     def refuse(*a, **kw):
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr(gb.sqlite3, "connect", refuse)
+    monkeypatch.setattr(sqlite3, "connect", refuse)
     code, _out, err = run_cli(capsys, "grade", str(FIVE), str(subs), "-g", str(tmp_path / "gb.sqlite"), "-q")
     assert code == 1 and "cannot write the gradebook" in err and len(err.strip().splitlines()) == 1, err
 

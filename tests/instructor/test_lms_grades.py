@@ -15,15 +15,15 @@ from .conftest import FILES, run_cli, submission_json
 
 
 @pytest.fixture
-def book(quiz, tmp_path):
+def book(gradebook_address, quiz, tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "s1.json").write_text(submission_json(quiz, "s1"))
     (subs / "s2.json").write_text(submission_json(quiz, "s2", responses={"bkl-removed": "a", "commits": 13000}))
-    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=tmp_path / "gb.sqlite",
+    report = grade_run(quiz=quiz, inputs=[str(subs)], gradebook=gradebook_address,
                        roster=read_roster(FILES / "instructor" / "roster-canvas-export.csv"))
     assert report.ok
-    return tmp_path / "gb.sqlite"
+    return gradebook_address
 
 
 def rows(path):

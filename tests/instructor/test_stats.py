@@ -53,12 +53,12 @@ def responses(scores: tuple[int, int, int]) -> dict:
 
 
 @pytest.fixture
-def graded(five, tmp_path):
+def graded(gradebook_address, five, tmp_path):
     for sid, scores in CLASS.items():
         (tmp_path / f"{sid}.json").write_text(submission_json(five, sid, responses=responses(scores)))
-    report = grade_run(quiz=five, inputs=[str(tmp_path)], gradebook=tmp_path / "gb.sqlite")
+    report = grade_run(quiz=five, inputs=[str(tmp_path)], gradebook=gradebook_address)
     assert report.ok and len(report.graded) == 5
-    return tmp_path / "gb.sqlite"
+    return gradebook_address
 
 
 def test_statistics_match_the_hand_computation(five, graded):
@@ -145,14 +145,14 @@ def test_pool_questions_count_only_students_asked(quiz):
     assert [(c.label, c.count, c.correct) for c in stats["first-fosdem"].choices][0] == ("2001", 1, True)
 
 
-def test_the_report_is_self_contained_and_escapes_student_text(quiz, tmp_path):
+def test_the_report_is_self_contained_and_escapes_student_text(gradebook_address, quiz, tmp_path):
     evil = "<script>alert(1)</script>"
     for sid in ("s1", "s2", "s3"):
         (tmp_path / f"{sid}.json").write_text(submission_json(quiz, sid, responses={"async-io": evil,
                                                                                     "bkl-removed": "a"}))
-    grade_run(quiz=quiz, inputs=[str(tmp_path)], gradebook=tmp_path / "gb.sqlite")
+    grade_run(quiz=quiz, inputs=[str(tmp_path)], gradebook=gradebook_address)
     out = tmp_path / "report.html"
-    a = analyse(quiz=quiz, gradebook=tmp_path / "gb.sqlite", html_out=out)
+    a = analyse(quiz=quiz, gradebook=gradebook_address, html_out=out)
     page = out.read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("src='data:image/png;base64,") >= 3

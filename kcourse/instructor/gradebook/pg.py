@@ -1,0 +1,241 @@
+"""A gradebook in PostgreSQL (``-g postgresql://user@host/db``), through psycopg 3.
+
+:class:`PgConnection` is the small part of ``sqlite3.Connection`` the gradebook modules use (``execute``,
+``executemany``, ``total_changes``, ``close``), so the same SQL runs on both: it is written with ``?``
+placeholders and portable statements, and this module is the one place that knows PostgreSQL's dialect
+(``%s`` placeholders, its schema in :mod:`.pg_schema`, its errors).
+
+Concurrency. Several ``kcourse grade`` runs, from several processes or machines, may write one PostgreSQL
+gradebook at once. Each run writes in ONE transaction (as on SQLite) that starts by taking a transaction-level
+advisory lock of the whole gradebook (``pg_advisory_xact_lock``): writers take turns, as SQLite's
+``BEGIN IMMEDIATE`` makes them, while grading (the slow part, outside the transaction) runs in parallel.
+Inside the lock a run re-reads which of its files are already stored (another run may have stored them since
+it looked) and adds only the others, and it assigns attempt and run ids as ``max + 1`` safely; the unique
+key ``(quiz_id, sha256)`` stays as the last guard. So an attempt is stored exactly once whatever the
+interleaving, and a run that is killed (``kill -9``, a lost connection) leaves nothing: the server rolls back
+a transaction whose client went away. A whole-gradebook lock rather than a per-quiz one, because ids are
+numbered across quizzes; a writer waits up to :data:`LOCK_WAIT` seconds for it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ...core.errors import KcourseError
+from . import schema
+from .pg_schema import PG_MIGRATIONS, PG_SCHEMA, TABLES, statements
+from .rows import GradebookError, GradebookWriteError
+
+SCHEMES = ("postgresql://", "postgres://")
+LOCK_KEY = 0x6B636F75  # 'kcou': the advisory lock every writer of a gradebook database takes
+LOCK_WAIT = 300.0
+"""Seconds a run waits for other runs writing the same PostgreSQL gradebook (they take turns)."""
+CONNECT_TIMEOUT = 10
+
+
+def is_pg(address: object) -> bool:
+    return isinstance(address, PgAddress) or isinstance(address, str) and address.startswith(SCHEMES)
+
+
+@dataclass(frozen=True)
+class PgAddress:
+    """A PostgreSQL gradebook's address; ``str()`` shows it without its password."""
+
+    url: str
+
+    def __str__(self) -> str:
+        return redact(self.url)
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+def redact(url: str) -> str:
+    """``url`` with any password (``user:secret@``, ``?password=``) written as ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, host = netloc.rsplit("@", 1)
+        if ":" in user:
+            netloc = user.split(":", 1)[0] + ":***@" + host
+    query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/:")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+@lru_cache(maxsize=256)
+def dialect(sql: str) -> str:
+    """The statement in PostgreSQL's (psycopg's) placeholders: ``?`` -> ``%s``, ``%`` -> ``%%``."""
+    return re.sub(r"'[^']*'|\?", lambda m: "%s" if m.group(0) == "?" else m.group(0), sql.replace("%", "%%"))
+
+
+class PgConnection:
+    """The gradebook modules' view of a PostgreSQL connection (autocommit; transactions are explicit)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, raw: Any, address: PgAddress):
+        self.raw = raw
+        self.address = address
+        self.total_changes = 0
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        import psycopg
+
+        cur = self.raw.cursor()
+        try:
+            cur.execute(dialect(sql), tuple(params))
+        except psycopg.Error as e:
+            raise pg_error(self.address, e) from None
+        if cur.description is None and cur.rowcount > 0:
+            self.total_changes += cur.rowcount
+        return cur
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        import psycopg
+
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(dialect(sql), rows)
+        except psycopg.Error as e:
+            raise pg_error(self.address, e) from None
+        if cur.rowcount > 0:
+            self.total_changes += cur.rowcount
+        return cur
+
+    def begin(self) -> None:
+        """Start a write transaction: wait (up to :data:`LOCK_WAIT`) for the gradebook's write lock."""
+        self.execute("BEGIN")
+        self.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT * 1000)}ms'")
+        self.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        try:
+            self.execute("ROLLBACK")
+        except KcourseError:
+            pass  # the connection is gone: the server has rolled the transaction back
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def connect_pg(address: PgAddress, *, create: bool) -> PgConnection:
+    """Open the PostgreSQL gradebook at ``address`` (creating its tables when ``create`` and the database has
+    none), checking its schema version and upgrading it."""
+    try:
+        import psycopg
+    except ImportError:
+        raise GradebookError(f"the gradebook {address} is in PostgreSQL, which needs psycopg: "
+                             "pip install 'kcourse[postgresql]'") from None
+    try:
+        raw = psycopg.connect(address.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.Error as e:
+        raise pg_error(address, e) from None
+    conn = PgConnection(raw, address)
+    try:
+        version = _version(conn)
+        if version is None:
+            if not create:
+                raise GradebookError(f"no gradebook in {address}: grade some submissions first (kcourse grade QUIZ "
+                                     f"FILES --gradebook {address}), or give the right --gradebook")
+            conn.begin()
+            try:
+                if _version(conn) is None:  # another run may have created it while this one waited
+                    for stmt in statements(PG_SCHEMA):
+                        conn.execute(stmt)
+                    conn.execute("INSERT INTO kcourse_schema (version) VALUES (?)", (schema.SCHEMA_VERSION,))
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            version = schema.SCHEMA_VERSION
+        if version > schema.SCHEMA_VERSION:
+            raise GradebookError(f"{address} is a gradebook of schema version {version}, written by a newer kcourse; "
+                                 f"this kcourse reads up to version {schema.SCHEMA_VERSION}: upgrade kcourse "
+                                 "(pip install -U -r requirements.txt)")
+        if version < schema.SCHEMA_VERSION:
+            _migrate(conn, version)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _version(conn: PgConnection) -> int | None:
+    """The gradebook's schema version; ``None`` when the database holds no gradebook yet."""
+    tables = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = current_schema()")}
+    if "kcourse_schema" in tables:
+        row = conn.execute("SELECT max(version) FROM kcourse_schema").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+    if tables & set(TABLES):
+        raise GradebookError(f"{conn.address} has tables but is not a kcourse gradebook; give another database "
+                             "(createdb NAME), or a schema of its own (?options=-csearch_path%3DNAME)")
+    return None
+
+
+def _migrate(conn: PgConnection, version: int) -> None:
+    conn.begin()
+    try:
+        while version < schema.SCHEMA_VERSION:
+            step = PG_MIGRATIONS.get(version)
+            if step is None:
+                raise GradebookError(f"{conn.address} is a gradebook of schema version {version}, which this kcourse "
+                                     "cannot upgrade; export its grades with the kcourse that wrote it")
+            step(conn)
+            version += 1
+            conn.execute("UPDATE kcourse_schema SET version = ?", (version,))
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def snapshot(conn: PgConnection) -> list[str]:
+    """Every row of every table, in a fixed order: equal snapshots, equal gradebooks."""
+    out = [f"version {_version(conn)}"]
+    for table in TABLES:
+        cols = [r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_schema ="
+                                           " current_schema() AND table_name = ? ORDER BY ordinal_position", (table,))]
+        order = ", ".join(f"{c} NULLS FIRST" for c in cols)
+        out += [f"{table} {r!r}" for r in conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {order}")]
+    return out
+
+
+def pg_error(address: PgAddress, e: Exception) -> KcourseError:
+    """A one-line error for what PostgreSQL (or the way to it) said: the address, what happened, the fix."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    low = text.lower()
+    state = getattr(e, "sqlstate", None) or ""
+    unsaved = "; nothing of this run was stored"
+    if state == "42501" or "permission denied" in low:
+        return GradebookWriteError(f"cannot write the gradebook {address} ({text}): the role may only read it; grant "
+                                   "it INSERT, UPDATE, DELETE (and CREATE for a new gradebook), or use a role that "
+                                   f"may write{unsaved}")
+    if state == "25006" or "read-only transaction" in low:
+        return GradebookWriteError(f"cannot write the gradebook {address} ({text}): the server or the role is "
+                                   f"read-only (a standby, or default_transaction_read_only); use the primary{unsaved}")
+    if state in ("55P03", "57014") or "lock timeout" in low:
+        return GradebookWriteError(f"the gradebook {address} is busy ({text}): other kcourse commands have been "
+                               f"writing it for {LOCK_WAIT:.0f} s; run this again when they have finished{unsaved}")
+    if state in ("53100", "53200"):
+        return GradebookWriteError(f"cannot write the gradebook {address} ({text}): the server is out of space; "
+                                   f"free some{unsaved}")
+    if "password authentication failed" in low or "no password supplied" in low or (
+            "role" in low and "does not exist" in low) or "authentication" in low:
+        return GradebookError(f"PostgreSQL refused the login to {address} ({text}): check the user name and the "
+                              "password (in ~/.pgpass or PGPASSWORD, not on the command line), and pg_hba.conf")
+    if "database" in low and "does not exist" in low:
+        return GradebookError(f"no PostgreSQL database at {address} ({text}): create it (createdb NAME), or give "
+                              "the right --gradebook")
+    if state.startswith("08") or "connection" in low or "could not" in low or "server" in low or "timeout" in low:
+        return GradebookWriteError(f"cannot reach the PostgreSQL gradebook {address} ({text}): is the server "
+                                   f"running, and are the host and port right? Run this again when it is{unsaved}")
+    return GradebookError(f"the PostgreSQL gradebook {address} refused this ({text}){unsaved}")
