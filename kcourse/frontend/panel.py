@@ -158,7 +158,7 @@ class QuestionPanel:
         if r is None:
             self.feedback.value = ""
             return
-        said = dict(verdict=verdict(r.status), score=round(r.score, 2), points=pts(r.max_score))
+        said: dict[str, Any] = {"verdict": verdict(r.status), "score": round(r.score, 2), "points": pts(r.max_score)}
         fg = COLOURS[r.status.value][0]
         if not lock:
             self.feedback.value = self._box(r.status.value, f"<p>{html.escape(t('quiz.last_try', **said))}</p>")

@@ -303,7 +303,7 @@ class QuizWidget:
             rows.append(f"<li>{html.escape(name + item)}</li>")
         line = t("quiz.summary_line", total=round(s.total, 2), points=pts(s.max_score), pct=round(s.percentage, 2),
                  first=round(s.first_total, 2), verdict=t("quiz.passed" if passed else "quiz.not_passed"),
-                 **{"pass": self.quiz.pass_mark})
+                 pass_mark=self.quiz.pass_mark)
         advice = "" if passed else " " + t("lab.practise_again")
         self.summary.value = (
             f"<div class='kcourse-summary' role='status'><h4>{html.escape(t('quiz.summary'))}</h4>"

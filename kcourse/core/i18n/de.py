@@ -47,7 +47,7 @@ STRINGS: dict = {
     "quiz.could_not_start": "Dieses Quiz konnte nicht starten: {error}",
     "quiz.meta_practice": "Übungsquiz: Prüfen Sie jede Antwort gleich; Erklärung und Lösung erscheinen, sobald Sie "
                           "richtig antworten, {after} oder wenn Sie danach fragen. {questions}, Bestehensgrenze "
-                          "{pass} %.",
+                          "{pass_mark} %.",
     "quiz.meta_assessment": "Prüfung: Ihre Antworten werden gespeichert, hier aber nicht bewertet. {questions}.",
     "quiz.after_tries": {"one": "nach {n} Versuch", "other": "nach {n} Versuchen"},
     "quiz.worth": {"one": "{n} Punkt", "other": "{n} Punkte"},
@@ -67,7 +67,7 @@ STRINGS: dict = {
     "quiz.best": "Bisher bestes Ergebnis: {pct} %.",
     "quiz.summary": "Zusammenfassung",
     "quiz.summary_line": "Alle Fragen geprüft: {total} von {points} ({pct} %), erste Versuche {first}. {verdict}: "
-                         "Die Bestehensgrenze liegt bei {pass} %.",
+                         "Die Bestehensgrenze liegt bei {pass_mark} %.",
     "quiz.passed": "Bestanden",
     "quiz.not_passed": "Noch nicht bestanden",
     "quiz.question_n": "Frage {n}",
@@ -200,4 +200,21 @@ STRINGS: dict = {
                   "other": "{path} gespeichert ({n} von {count} Fragen beantwortet) um {time}. Reichen Sie diese "
                            "Datei ein."},
     "lab.saved_score": "Die Punktzahl ist die des Quiz: {total} von {points} ({pct} %).",
+    "lab.choose_all": "Wählen Sie alle zutreffenden Antworten:",
+    "lab.type_answer": "Ihre Antwort eingeben",
+    "lab.order_help": "Bringen Sie die Einträge in die richtige Reihenfolge, der erste oben (verschieben mit „Hoch“ "
+                      "und „Runter“):",
+    "lab.match_help": "Ordnen Sie jedem Eintrag einen auf der rechten Seite zu:",
+    "lab.up": "Hoch",
+    "lab.down": "Runter",
+    "lab.submitted": "abgegeben",
+    "lab.graded_by_instructor": "wird von der Lehrperson bewertet",
+    "lab.assessment_mark": "(Prüfung)",
+    "lab.no_quizzes_dir": "Kein Ordner quizzes/ hier oder darüber: Öffnen Sie dieses Notebook aus dem Kursordner.",
+    "lab.no_quizzes": "Keine Quizze in {folder}.",
+    "lab.none_answered": "Noch kein Quiz beantwortet: Beantworten Sie ein Kapitelquiz und kommen Sie wieder.",
+    "lab.progress_footer": "Die Antworten werden aus {path} auf diesem Computer gelesen.",
+    "lab.progress_caption": "Ihre Quizze: beantwortete Fragen und Ergebnisse",
+    "lab.refresh": "Aktualisieren",
+    "lab.refresh_tip": "Die Fortschrittsdatei neu lesen",
 }

@@ -166,7 +166,7 @@
     const scoreLine = h("p", { cls: "kq-score" }), summary = h("div", { cls: "kq-summary" });
     const questions = tr("quiz.questions", { n: qids.length });
     app.appendChild(h("div", { cls: "kq-meta" }, [h("p", {
-      text: practice ? tr("quiz.meta_practice", { after: tr("quiz.after_tries", { n: N }), questions, pass: quiz.pass_mark })
+      text: practice ? tr("quiz.meta_practice", { after: tr("quiz.after_tries", { n: N }), questions, pass_mark: quiz.pass_mark })
         : tr("quiz.meta_assessment", { questions })
     }), scoreLine]));
     if (!store.ok) {
@@ -194,7 +194,7 @@
       if (s.checked < qids.length) return;
       summary.append(h("h3", { cls: "kq-h", text: tr("quiz.summary") }), h("p", {
         text: tr("quiz.summary_line", { total: pyRound(s.total, 2), points: pts(s.max_score), pct: pyRound(s.percentage, 2), first: pyRound(s.first_total, 2),
-          verdict: tr(s.percentage >= quiz.pass_mark ? "quiz.passed" : "quiz.not_passed"), pass: quiz.pass_mark })
+          verdict: tr(s.percentage >= quiz.pass_mark ? "quiz.passed" : "quiz.not_passed"), pass_mark: quiz.pass_mark })
       }), h("ol", null, qids.map((id, n) => {
         const r = st.results[id], f = st.first[id] || r;
         return h("li", { cls: "kq-st-" + r.status }, [h("a", { href: "#" + uid + "q" + n, text: tr("quiz.question_n", { n: n + 1 }) }),
