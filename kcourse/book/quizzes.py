@@ -8,7 +8,6 @@ Sphinx warnings of type ``kcourse`` and can be silenced with ``suppress_warnings
 """
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +70,11 @@ def load_book_quiz(env, path: Path):
 
 
 def notice(ref: str) -> str:
-    return ("<div class='kcourse-quiz-error' role='alert'><p><strong>The quiz "
-            f"{html.escape(repr(ref))} is not available on this page.</strong> The book was built while the "
-            "quiz had a problem (its build log names the file and line).</p></div>")
+    """What a reader sees instead of a quiz that could not be built (in the book's language)."""
+    from ..core.i18n import t_html
+
+    return (f"<div class='kcourse-quiz-error' role='alert'><p><strong>{t_html('page.unavailable', ref=repr(ref))}"
+            f"</strong> {t_html('page.unavailable_why')}</p></div>")
 
 
 def check_options(mode: Any, seed: Any, student_id: Any) -> str | None:
@@ -98,6 +99,14 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
                    seed: int | None = None, student_id: str | None = None) -> tuple[str, set[Path]]:
     """The page markup of quiz ``ref`` (an id from the nearest ``quizzes/`` folder above ``base``, or a path
     relative to ``base``) and the files it was made from (for ``env.note_dependency``)."""
+    from ..core.i18n import use_language
+
+    with use_language(book_language(env)):
+        return _book_quiz_html(env, ref, base, location=location, mode=mode, seed=seed, student_id=student_id)
+
+
+def _book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None], mode: str | None,
+                    seed: int | None, student_id: str | None) -> tuple[str, set[Path]]:
     from ..frontend.static_html import render_fragment
     from .deps import quiz_closure
 

@@ -114,7 +114,9 @@ def _image(src: str, alt: str) -> str:
     if why or target is None:
         if log is not None:
             log.missing.append(f"{src}: {why}")
-        return f'<span class="kq-missing-image">[image: {html.escape(alt)}]</span>'
+        from ..core.i18n import t
+
+        return f'<span class="kq-missing-image">{html.escape(t("page.missing_image", alt=alt))}</span>'
     if log is not None:
         log.used.append(target)
     data = base64.b64encode(target.read_bytes()).decode("ascii")

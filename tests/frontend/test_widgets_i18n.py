@@ -83,4 +83,4 @@ def test_images_next_to_the_quiz_show_in_the_widget_as_in_the_static_page(course
 def test_an_image_that_is_not_there_shows_its_text_in_the_widget(course, tmp_path):
     (course / "quizzes" / "img" / "book.svg").unlink()
     qw = widget(course, tmp_path)
-    assert "[image: A quiz file becomes part of the page" in qw.panels["markdown-pages"].prompt.value
+    assert "[Bild: A quiz file becomes part of the page" in qw.panels["markdown-pages"].prompt.value

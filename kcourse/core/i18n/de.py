@@ -217,4 +217,8 @@ STRINGS: dict = {
     "lab.progress_caption": "Ihre Quizze: beantwortete Fragen und Ergebnisse",
     "lab.refresh": "Aktualisieren",
     "lab.refresh_tip": "Die Fortschrittsdatei neu lesen",
+    "page.unavailable": "Das Quiz {ref} ist auf dieser Seite nicht verfügbar.",
+    "page.unavailable_why": "Das Buch wurde gebaut, während das Quiz einen Fehler hatte (das Build-Protokoll nennt "
+                            "Datei und Zeile).",
+    "page.missing_image": "[Bild: {alt}]",
 }

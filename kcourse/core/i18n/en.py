@@ -197,4 +197,8 @@ STRINGS: dict = {
     "lab.progress_caption": "Your quizzes: answered questions and scores",
     "lab.refresh": "Refresh",
     "lab.refresh_tip": "Read the progress file again",
+    "page.unavailable": "The quiz {ref} is not available on this page.",
+    "page.unavailable_why": "The book was built while the quiz had a problem (its build log names the file and "
+                            "line).",
+    "page.missing_image": "[image: {alt}]",
 }
