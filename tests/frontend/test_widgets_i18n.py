@@ -58,6 +58,12 @@ def test_the_widget_speaks_german_in_a_german_course(course, tmp_path):
     assert not re.search(r"\b(?:Check|Try again|Question|Score|points?|Practice:)\b", text), text  # the quiz is English
 
 
+def test_the_run_this_cell_note_speaks_the_course_language(course, tmp_path):
+    from kcourse.frontend.display import rerun_text
+
+    assert rerun_text(widget(course, tmp_path).language).startswith("Dieses Quiz braucht einen laufenden Kernel")
+
+
 def test_the_widget_speaks_english_without_a_course_language(course, tmp_path):
     (course / "quizzes" / "course.yml").write_text("id: kurs\n")
     qw = widget(course, tmp_path)

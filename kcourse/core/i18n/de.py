@@ -221,4 +221,6 @@ STRINGS: dict = {
     "page.unavailable_why": "Das Buch wurde gebaut, während das Quiz einen Fehler hatte (das Build-Protokoll nennt "
                             "Datei und Zeile).",
     "page.missing_image": "[Bild: {alt}]",
+    "lab.rerun": "Dieses Quiz braucht einen laufenden Kernel: Führen Sie diese Zelle aus (Umschalt+Enter), um es zu "
+                 "beantworten; Ihre gespeicherten Antworten kommen zurück.",
 }

@@ -201,4 +201,6 @@ STRINGS: dict = {
     "page.unavailable_why": "The book was built while the quiz had a problem (its build log names the file and "
                             "line).",
     "page.missing_image": "[image: {alt}]",
+    "lab.rerun": "This quiz needs a running kernel: run this cell (Shift+Enter) to answer it; your saved answers "
+                 "come back.",
 }
