@@ -26,7 +26,7 @@ STRINGS: dict = {
     "grade.too_high": "{x} ist zu hoch.",
     "grade.too_low": "{x} ist zu niedrig.",
     "grade.accepted_range": "Akzeptiert: {range}.",
-    "practice.answer_first": "Antworten Sie zuerst, dann prüfen Sie.",
+    "practice.answer_first": "Antworten Sie zuerst; dann können Sie prüfen.",
     "practice.rows_left": {"one": "Wählen Sie in jeder Zeile eine Antwort: {n} Zeile steht noch auf „{choose}“.",
                            "other": "Wählen Sie in jeder Zeile eine Antwort: {n} Zeilen stehen noch auf „{choose}“."},
     "practice.same_answer": "Jede Antwort passt nur zu einer Zeile: Die Zeilen {a} und {b} haben dieselbe Antwort.",
@@ -45,16 +45,16 @@ STRINGS: dict = {
     "quiz.mark.not_here": "✗ gehört nicht hierher",
     "quiz.mark.wrong_right": "✗ falsch, richtig: {right}",
     "quiz.could_not_start": "Dieses Quiz konnte nicht starten: {error}",
-    "quiz.meta_practice": "Übungsquiz: Prüfen Sie jede Antwort gleich; Erklärung und Lösung erscheinen, sobald Sie "
+    "quiz.meta_practice": "Übungsquiz: Prüfen Sie jede Antwort direkt; Erklärung und Lösung erscheinen, sobald Sie "
                           "richtig antworten, {after} oder wenn Sie danach fragen. {questions}, Bestehensgrenze "
                           "{pass_mark} %.",
     "quiz.meta_assessment": "Prüfung: Ihre Antworten werden gespeichert, hier aber nicht bewertet. {questions}.",
     "quiz.after_tries": {"one": "nach {n} Versuch", "other": "nach {n} Versuchen"},
     "quiz.worth": {"one": "{n} Punkt", "other": "{n} Punkte"},
     "quiz.questions": {"one": "{n} Frage", "other": "{n} Fragen"},
-    "quiz.no_storage": "Dieser Browser lässt die Seite Ihre Antworten nicht speichern (privater Modus oder eine als "
-                       "Datei geöffnete Seite?). Beim Neuladen oder Schließen gehen sie verloren: Laden Sie sie "
-                       "vorher herunter.",
+    "quiz.no_storage": "Dieser Browser erlaubt der Seite nicht, Ihre Antworten zu speichern (privater Modus oder "
+                       "eine als Datei geöffnete Seite?). Beim Neuladen oder Schließen gehen sie verloren: Laden Sie "
+                       "sie vorher herunter.",
     "quiz.new_attempt": "Neuen Versuch starten",
     "quiz.confirm_clear": "Ja, meine Antworten löschen",
     "quiz.confirm_clear_say": "Drücken Sie noch einmal, um alle Antworten zu löschen und neu zu beginnen; Ihr bestes "
@@ -104,17 +104,16 @@ STRINGS: dict = {
     "quiz.nothing_to_save": "Noch nichts zu speichern: Antworten Sie zuerst.",
     "quiz.type_sid": "Geben Sie zuerst Ihre Matrikelnummer ein.",
     "quiz.counted": "der letzte Versuch jeder geprüften Frage; ungeprüfte Fragen zählen 0",
-    "quiz.saved_file": {"one": "{file} gespeichert, mit {n} Antwort von {count}.",
-                        "other": "{file} gespeichert, mit {n} Antworten von {count}."},
-    "quiz.saved_score": "Die Punktzahl ist die der Seite: {total} von {points} ({pct} %).",
+    "quiz.saved_file": {"one": "{file} gespeichert: {n} von {count} Fragen beantwortet.",
+                        "other": "{file} gespeichert: {n} von {count} Fragen beantwortet."},
+    "quiz.saved_score": "Die Datei hat dieselbe Punktzahl wie die Seite: {total} von {points} ({pct} %).",
     "quiz.not_loaded": "Diese Datei wurde nicht geladen: {why}.",
     "quiz.why_not_json": "keine kcourse-Antwortdatei (JSON)",
     "quiz.why_other_quiz": "Antworten zu einem anderen Quiz ({id})",
     "quiz.why_other_variant": "eine andere Variante dieses Quiz",
     "quiz.why_other_variant_new": "eine andere Variante dieses Quiz; starten Sie zuerst einen neuen Versuch",
-    "quiz.loaded": "Die Antworten von {who} sind geladen; wo es an beiden Stellen eine Antwort gibt, gilt die "
-                   "neuere.",
-    "quiz.this_file": "dieser Datei",
+    "quiz.loaded": "Antworten geladen ({who}); wo es an beiden Stellen eine Antwort gibt, gilt die neuere.",
+    "quiz.this_file": "diese Datei",
     "quiz.student_id": "Matrikelnummer",
     "quiz.download": "Meine Antworten herunterladen",
     "quiz.load": "Antworten aus einer Datei laden",
@@ -127,18 +126,18 @@ STRINGS: dict = {
     "quiz.move_up": "Nach oben: {item}",
     "quiz.move_down": "Nach unten: {item}",
     "quiz.order_help": "Bringen Sie die Einträge mit den Knöpfen ↑ und ↓ in die richtige Reihenfolge (der erste "
-                       "steht oben).",
-    "progress.no_storage": "Dieser Browser lässt das Buch hier keine Antworten speichern (privater Modus?), daher "
-                           "gibt es keinen Fortschritt zu zeigen.",
+                       "gehört nach oben).",
+    "progress.no_storage": "Dieser Browser erlaubt dem Buch nicht, Antworten zu speichern (privater Modus?), daher "
+                           "gibt es keinen Fortschritt anzuzeigen.",
     "progress.none": "In diesem Browser ist noch kein Quiz beantwortet: Beantworten Sie ein Kapitelquiz und kommen "
                      "Sie wieder.",
-    "progress.caption": "Ihre Übungsquizze, wie dieser Browser sie gespeichert hat",
+    "progress.caption": "Ihr Übungsstand, wie ihn dieser Browser gespeichert hat",
     "progress.chapter": "Kapitel",
     "progress.quiz": "Quiz",
     "progress.answered": "Beantwortet",
     "progress.checked": "Geprüft",
     "progress.score": "Ergebnis",
-    "progress.best": "Bestes",
+    "progress.best": "Bestwert",
     "progress.passed": "Bestanden",
     "progress.of": "{n} von {count}",
     "progress.yes": "ja",
@@ -146,7 +145,7 @@ STRINGS: dict = {
     "progress.note": "Es zählt der letzte Versuch jeder geprüften Frage. Die Antworten bleiben nur in diesem "
                      "Browser: Laden Sie sie in jedem Quiz herunter, um sie aufzubewahren oder auf ein anderes Gerät "
                      "mitzunehmen.",
-    "class.student": "Studierende/r: {who}",
+    "class.student": "Angemeldet als {who}",
     "class.not_listed": "Diese Matrikelnummer steht nicht auf der Teilnehmerliste dieses Quiz. Prüfen Sie sie oder "
                         "fragen Sie Ihre Lehrperson.",
     "class.type_id": "Geben Sie Ihre Matrikelnummer ein.",
@@ -199,11 +198,11 @@ STRINGS: dict = {
                          "ein.",
                   "other": "{path} gespeichert ({n} von {count} Fragen beantwortet) um {time}. Reichen Sie diese "
                            "Datei ein."},
-    "lab.saved_score": "Die Punktzahl ist die des Quiz: {total} von {points} ({pct} %).",
+    "lab.saved_score": "Die Datei hat dieselbe Punktzahl wie das Quiz: {total} von {points} ({pct} %).",
     "lab.choose_all": "Wählen Sie alle zutreffenden Antworten:",
     "lab.type_answer": "Ihre Antwort eingeben",
-    "lab.order_help": "Bringen Sie die Einträge in die richtige Reihenfolge, der erste oben (verschieben mit „Hoch“ "
-                      "und „Runter“):",
+    "lab.order_help": "Bringen Sie die Einträge in die richtige Reihenfolge, den ersten nach oben (mit „Hoch“ und "
+                      "„Runter“):",
     "lab.match_help": "Ordnen Sie jedem Eintrag einen auf der rechten Seite zu:",
     "lab.up": "Hoch",
     "lab.down": "Runter",
@@ -211,10 +210,10 @@ STRINGS: dict = {
     "lab.graded_by_instructor": "wird von der Lehrperson bewertet",
     "lab.assessment_mark": "(Prüfung)",
     "lab.no_quizzes_dir": "Kein Ordner quizzes/ hier oder darüber: Öffnen Sie dieses Notebook aus dem Kursordner.",
-    "lab.no_quizzes": "Keine Quizze in {folder}.",
+    "lab.no_quizzes": "Kein Quiz in {folder}.",
     "lab.none_answered": "Noch kein Quiz beantwortet: Beantworten Sie ein Kapitelquiz und kommen Sie wieder.",
     "lab.progress_footer": "Die Antworten werden aus {path} auf diesem Computer gelesen.",
-    "lab.progress_caption": "Ihre Quizze: beantwortete Fragen und Ergebnisse",
+    "lab.progress_caption": "Ihr Stand je Quiz: beantwortete Fragen und Ergebnisse",
     "lab.refresh": "Aktualisieren",
     "lab.refresh_tip": "Die Fortschrittsdatei neu lesen",
     "page.unavailable": "Das Quiz {ref} ist auf dieser Seite nicht verfügbar.",
