@@ -33,8 +33,9 @@ CATALOGUE: dict[str, Mapping[str, Entry]] = {"en": en.STRINGS, "de": de.STRINGS}
 """Every shipped language by its code."""
 LANGUAGES = tuple(CATALOGUE)
 DEFAULT = "en"
-#: Keys only the Python widgets use; every other key goes into a static page for its scripts.
-PYTHON_ONLY = ("lab.",)
+#: The keys a quiz page's scripts use (grader.js, quiz.js, progress.js); ``lab.`` (JupyterLab widgets) and
+#: ``page.`` (markup made in Python) stay in Python, ``class.`` goes only into a class page.
+SCRIPT_KEYS = ("meta.", "num.", "grade.", "practice.", "quiz.", "progress.")
 
 _language: ContextVar[str] = ContextVar("kcourse_language", default=DEFAULT)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -110,11 +111,12 @@ def t_html(key: str, lang: str | None = None, *, markup: Mapping[str, str] | Non
     return _PLACEHOLDER.sub(one, escape(text, quote=False))
 
 
-def page_strings(lang: Any = None) -> dict[str, Entry]:
-    """What a static page's scripts need: every key but the Python-only ones, in ``lang`` with English filling gaps."""
+def page_strings(lang: Any = None, extra: tuple[str, ...] = ()) -> dict[str, Entry]:
+    """What a static page's scripts need (:data:`SCRIPT_KEYS`, and keys starting with one of ``extra``), in
+    ``lang`` (default: the language in use) with English filling the gaps."""
     code = language_code(lang) if lang else current()
     merged = {**en.STRINGS, **CATALOGUE[code]}
-    return {k: v for k, v in merged.items() if not k.startswith(PYTHON_ONLY)}
+    return {k: v for k, v in merged.items() if k.startswith(SCRIPT_KEYS + extra)}
 
 
 def shown(x: float, lang: str | None = None) -> str:
