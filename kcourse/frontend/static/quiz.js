@@ -107,12 +107,15 @@
 
   function mountAll(doc) {
     if (!doc) return;
-    const go = () => strings(doc) || doc.querySelectorAll("[data-kq]:not([data-kq-state]), [data-kq-progress]:not([data-kq-state])").forEach((el) => {
-      try { if (el.hasAttribute("data-kq-progress")) root.kcourseProgressV1.mount(el); else mount(el); } catch (e) {
-        el.setAttribute("data-kq-state", "error");
-        el.appendChild(h("p", { role: "alert", text: tr("quiz.could_not_start", { error: String(e) }) }));
-      }
-    });
+    const go = () => {
+      strings(doc);
+      doc.querySelectorAll("[data-kq]:not([data-kq-state]), [data-kq-progress]:not([data-kq-state])").forEach((el) => {
+        try { if (el.hasAttribute("data-kq-progress")) root.kcourseProgressV1.mount(el); else mount(el); } catch (e) {
+          el.setAttribute("data-kq-state", "error");
+          el.appendChild(h("p", { role: "alert", text: tr("quiz.could_not_start", { error: String(e) }) }));
+        }
+      });
+    };
     go();
     if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", go);
   }
