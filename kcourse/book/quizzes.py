@@ -57,7 +57,8 @@ def _warn(env):
 
 
 def load_book_quiz(env, path: Path):
-    """The quiz of ``path`` (a quiz file or a student's key-less copy), or ``None`` after reporting its problems."""
+    """The quiz of ``path`` (a quiz file, or a student's key-less copy: the learner's view it holds), or ``None``
+    after reporting its problems."""
     from ..core.loader import load_quiz
     from ..views.keyless import is_keyless_file, load_keyless
 
@@ -124,10 +125,6 @@ def _book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | Non
     quiz = load_book_quiz(env, path)
     if quiz is None:
         return notice(ref), files
-    if seed is None and student_id is None:
-        from ..views.keyless import is_keyless_file, keyless_seed
-
-        seed = keyless_seed(path) if is_keyless_file(path) else None
     from ..core.course import course_id
     from ..views.markdown import quiz_images
 

@@ -112,6 +112,11 @@ class Pool:
     """The quiz id the questions were taken from, if any."""
 
 
+def chapter_label(chapter: int | None) -> str:
+    """``chapter 3``, or ``no chapter``: for the lines that name a quiz."""
+    return f"chapter {chapter}" if chapter is not None else "no chapter"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Quiz:
     """A chapter quiz as loaded from ``quizzes/<id>.yml``."""
@@ -137,8 +142,7 @@ class Quiz:
 
     @property
     def chapter_label(self) -> str:
-        """``chapter 3``, or ``no chapter``: for the lines that name a quiz."""
-        return f"chapter {self.chapter}" if self.chapter is not None else "no chapter"
+        return chapter_label(self.chapter)
 
     def __post_init__(self) -> None:
         index = {q.id: q for q in self.all_questions}

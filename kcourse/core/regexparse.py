@@ -252,6 +252,14 @@ class _Parser:
             raise self.error(f"bad escape \\{c}", self.i - 2)
         return c
 
+    def set_escape(self, start: int) -> str:
+        """The character after a backslash inside a character set (``start``: where the set began)."""
+        if self.i >= len(self.p):
+            raise self.error("unterminated character set", start)
+        e = self.p[self.i]
+        self.i += 1
+        return e
+
     def no_set_operation(self, c: str) -> None:
         """``[`` and doubled ``- & ~ |`` in a set: Python warns that their meaning may change (nested sets, set
         operations), so they are refused; escaped, they are plain characters."""
@@ -279,10 +287,7 @@ class _Parser:
             first = False
             self.i += 1
             if c == "\\":
-                if self.i >= len(self.p):
-                    raise self.error("unterminated character set", start)
-                e = self.p[self.i]
-                self.i += 1
+                e = self.set_escape(start)
                 if e in "dwsDWS":
                     classes.append((e.lower(), e.isupper()))
                     if self.p.startswith("-", self.i) and not self.p.startswith("-]", self.i):
@@ -297,10 +302,7 @@ class _Parser:
                 h = self.p[self.i]
                 self.i += 1
                 if h == "\\":
-                    if self.i >= len(self.p):
-                        raise self.error("unterminated character set", start)
-                    e = self.p[self.i]
-                    self.i += 1
+                    e = self.set_escape(start)
                     if e in "dwsDWS":
                         raise self.error(f"bad character range {lo}-\\{e}", self.i - 2)
                     hi = "\b" if e == "b" else self.escaped_char(e)

@@ -231,3 +231,29 @@ def share_percent(n_right: int) -> tuple[str, bool]:
         if abs(g - exact) < 1e-4:
             return num(g), True
     return f"{exact:.5f}".rstrip("0").rstrip("."), False
+
+
+def moodle_share(placed: Placed, rep: Reporter) -> str:
+    """The percent each right option of a multiple-answer question is worth in Moodle (GIFT or Moodle XML);
+    warns when it is not one of Moodle's grades (the import then needs the teacher's 'nearest grade')."""
+    n_right = sum(o.correct for o in getattr(placed.question, "options", ()))
+    share, listed = share_percent(n_right)
+    if not listed:
+        rep.warn(placed, f"{n_right} right options make a share of {share}%, which is not one of Moodle's "
+                 "grades; import with 'Match grades: nearest grade if not listed'")
+    return share
+
+
+def pattern_left_out(placed: Placed, rep: Reporter, answers: str) -> bool:
+    """Whether a short-text question is left out because a pattern is its only answer (``answers``: what holds
+    them in the format, e.g. "GIFT short answers"); warns what is lost either way."""
+    q = placed.question
+    pattern = getattr(q, "pattern", None)
+    if pattern is None:
+        return False
+    if not getattr(q, "accept", ()):
+        rep.warn(placed, f"left out: the pattern /{pattern}/ is its only answer and {answers} cannot hold a "
+                 "regular expression")
+        return True
+    rep.warn(placed, f"the pattern /{pattern}/ cannot be expressed; only the accept list is exported")
+    return False

@@ -23,11 +23,12 @@ from .common import (
     md_block,
     md_inline,
     md_plain,
+    moodle_share,
     num,
     numeric_target,
+    pattern_left_out,
     placed_questions,
     pool_note,
-    share_percent,
 )
 from .moodle import moodle_literal
 
@@ -121,10 +122,7 @@ def _single(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
 
 def _multiple(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
     q = cast(qt.MultipleSelect, placed.question)
-    share, listed = share_percent(sum(o.correct for o in q.options))
-    if not listed:
-        rep.warn(placed, f"a share of {share}% is not one of Moodle's grades; import with "
-                 "'Match grades: nearest grade if not listed'")
+    share = moodle_share(placed, rep)
     lines = [f"\t~%{'' if o.correct else '-'}{share}%{_html(o.text, inline=True)}{_feedback(o.feedback)}\n"
              for o in q.options]
     return _head(quiz, q) + "{\n" + "".join(lines) + _general(q) + "}"
@@ -184,12 +182,8 @@ def _text(quiz: m.Quiz, placed: Placed, rep: Reporter) -> str | None:
                      "remove; it is left out")
         else:
             accept.append(a)
-    if q.pattern is not None:
-        if not q.accept:
-            rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and GIFT short answers "
-                     "cannot hold a regular expression")
-            return None
-        rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
+    if pattern_left_out(placed, rep, "GIFT short answers"):
+        return None
     if not accept:
         rep.warn(placed, "left out: none of its accepted answers can be written in GIFT")
         return None

@@ -28,11 +28,12 @@ from .common import (
     md_block,
     md_inline,
     md_plain,
+    moodle_share,
     num,
     numeric_target,
+    pattern_left_out,
     placed_questions,
     pool_note,
-    share_percent,
     xml_safe,
 )
 
@@ -211,12 +212,8 @@ def _choice(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
     else:
         # Each right option is worth 1/R and each wrong one costs 1/R; Moodle adds them up and keeps
         # the total between 0 and 1: max(0, (right picked - wrong picked) / R), our rule exactly.
-        n_right = sum(o.correct for o in q.options)
-        share, listed = share_percent(n_right)
+        share = moodle_share(placed, rep)
         right, wrong = share, ("-" + share if share != "0" else "0")
-        if not listed:
-            rep.warn(placed, f"{n_right} right options make a share of {share}%, which is not one of Moodle's "
-                     "grades; import with 'Match grades: nearest grade if not listed'")
     for o in q.options:
         _answer(e, right if o.correct else wrong, md_inline(o.text), o.feedback)
     return e
@@ -244,12 +241,8 @@ def _numeric(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element:
 
 def _short(quiz: m.Quiz, placed: Placed, rep: Reporter) -> ET.Element | None:
     q = cast(qt.ShortText, placed.question)
-    if q.pattern is not None:
-        if not q.accept:
-            rep.warn(placed, f"left out: the pattern /{q.pattern}/ is its only answer and Moodle short answers "
-                     "cannot hold a regular expression")
-            return None
-        rep.warn(placed, f"the pattern /{q.pattern}/ cannot be expressed; only the accept list is exported")
+    if pattern_left_out(placed, rep, "Moodle short answers"):
+        return None
     e = _head(quiz, q, "shortanswer")
     _sub(e, "usecase", "1" if q.case_sensitive else "0")
     for a in q.accept:

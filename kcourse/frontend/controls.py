@@ -56,21 +56,33 @@ class Control:
                 x.observe(lambda _c: callback(), names="value")
 
 
-class SingleControl(Control):
-    def __init__(self, q: PublicQuestion, number: int = 0):
-        by_id = {o.id: o for o in q.options}
-        self.ids = list(by_id)
-        self.radio = w.RadioButtons(options=[(plain(by_id[i].text), i) for i in self.ids], value=None,
-                                    description=t("quiz.your_answer"), style=_DESC, layout=_wide())
+class _RadioControl(Control):
+    """One of a few labelled values (a single choice; true or false), as radio buttons."""
+
+    def __init__(self, options: list[tuple[str, Any]], number: int, **extra: Any):
+        self.radio = w.RadioButtons(options=options, value=None, description=t("quiz.your_answer"), style=_DESC,
+                                    layout=_wide(), **extra)
         self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
         self.inputs = [self.radio]
+
+    def accepts(self, response: Any) -> bool:
+        raise NotImplementedError
 
     def response(self) -> Any:
         return self.radio.value
 
     def set_response(self, response: Any) -> None:
-        self.radio.value = response if response in self.ids else None
+        self.radio.value = response if self.accepts(response) else None
+
+
+class SingleControl(_RadioControl):
+    def __init__(self, q: PublicQuestion, number: int = 0):
+        self.ids = [o.id for o in q.options]
+        super().__init__([(plain(o.text), o.id) for o in q.options], number)
+
+    def accepts(self, response: Any) -> bool:
+        return response in self.ids
 
 
 class MultipleControl(Control):
@@ -93,20 +105,12 @@ class MultipleControl(Control):
             b.value = i in chosen
 
 
-class TrueFalseControl(Control):
+class TrueFalseControl(_RadioControl):
     def __init__(self, q: PublicQuestion, number: int = 0):
-        self.radio = w.RadioButtons(options=[(t("quiz.true"), True), (t("quiz.false"), False)], value=None,
-                                    description=t("quiz.your_answer"), orientation="horizontal", style=_DESC,
-                                    layout=_wide())
-        self.radio.add_class(f"kcourse-in-{number}")
-        self.widget = self.radio
-        self.inputs = [self.radio]
+        super().__init__([(t("quiz.true"), True), (t("quiz.false"), False)], number, orientation="horizontal")
 
-    def response(self) -> Any:
-        return self.radio.value
-
-    def set_response(self, response: Any) -> None:
-        self.radio.value = response if isinstance(response, bool) else None
+    def accepts(self, response: Any) -> bool:
+        return isinstance(response, bool)
 
 
 class NumericControl(Control):

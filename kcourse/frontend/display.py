@@ -15,6 +15,7 @@ from typing import Any
 from ..core.errors import KcourseError
 from ..core.loader import load_quiz, resolve_quiz_ref
 from ..core.model import Quiz
+from ..core.public import PublicQuiz
 from ..core.rules import MODES, is_seed
 
 QUIZ_MIME = "application/vnd.kcourse.quiz+json"
@@ -36,8 +37,8 @@ def find_quiz_file(ref: str | Path) -> Path:
 class QuizDisplay:
     """A loaded quiz ready to show. ``widget`` is the :class:`~kcourse.frontend.widgets.QuizWidget`."""
 
-    def __init__(self, quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, store=None,
-                 ref: str | Path | None = None):
+    def __init__(self, quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | None, mode: str | None,
+                 store=None, ref: str | Path | None = None):
         from .widgets import QuizWidget
 
         self.quiz = quiz
@@ -145,15 +146,12 @@ def quiz(ref: str | Path, *, student_id: str | None = None, mode: str | None = N
     wrong = _check_options(seed, student_id, mode)
     if wrong:
         return QuizProblem(ref, UsageError(wrong), options)
-    from ..views.keyless import is_keyless_file, keyless_seed, load_keyless
+    from ..views.keyless import is_keyless_file, load_keyless
 
     try:
         path = find_quiz_file(ref)
-        if is_keyless_file(path):  # a student's assigned copy (kcourse assign): their variant, no key inside
-            loaded = load_keyless(path)
-            seed = seed if seed is not None else keyless_seed(path)
-        else:
-            loaded = load_quiz(path)
+        # a student's assigned copy (kcourse assign): the learner's view of their variant, no key inside
+        loaded: Quiz | PublicQuiz = load_keyless(path) if is_keyless_file(path) else load_quiz(path)
     except KcourseError as e:
         return QuizProblem(ref, e, options)
     return QuizDisplay(loaded, seed=seed, student_id=student_id, mode=mode, ref=ref)

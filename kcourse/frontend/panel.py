@@ -4,6 +4,7 @@ keeps the state; a panel only shows it."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -13,6 +14,7 @@ from ..core import model as m
 from ..core import practice
 from ..core.grading import QuestionResult, Status
 from ..core.i18n import t
+from ..core.public import PublicQuestion
 from ..views.markdown import render_block, unwrap_paragraph
 from .controls import Control, plain
 
@@ -46,47 +48,52 @@ def pts(x: float) -> str:
     return practice.points(x)
 
 
-def part_names(q: m.Question) -> dict[str, str]:
-    """What a learner sees of each part that :func:`kcourse.practice.marks` names."""
-    if isinstance(q, qt.MultipleSelect):
-        return {o.id: plain(o.text) for o in q.options}
-    if isinstance(q, qt.Ordering):
-        return {i.id: plain(i.text) for i in q.items}
-    if isinstance(q, qt.Matching):
-        return {p.id: plain(p.left) for p in q.pairs}
-    return {}
+def part_names(pq: PublicQuestion) -> dict[str, str]:
+    """What a learner sees of each part that :func:`kcourse.practice.marks` names (an option, an item, a pair's
+    left side)."""
+    return {x.id: plain(x.text) for x in pq.options + pq.items + pq.pairs}
 
 
 def answer_html(q: m.Question) -> str:
     """The right answer in words, shown with the explanation."""
-    from ..core.grading import correct_response
-    from ..qtypes.numeric import answer_text
+    return qt.dispatch(ANSWER_HTML, q, "quiz widget answer")(q)
 
-    if isinstance(q, qt.Numeric):
-        return html.escape(answer_text(q))
-    if isinstance(q, qt.ShortText):
-        return html.escape(t("quiz.accepted", list=" · ".join(q.accept[:3])))
-    if isinstance(q, qt.TrueFalse):
-        return html.escape(t("quiz.right_answer", answer=t("quiz.true" if q.answer else "quiz.false")))
-    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-        return t("quiz.right_answer", answer="; ".join(md(o.text) for o in q.options if o.correct))
-    if isinstance(q, qt.Ordering):
-        return (html.escape(t("quiz.right_order")) + " "
-                + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + ".")
-    if isinstance(q, qt.Matching):
-        right = correct_response(q)
-        names = {c.id: plain(c.text) for c in q.right_choices}
-        pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
-        return t("lab.right_matches", list="; ".join(pairs))
-    return ""
+
+def _choices_answer(q: Any) -> str:
+    return t("quiz.right_answer", answer="; ".join(md(o.text) for o in q.options if o.correct))
+
+
+def _matching_answer(q: Any) -> str:
+    from ..core.grading import correct_response
+
+    right = correct_response(q)
+    names = {c.id: plain(c.text) for c in q.right_choices}
+    pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
+    return t("lab.right_matches", list="; ".join(pairs))
+
+
+ANSWER_HTML: dict[str, Callable[[Any], str]] = {
+    "single": _choices_answer,
+    "multiple": _choices_answer,
+    "true_false": lambda q: html.escape(t("quiz.right_answer", answer=t("quiz.true" if q.answer else "quiz.false"))),
+    "numeric": lambda q: html.escape(qt.numeric.answer_text(q)),
+    "text": lambda q: html.escape(t("quiz.accepted", list=" · ".join(q.accept[:3]))),
+    "ordering": lambda q: (html.escape(t("quiz.right_order")) + " "
+                           + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + "."),
+    "matching": _matching_answer,
+}
+"""The right answer of each question type in words (HTML, in the language in use), shown with the explanation."""
 
 
 class QuestionPanel:
     """One question: prompt, input control, Check / Try again / Hint / Show answer, hints and feedback."""
 
-    def __init__(self, number: int, count: int, q: m.Question, control: Control, *, assessment: bool,
-                 tries_before_answer: int = practice.DEFAULT_TRIES):
-        self.number, self.q, self.control, self.assessment = number, q, control, assessment
+    def __init__(self, number: int, count: int, pq: PublicQuestion, q: m.Question | None, control: Control, *,
+                 assessment: bool, tries_before_answer: int = practice.DEFAULT_TRIES):
+        self.number, self.pq, self.q, self.control, self.assessment = number, pq, q, control, assessment
+        """``pq``: what the learner sees; ``q``: the question with its key (``None`` for a key-less copy, which is
+        only ever an assessment)."""
+        self.hints: tuple[str, ...] = q.hints if q is not None and not assessment else ()
         self.tries_before_answer = tries_before_answer
         self.result: QuestionResult | None = None
         """The last counted try (it counts in the score until the next check)."""
@@ -96,9 +103,9 @@ class QuestionPanel:
         self.open = False
         """Try again was pressed: the answer can be changed; the last try still counts."""
         self.hints_shown = 0
-        legend = html.escape(t("quiz.legend", n=number, count=count, points=t("quiz.worth", n=q.points)))
+        legend = html.escape(t("quiz.legend", n=number, count=count, points=t("quiz.worth", n=pq.points)))
         head = (f"<div class='kcourse-q-head'><strong>{legend}</strong>"
-                f"</div><div class='kcourse-prompt'>{render_block(q.prompt)}</div>")
+                f"</div><div class='kcourse-prompt'>{render_block(pq.prompt)}</div>")
         self.prompt = w.HTML(head)
         self.feedback = w.HTML("")
         self.feedback.add_class(f"kcourse-fb-{number}")
@@ -114,7 +121,7 @@ class QuestionPanel:
                                     tooltip=t("lab.hint_tip", n=number))
         buttons: list[w.Widget] = []
         if not assessment:
-            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if q.hints else []) + [
+            buttons = [self.check_button, self.retry_button] + ([self.hint_button] if self.hints else []) + [
                 self.answer_button]
         parts = [self.prompt, control.widget]
         if buttons:
@@ -124,8 +131,15 @@ class QuestionPanel:
         self.widget.add_class("kcourse-question")
         self.refresh()
 
+    @property
+    def key(self) -> m.Question:
+        """The question with its key, to grade a try (practice, which a key-less copy never is)."""
+        if self.q is None:
+            raise TypeError(f"question {self.pq.id!r} comes from a key-less copy: it cannot be graded")
+        return self.q
+
     def _hint_label(self) -> str:
-        n = len(self.q.hints)
+        n = len(self.hints)
         if self.hints_shown >= n:
             return t("lab.no_more_hints")
         return t("lab.hint_button", n=self.hints_shown + 1, count=n)
@@ -136,7 +150,7 @@ class QuestionPanel:
 
     def not_ready(self, response: Any) -> str | None:
         """What to fix before a check counts (shown in the feedback), or ``None``."""
-        problem = practice.ready_problem(self.q, response)
+        problem = practice.ready_problem(self.key, response)
         if problem:
             self.feedback.value = self._box("partial", f"<p>{html.escape(problem)}</p>")
         return problem
@@ -153,7 +167,7 @@ class QuestionPanel:
         self.check_button.disabled = lock
         self.retry_button.disabled = not lock or self.shown
         self.answer_button.disabled = self.result is None or self.shown
-        self.hint_button.disabled = self.hints_shown >= len(self.q.hints) or self.shown
+        self.hint_button.disabled = self.hints_shown >= len(self.hints) or self.shown
         r = self.result
         if r is None:
             self.feedback.value = ""
@@ -170,9 +184,9 @@ class QuestionPanel:
                f"<p>{html.escape(tries)}</p>"]
         if r.feedback:
             out.append("<ul>" + "".join(f"<li>{md(f)}</li>" for f in r.feedback) + "</ul>")
-        marks = practice.marks(self.q, self.control.response())
+        marks = practice.marks(self.key, self.control.response())
         if marks:
-            names = part_names(self.q)
+            names = part_names(self.pq)
             out.append("<ul class='kcourse-marks'>" + "".join(
                 f"<li>{html.escape(names.get(k, k))}: <span class='kcourse-mark-{'ok' if ok else 'bad'}'>"
                 f"{html.escape(t('quiz.mark.right' if ok else 'quiz.mark.wrong'))}</span></li>"
@@ -180,15 +194,15 @@ class QuestionPanel:
         if not self.shown:
             out.append(f"<p>{html.escape(t('quiz.think' if self.hint_button.disabled else 'quiz.think_hint'))}</p>")
         else:
-            out.append(f"<p>{answer_html(self.q)}</p>")
+            out.append(f"<p>{answer_html(self.key)}</p>")
             if r.explanation:
                 out.append(f"<div><strong>{html.escape(t('quiz.explanation'))}.</strong> {md(r.explanation)}</div>")
         self.feedback.value = self._box(r.status.value, "".join(out))
 
     def show_hints(self, count: int) -> None:
-        self.hints_shown = max(0, min(count, len(self.q.hints)))
+        self.hints_shown = max(0, min(count, len(self.hints)))
         self.hint_area.value = "".join(
             f"<div class='kcourse-hint'><strong>{html.escape(t('quiz.hint_n', n=k + 1))}</strong> {md(h)}</div>"
-            for k, h in enumerate(self.q.hints[: self.hints_shown]))
+            for k, h in enumerate(self.hints[: self.hints_shown]))
         self.hint_button.description = self._hint_label()
         self.refresh()

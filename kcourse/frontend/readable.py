@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import qtypes as qt
-from ..core import model as m
+from ..core.public import PublicQuestion
 from ..views.markdown import render_plain
 
 
-def answer_text(q: m.Question, r: Any) -> str:
-    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-        names = {o.id: render_plain(o.text) for o in q.options}
+def answer_text(pq: PublicQuestion, r: Any) -> str:
+    """From what the learner saw (:func:`kcourse.core.public.public_view`): a key-less copy reads the same."""
+    if pq.options:
+        names = {o.id: render_plain(o.text) for o in pq.options}
         return "; ".join(names.get(x, str(x)) for x in (r if isinstance(r, list) else [r]))
-    if isinstance(q, qt.Ordering) and isinstance(r, list):
-        names = {i.id: render_plain(i.text) for i in q.items}
+    if pq.items and isinstance(r, list):
+        names = {i.id: render_plain(i.text) for i in pq.items}
         return "; ".join(f"{k}. {names.get(x, str(x))}" for k, x in enumerate(r, 1))
-    if isinstance(q, qt.Matching) and isinstance(r, dict):
-        names = {c.id: render_plain(c.text) for c in q.right_choices}
-        return "; ".join(f"{render_plain(p.left)} → {names.get(r[p.id], str(r[p.id]))}" for p in q.pairs if p.id in r)
+    if pq.pairs and isinstance(r, dict):
+        names = {c.id: render_plain(c.text) for c in pq.choices}
+        return "; ".join(f"{render_plain(p.text)} → {names.get(r[p.id], str(r[p.id]))}" for p in pq.pairs
+                         if p.id in r)
     if isinstance(r, bool):
         return "True" if r else "False"
     return str(r)

@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from ..core.i18n import current, page_strings, t, use_language
 from ..core.model import Quiz
+from ..core.public import PublicQuiz
 from ..views.pagedata import page_data, to_script_json
 
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
@@ -117,7 +118,7 @@ def strings_block() -> str:
     return f'<script type="application/json" class="kq-strings">{to_script_json(page_strings())}</script>'
 
 
-def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None, heading: int = 3, course: str | None = None,
                     language: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
@@ -134,7 +135,7 @@ def render_fragment(quiz: Quiz, *, seed: int | None = None, student_id: str | No
         return _fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=heading, course=course)
 
 
-def _fragment(quiz: Quiz, *, seed: int | None, student_id: str | None, mode: str | None, heading: int,
+def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | None, mode: str | None, heading: int,
               course: str | None) -> str:
     from ..core.course import course_of_quiz
     from ..views.markdown import images_of
@@ -178,7 +179,7 @@ def render_progress_fragment(language: str | None = None) -> str:
         )
 
 
-def render_document(quiz: Quiz, *, seed: int | None = None, student_id: str | None = None,
+def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None, language: str | None = None) -> str:
     """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
     from ..core.course import language_of_quiz

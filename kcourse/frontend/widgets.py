@@ -21,10 +21,9 @@ from ..core import practice
 from ..core.course import course_of_quiz, language_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
 from ..core.i18n import t, t_html, use_language
-from ..core.public import public_view
+from ..core.public import PublicQuiz, public_quiz
 from ..core.rules import safe_name
 from ..core.submission import Submission, now_iso
-from ..core.variants import make_variant
 from ..storage.atomicfile import write_text_atomically
 from ..storage.progress_store import (
     HOME_ENV,
@@ -66,9 +65,11 @@ def speaking(method):
 class QuizWidget:
     """A whole quiz variant in JupyterLab. ``widget`` is the ipywidgets tree to display."""
 
-    def __init__(self, quiz: m.Quiz, *, seed: int | None = None, student_id: str | None = None,
+    def __init__(self, quiz: m.Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                  mode: str | None = None, store: ProgressStore | None = None, language: str | None = None):
         self.quiz = quiz
+        self.key: m.Quiz | None = quiz if isinstance(quiz, m.Quiz) else None
+        """The quiz with its key (``None`` for a learner's view such as a key-less copy: then only assessment)."""
         self.language = language or language_of_quiz(quiz.source)
         self._setup(seed, student_id, mode, store)
 
@@ -79,20 +80,23 @@ class QuizWidget:
         self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
         stored = self.store.record(quiz.id)
+        if isinstance(quiz, PublicQuiz):
+            seed = quiz.seed  # the questions shown are that variant's; a submission must name it
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
         mode_name = "assessment" if self.assessment else "practice"
         record = stored or new_record(quiz.id, self.seed, student_id=student_id, mode=mode_name)
         self.record: QuizRecord = replace(record, seed=self.seed, mode=mode_name,
                                           student_id=student_id or record.student_id)
-        self.variant = make_variant(quiz, self.seed)
-        self.ids = self.variant.question_ids
-        self.max_total = round(sum(quiz.question(i).points for i in self.ids), 6)
+        self.view = quiz if isinstance(quiz, PublicQuiz) else public_quiz(quiz, self.seed)
+        self.ids = tuple(pq.id for pq in self.view.questions)
+        self.max_total = round(sum(pq.points for pq in self.view.questions), 6)
         self._quiet = False
         n = len(self.ids)
         self.panels: dict[str, QuestionPanel] = {}
-        for k, pq in enumerate(public_view(quiz, self.variant), 1):
-            self.panels[pq.id] = QuestionPanel(k, n, quiz.question(pq.id), control_for(pq, k),
-                                               assessment=self.assessment, tries_before_answer=quiz.tries_before_answer)
+        for k, pq in enumerate(self.view.questions, 1):
+            q = self.key.question(pq.id) if self.key is not None else None
+            self.panels[pq.id] = QuestionPanel(k, n, pq, q, control_for(pq, k), assessment=self.assessment,
+                                               tries_before_answer=quiz.tries_before_answer)
         self.keys = key_helper()
         self._build_chrome()
         self._restore()
@@ -154,7 +158,7 @@ class QuizWidget:
                 panel.result = None
                 if stored is not None:
                     checked = stored.get("response", rec.responses.get(qid))
-                    panel.result = grade(panel.q, checked) if not is_blank(checked) else None
+                    panel.result = grade(panel.key, checked) if not is_blank(checked) else None
                     if panel.result is not None and checked != rec.responses.get(qid):
                         panel.open = True  # changed after Try again: the last try still counts
                 panel.show_hints(rec.hints_shown.get(qid, 0))
@@ -206,7 +210,7 @@ class QuizWidget:
         response = panel.control.response()
         if panel.not_ready(response):
             return None
-        result = grade(panel.q, response)
+        result = grade(panel.key, response)
         panel.result, panel.tries, panel.open = result, panel.tries + 1, False
         panel.shown = practice.answer_shown(result.status.value, panel.tries, self.quiz.tries_before_answer, False)
         rec = with_result(with_response(self.record, qid, response), result, self.ids, self.max_total,
@@ -269,7 +273,9 @@ class QuizWidget:
 
     def result(self) -> QuizResult:
         """The running result: the last try of each checked question, the others as not answered."""
-        return QuizResult(self.quiz.id, tuple(p.result or grade(p.q, None) for p in self.panels.values()),
+        if self.key is None:
+            raise TypeError(f"quiz {self.quiz.id!r} is a learner's view (a key-less copy): it cannot be graded")
+        return QuizResult(self.quiz.id, tuple(p.result or grade(p.key, None) for p in self.panels.values()),
                           self.quiz.pass_mark)
 
     def score_now(self) -> practice.Score:
@@ -299,7 +305,7 @@ class QuizWidget:
             item = t("quiz.summary_item_first" if first and first != r else "quiz.summary_item",
                      verdict=verdict(Status(r["status"])), score=round(r["score"], 2), points=pts(r["max_score"]),
                      first=round(first["score"], 2) if first else 0)
-            name = t("quiz.question_n", n=k) + f", “{plain(panel.q.prompt)[:70]}”"
+            name = t("quiz.question_n", n=k) + f", “{plain(panel.pq.prompt)[:70]}”"
             rows.append(f"<li>{html.escape(name + item)}</li>")
         line = t("quiz.summary_line", total=round(s.total, 2), points=pts(s.max_score), pct=round(s.percentage, 2),
                  first=round(s.first_total, 2), verdict=t("quiz.passed" if passed else "quiz.not_passed"),
@@ -356,9 +362,9 @@ def readable_json(qw: QuizWidget, sub: Submission) -> str:
                          "counted": t("quiz.counted")}
     rows = []
     for k, (qid, panel) in enumerate(qw.panels.items(), 1):
-        row: dict[str, Any] = {"question": k, "id": qid, "prompt": plain(panel.q.prompt)}
+        row: dict[str, Any] = {"question": k, "id": qid, "prompt": plain(panel.pq.prompt)}
         if qid in sub.responses:
-            row["answer"] = answer_text(panel.q, sub.responses[qid])
+            row["answer"] = answer_text(panel.pq, sub.responses[qid])
         r = qw.record.results.get(qid)
         if r is not None and not qw.assessment:
             row["result"] = t("quiz.result", verdict=verdict(Status(r["status"])), score=round(r["score"], 2),

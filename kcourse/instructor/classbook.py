@@ -153,7 +153,8 @@ def set_excused(conn: gb.Connection, quiz_id: str, student_ids: Iterable[str], c
                              [(quiz_id, s) for s in student_ids])
         else:
             conn.executemany("INSERT INTO excused (quiz_id, student_id, comment) VALUES (?, ?, ?) ON CONFLICT "
-                             "(quiz_id, student_id) DO UPDATE SET comment = excluded.comment", [(quiz_id, s, comment) for s in student_ids])
+                             "(quiz_id, student_id) DO UPDATE SET comment = excluded.comment",
+                             [(quiz_id, s, comment) for s in student_ids])
         return conn.total_changes - before
 
 

@@ -6,12 +6,18 @@ and variants are all derived from it.
 Front ends and exporters keep their per-format code in tables keyed by type name;
 ``tests/test_qtypes.py`` checks that every table covers every type in :data:`REGISTRY`.
 
-To add a type: a module here (copy the nearest one) and its entry in ``_MODULES``; then one entry in each
-per-format table (``tests/test_qtypes.py`` lists them and fails naming any that lacks the type): GIFT, Moodle
-XML, Canvas QTI (kind and body), the widget, the instructor's words for a response and for the key, the page
-data (grading form and practice key), the text view and the key-less reader; and the browser grader in
-``kcourse/frontend/static/quiz.js``. The schema, the validator's dispatch and fixes, grading, correct
-responses, variants and the learner's view (:func:`kcourse.core.public.public_view`) follow from the module.
+To add a type (16 places in 12 files; ``tests/test_qtypes.py`` fails naming each table that lacks it): a module
+here (copy the nearest one) and its entry in ``_MODULES``; then one entry in each per-format table: GIFT
+(``export/gift.py``), Moodle XML (``export/moodle.py``), Canvas QTI kind and body (``export/qti_items.py``), the
+widget and its right-answer words (``frontend/controls.py``, ``frontend/panel.py``), the instructor's words for a
+response and for the key (``instructor/answers.py``), the page data's grading form and practice key
+(``views/pagedata.py``), the text view (``views/textview.py``); and in the browser, the grader's row
+(``TYPES`` in ``frontend/static/grader.js``) and the page's control and right-answer view (``CONTROLS`` and
+``ANSWER_VIEW`` in ``frontend/static/quiz.js``). The schema, the validator's dispatch and fixes, grading, correct
+responses, variants, the learner's view (:func:`kcourse.core.public.public_view`) and so the key-less copy follow
+from the module. A type whose answer has parts to mark right or wrong also needs them in ``core/practice.py``
+(``marks``, ``ready_problem``) and ``grader.js`` (``marks``, ``readyProblem``); the grading vectors check that the two
+agree.
 """
 from __future__ import annotations
 

@@ -44,6 +44,8 @@ class QType:
     public: Callable[[Any, tuple[str, ...]], dict[str, Any]] = lambda q, order: {}
     """``public(question, order)``: what a learner sees of it beyond id, prompt and points, in the variant's
     ``order``, and nothing of the key: the fields of :class:`kcourse.core.public.PublicQuestion` it sets."""
+    shows: tuple[str, ...] = ()
+    """The names of the fields ``public`` sets (what a key-less copy of this type must hold)."""
     natural_order: Callable[[Any], tuple[str, ...]] = no_order
     """The ids a variant puts in order (options, items, right-hand choices); empty when there are none."""
     shuffle: Shuffle = Shuffle.NEVER

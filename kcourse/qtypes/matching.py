@@ -67,6 +67,7 @@ TYPE = QType(
         "distractors": {"type": "array", "items": ITEM, "maxItems": 20},
     },
     required=("pairs",), build=build, grade=grade, correct_response=lambda q: dict(q.answer_of),
-    public=public, natural_order=lambda q: tuple(c.id for c in q.right_choices), shuffle=Shuffle.ALWAYS,
+    public=public, shows=("pairs", "choices"), natural_order=lambda q: tuple(c.id for c in q.right_choices),
+    shuffle=Shuffle.ALWAYS,
     required_fix={"pairs": "add 'pairs:' with id, left and right"},
 )

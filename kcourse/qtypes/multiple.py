@@ -55,7 +55,7 @@ def grade(q: MultipleSelect, r: Any) -> QuestionResult:
 TYPE = QType(
     cls=MultipleSelect, properties={"options": OPTIONS}, required=("options",),
     build=build, grade=grade, correct_response=lambda q: [o.id for o in q.options if o.correct],
-    public=public_options, natural_order=option_ids, shuffle=Shuffle.OPTIONS,
+    public=public_options, shows=("options",), natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
 )

@@ -142,5 +142,5 @@ def correct_response(q: Numeric) -> float:
 
 TYPE = QType(
     cls=Numeric, properties=PROPERTIES, required=(), build=build, grade=grade,
-    correct_response=correct_response, public=lambda q, order: {"unit": q.unit},
+    correct_response=correct_response, public=lambda q, order: {"unit": q.unit}, shows=("unit",),
 )

@@ -49,6 +49,6 @@ TYPE = QType(
     cls=Ordering,
     properties={"items": {"type": "array", "items": ITEM, "minItems": 2, "maxItems": 20}}, required=("items",),
     build=build, grade=grade, correct_response=lambda q: list(item_ids(q)),
-    public=public, natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
+    public=public, shows=("items",), natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
     required_fix={"items": "add 'items:' listed in the correct order"},
 )

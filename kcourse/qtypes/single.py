@@ -56,7 +56,7 @@ def public_options(q: Any, order: tuple[str, ...]) -> dict[str, Any]:
 TYPE = QType(
     cls=SingleChoice, properties={"options": OPTIONS}, required=("options",),
     build=build, grade=grade, correct_response=lambda q: q.correct_id,
-    public=public_options, natural_order=option_ids, shuffle=Shuffle.OPTIONS,
+    public=public_options, shows=("options",), natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
 )

@@ -1,7 +1,7 @@
 """Merging two copies of one quiz's progress record, question by question. Pure: no file access.
 
 Two live copies of a quiz (two notebook tabs, an old output next to a re-run cell, two kernels) each hold a
-record in memory and save it whole. :meth:`kcourse.progress_store.ProgressStore.save` therefore merges what
+record in memory and save it whole. :meth:`kcourse.storage.progress_store.ProgressStore.save` therefore merges what
 it is given with what the file holds, under a lock, so that no copy wipes out the other's answers:
 
 - per question, the side that changed it last (``stamps``) wins: its response, result, tries, hints, whether
@@ -15,10 +15,9 @@ The static book follows the same rules in the browser (``mergeState`` in ``stati
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .progress_store import QuizRecord
+from .progress_record import QuizRecord, score_of
 
 
 def _newer(a: str | None, b: str | None) -> str | None:
@@ -35,8 +34,6 @@ PER_QUESTION = ("responses", "results", "first_results", "tries", "hints_shown",
 
 def merge_records(old: QuizRecord | None, new: QuizRecord) -> QuizRecord:
     """``new`` (what a copy saves) merged into ``old`` (what the file holds), by the rules above."""
-    from .progress_store import score_of
-
     if old is None:
         return new
     per_q: dict[str, dict[str, Any]] = {k: {} for k in PER_QUESTION}

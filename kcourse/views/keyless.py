@@ -19,17 +19,14 @@ folder holds no key. What *key-less* means, exactly:
 
 The file is YAML marked by its first key ``kcourse_keyless: 1``. It is deliberately *not* a valid quiz
 file: ``kcourse validate`` and every grading command refuse it, so nobody grades against a file without a
-key. :func:`load_keyless` turns it into a :class:`~kcourse.core.model.Quiz` for the widget: mode
-``assessment`` (no Check button, no feedback), no shuffling (the file is already in the shown order), and
-placeholder keys that are never used (every option ``correct: false``, true/false answer ``false``, an
-empty numeric interval, no accepted text, matching pairs given the choices in the order shown). Grading
-such a quiz would give 0 everywhere, which is why only the front end loads it.
+key. It is the learner's view (:func:`kcourse.core.public.public_quiz`) as data, and :func:`load_keyless` reads
+it back as that view, a :class:`~kcourse.core.public.PublicQuiz`: the widget and the assessment page show it as
+they show any quiz's view (assessment mode: no Check button, no feedback). No question object with a key,
+real or made up, is ever made from it.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,41 +34,44 @@ from .. import qtypes as qt
 from ..core import model as m
 from ..core.errors import Problem, QuizFileError
 from ..core.ids import choice_id
-from ..core.public import public_view
-from ..core.variants import make_variant, seed_for
+from ..core.public import PublicQuestion, PublicQuiz, public_quiz
+from ..core.rules import is_seed
+from ..core.variants import seed_for
 from ..core.yamlsource import Located, format_path, load_yaml, read_text
 
 KEYLESS_VERSION = 1
 MARK = "kcourse_keyless"
 SUFFIX = ".keyless.yml"
 _MARK_RE = re.compile(r"^kcourse_keyless\s*:", re.MULTILINE)
-_NO_INTERVAL = m.Interval(low=math.nan, high=math.nan)
 
 
 def keyless_data(quiz: m.Quiz, seed: int, *, student_id: str | None = None,
                  quiz_digest: str = "") -> dict[str, Any]:
     """The key-less document (plain data) of the variant of ``seed``."""
+    view = public_quiz(quiz, seed)
     questions = []
-    for pq in public_view(quiz, make_variant(quiz, seed)):
+    for pq in view.questions:
         d: dict[str, Any] = {"id": pq.id, "type": pq.type, "prompt": pq.prompt, "points": pq.points}
-        if pq.options:
-            d["options"] = [{"id": o.id, "text": o.text} for o in pq.options]
-        if pq.unit:
-            d["unit"] = pq.unit
-        if pq.items:
-            d["items"] = [{"id": i.id, "text": i.text} for i in pq.items]
-        if pq.pairs:
-            d["pairs"] = [{"id": p.id, "left": p.text} for p in pq.pairs]
-            d["choices"] = [{"id": c.id, "text": c.text} for c in pq.choices]
+        for name in qt.REGISTRY[pq.type].shows:
+            value = getattr(pq, name)
+            if name in _LISTS:
+                d[name] = [{"id": x.id, _LISTS[name]: x.text} for x in value]
+            elif value:
+                d[name] = value
         questions.append(d)
-    doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": quiz.id, "title": quiz.title, "chapter": quiz.chapter,
-                           "pass_mark": quiz.pass_mark, "seed": seed}
+    doc: dict[str, Any] = {MARK: KEYLESS_VERSION, "id": view.id, "title": view.title, "chapter": view.chapter,
+                           "pass_mark": view.pass_mark, "seed": seed}
     if student_id is not None:
         doc["student_id"] = student_id
     if quiz_digest:
         doc["quiz_digest"] = quiz_digest
     doc["questions"] = questions
     return doc
+
+
+_LISTS = {"options": "text", "items": "text", "pairs": "left", "choices": "text"}
+"""The listed parts of a :class:`~kcourse.core.public.PublicQuestion`, by field: each entry is its id and this key
+(a matching pair's left side is ``left``); the other parts (a numeric unit) are text, left out when empty."""
 
 
 def write_keyless(quiz: m.Quiz, seed: int | None = None, *, student_id: str | None = None,
@@ -164,55 +164,32 @@ def _word(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
-def _question(r: _Reader, d: Any, path: tuple) -> m.Question | None:
+def _question(r: _Reader, d: Any, path: tuple) -> PublicQuestion | None:
     qid = r.get(d, path, "id", str)
     qtype = r.get(d, path, "type", str)
     prompt = r.get(d, path, "prompt", str)
     points = r.get(d, path, "points", (int, float), 1.0)
     if qid is None or qtype is None or prompt is None or points is None:
         return None
-    base = {"id": qid, "prompt": prompt, "explanation": "", "points": float(points)}
-    read = _READ.get(qtype)
-    if read is None:
+    if qtype not in qt.REGISTRY:
         r.bad(path + ("type",), f"unknown question type '{qtype}'")
         return None
-    return read(r, d, path, base)
-
-
-def _read_choices(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question:
-    options = tuple(m.Choice(id=o["id"], text=o["text"], correct=False)
-                    for o in r.entries(d, path, "options", ("id", "text")))
-    return (qt.SingleChoice if d["type"] == "single" else qt.MultipleSelect)(**base, options=options)
-
-
-def _read_matching(r: _Reader, d: Any, path: tuple, base: dict) -> m.Question | None:
-    choices = r.entries(d, path, "choices", ("id", "text"))
-    pairs = r.entries(d, path, "pairs", ("id", "left"))
-    if any(c["id"] != choice_id(c["text"]) for c in choices) or len(choices) < len(pairs):
+    parts: dict[str, Any] = {}
+    for name in qt.REGISTRY[qtype].shows:
+        if name in _LISTS:
+            entries = r.entries(d, path, name, ("id", _LISTS[name]))
+            parts[name] = tuple(m.Item(id=e["id"], text=e[_LISTS[name]]) for e in entries)
+        else:
+            parts[name] = r.get(d, path, name, str, "")
+    choices, pairs = parts.get("choices", ()), parts.get("pairs", ())
+    if any(c.id != choice_id(c.text) for c in choices) or len(choices) < len(pairs):
         r.bad(path + ("choices",), "does not match its texts (the file was changed)")
         return None
-    # placeholder key: the pairs get the choices in the order shown (a key-less quiz is never graded)
-    return qt.Matching(**base, pairs=tuple(m.Pair(id=p["id"], left=p["left"], right=c["text"])
-                                          for p, c in zip(pairs, choices)),
-                       distractors=tuple(m.Item(id=c["id"], text=c["text"]) for c in choices[len(pairs):]))
+    return PublicQuestion(id=qid, type=qtype, prompt=prompt, points=float(points), **parts)
 
 
-_READ: dict[str, Callable[[_Reader, Any, tuple, dict], m.Question | None]] = {
-    "single": _read_choices,
-    "multiple": _read_choices,
-    "true_false": lambda r, d, path, base: qt.TrueFalse(**base, answer=False),
-    "numeric": lambda r, d, path, base: qt.Numeric(**base, accepted=_NO_INTERVAL,
-                                                   unit=r.get(d, path, "unit", str, "")),
-    "text": lambda r, d, path, base: qt.ShortText(**base),
-    "ordering": lambda r, d, path, base: qt.Ordering(
-        **base, items=tuple(m.Item(**i) for i in r.entries(d, path, "items", ("id", "text")))),
-    "matching": _read_matching,
-}
-"""A question of each type back from the key-less file (with a placeholder key: it is never graded)."""
-
-
-def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
-    """A key-less file as a :class:`~kcourse.core.model.Quiz` for the widget (assessment mode, placeholder keys)."""
+def load_keyless_text(text: str, file: str = "<string>") -> PublicQuiz:
+    """A key-less file as the learner's view it holds (shown in assessment mode; it has no key to grade with)."""
     loc, problems = load_yaml(text, file)
     if loc is None:
         raise QuizFileError(problems)
@@ -227,6 +204,9 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
     title = r.get(d, (), "title", str)
     chapter = r.get(d, (), "chapter", (int, type(None)), None)
     pass_mark = r.get(d, (), "pass_mark", (int, float), 60.0)
+    seed = r.get(d, (), "seed", int)
+    if seed is not None and not is_seed(seed):
+        r.bad(("seed",), f"the seed must be a whole number from 0 to 4294967295, not {seed}")
     questions = []
     for k, qd in enumerate(r.get(d, (), "questions", list) or []):
         q = _question(r, qd, ("questions", k))
@@ -234,11 +214,11 @@ def load_keyless_text(text: str, file: str = "<string>") -> m.Quiz:
             questions.append(q)
     if r.problems:
         raise QuizFileError(r.problems)
-    return m.Quiz(id=quiz_id, title=title, chapter=chapter, pass_mark=float(pass_mark), mode="assessment",
-                  shuffle_questions=False, shuffle_options=False, questions=tuple(questions), source=file)
+    return PublicQuiz(id=quiz_id, title=title, chapter=chapter, pass_mark=float(pass_mark), seed=seed,
+                      questions=tuple(questions), source=file)
 
 
-def load_keyless(path: str | Path) -> m.Quiz:
+def load_keyless(path: str | Path) -> PublicQuiz:
     """Read a key-less quiz file; raise :class:`~kcourse.core.errors.QuizFileError` with located problems."""
     text, problems = read_text(Path(path), str(path))
     if problems or text is None:

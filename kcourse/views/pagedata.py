@@ -1,4 +1,5 @@
-"""What a browser front end needs to show a quiz: a JSON-able dict built from a :class:`~kcourse.core.model.Quiz`.
+"""What a browser front end needs to show a quiz: a JSON-able dict built from a :class:`~kcourse.core.model.Quiz`
+or from a learner's view (:class:`~kcourse.core.public.PublicQuiz`, e.g. a key-less copy).
 
 Pure (no IPython, no I/O). All quiz text is rendered here by :mod:`kcourse.views.markdown`, so the browser only
 inserts HTML that Python made safe.
@@ -11,7 +12,8 @@ Two modes:
   left, option feedback, explanation) is packed per question in ``key``: JSON, XOR-ed with a keystream
   derived from the quiz id and the question id, base64. That is obfuscation against reading the page
   source, not secrecy: the page must grade, so it can always unpack its key.
-- **assessment**: only the questions of one variant, already in display order, with none of the above.
+- **assessment**: only the questions of one variant, already in display order, with none of the above: the
+  learner's view (:func:`kcourse.core.public.public_quiz`), which is all a key-less copy holds.
   The variant seed is ``seed``, else ``seed_for(quiz.id, student_id)``, else ``seed_for(quiz.id, "")``
   (the variant ``kcourse show`` prints). A matching question's right-hand choices keep their ids: a choice id
   is a hash of the choice's own text (:func:`kcourse.core.ids.choice_id`), so it tells nothing about its pair.
@@ -30,9 +32,9 @@ from typing import Any
 from .. import __version__
 from .. import qtypes as qt
 from ..core import model as m
-from ..core.public import PublicQuestion, public_view
+from ..core.public import PublicQuestion, PublicQuiz, public_quiz
 from ..core.rules import MODES, is_seed
-from ..core.variants import Mulberry32, fnv1a32, make_variant, seed_for
+from ..core.variants import Mulberry32, fnv1a32, seed_for
 from .markdown import render_block, render_inline, render_plain, unwrap_paragraph
 
 FORMAT = 1
@@ -172,9 +174,14 @@ _PRACTICE: dict[str, Callable[[Any, dict, dict, dict], None]] = {
 """A practice page's question (``d``) and its packed key (``key``), from the grading form (``full``)."""
 
 
-def _assessment_question(quiz_id: str, q: m.Question, pq: PublicQuestion) -> dict[str, Any]:
-    d = _common(q)
-    d["hints_html"] = []  # a hint can give the answer away; the widget and the key-less copy leave them out too
+def _assessment_question(pq: PublicQuestion) -> dict[str, Any]:
+    """A question of an assessment page: the learner's view only (no hints either: a hint can give the answer
+    away; the widget and the key-less copy leave them out too)."""
+    prompt = render_block(pq.prompt)
+    inline = unwrap_paragraph(prompt)
+    d: dict[str, Any] = {"id": pq.id, "type": pq.type, "points": pq.points,
+                         "prompt_html": inline if inline is not None else prompt, "prompt_inline": inline is not None,
+                         "hints_html": []}
     if pq.options:
         d["options"] = [{"id": o.id, "html": render_inline(o.text)} for o in pq.options]
     if pq.unit is not None:
@@ -187,15 +194,21 @@ def _assessment_question(quiz_id: str, q: m.Question, pq: PublicQuestion) -> dic
     return d
 
 
-def resolve_mode(quiz: m.Quiz, mode: str | None) -> str:
+def resolve_mode(quiz: m.Quiz | PublicQuiz, mode: str | None) -> str:
+    """The mode a page shows: ``mode``, else the quiz's; a learner's view is always an assessment (it has no key)."""
+    if isinstance(quiz, PublicQuiz):
+        return PublicQuiz.mode
     mode = mode or quiz.mode
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     return mode
 
 
-def resolve_seed(quiz: m.Quiz, seed: int | None, student_id: str | None) -> int | None:
-    """The fixed seed of a page: ``seed``, else the student's, else ``None`` (the browser picks one)."""
+def resolve_seed(quiz: m.Quiz | PublicQuiz, seed: int | None, student_id: str | None) -> int | None:
+    """The fixed seed of a page: a learner's view's own; else ``seed``, else the student's, else ``None`` (the
+    browser picks one)."""
+    if isinstance(quiz, PublicQuiz):
+        return quiz.seed
     if seed is not None:
         if not is_seed(seed):
             raise ValueError(f"seed must be a whole number from 0 to 4294967295, got {seed!r}")
@@ -205,7 +218,7 @@ def resolve_seed(quiz: m.Quiz, seed: int | None, student_id: str | None) -> int 
     return None
 
 
-def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None = None,
+def page_data(quiz: m.Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
               mode: str | None = None) -> dict[str, Any]:
     """The JSON-able data of one quiz page (see the module docstring for what each mode holds)."""
     mode = resolve_mode(quiz, mode)
@@ -214,7 +227,7 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
             "quiz": {"id": quiz.id, "title": quiz.title, "chapter": quiz.chapter, "pass_mark": quiz.pass_mark,
                      "mode": mode, "tries_before_answer": quiz.tries_before_answer},
             "student_id": student_id.strip() if student_id else None}
-    if mode == "practice":
+    if mode == "practice" and isinstance(quiz, m.Quiz):
         return {**head, "seed": fixed,
                 "variant_rules": {"shuffle_questions": quiz.shuffle_questions,
                                   "shuffle_options": quiz.shuffle_options,
@@ -222,12 +235,11 @@ def page_data(quiz: m.Quiz, *, seed: int | None = None, student_id: str | None =
                                   "pools": [{"id": p.id, "draw": p.draw, "questions": [q.id for q in p.questions]}
                                             for p in quiz.pools]},
                 "questions": [_practice_question(quiz.id, q) for q in quiz.all_questions]}
-    if fixed is None:
-        fixed = seed_for(quiz.id, "")
-    variant = make_variant(quiz, fixed)
-    return {**head, "seed": fixed,
-            "questions": [_assessment_question(quiz.id, quiz.question(pq.id), pq)
-                          for pq in public_view(quiz, variant)]}
+    if isinstance(quiz, PublicQuiz):
+        view = quiz
+    else:
+        view = public_quiz(quiz, seed_for(quiz.id, "") if fixed is None else fixed)
+    return {**head, "seed": view.seed, "questions": [_assessment_question(pq) for pq in view.questions]}
 
 
 def to_script_json(data: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from .. import qtypes as qt
 from ..core import model as m
 from ..core.grading import QuizResult
+from ..core.public import PublicQuestion, public_view
 from ..core.variants import Variant
 
 WIDTH = 88
@@ -20,60 +21,66 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def render_quiz(quiz: m.Quiz, variant: Variant, *, key: bool = False) -> str:
-    """The questions of ``variant`` as a learner would see them; with ``key`` the answers too."""
+    """The questions of ``variant`` as a learner would see them (:func:`kcourse.core.public.public_view`); with
+    ``key`` the answers too."""
     out = [quiz.title, "=" * len(quiz.title),
            f"Quiz {quiz.id} · {quiz.chapter_label} · {quiz.mode} · pass mark {quiz.pass_mark:g}% · "
            f"{len(variant.question_ids)} questions", ""]
-    for n, qid in enumerate(variant.question_ids, 1):
-        q = quiz.question(qid)
-        pts = f"{q.points:g} point{'s' if q.points != 1 else ''}"
-        out.append(f"{n}. [{q.type}, {pts}] ({q.id})")
-        out.append(_wrap(q.prompt, "   "))
-        order = variant.orders.get(qid, ())
-        out += qt.dispatch(_LINES, q, "text view")(q, order, key)
-        if key:
+    for n, pq in enumerate(public_view(quiz, variant), 1):
+        q = quiz.question(pq.id) if key else None
+        pts = f"{pq.points:g} point{'s' if pq.points != 1 else ''}"
+        out.append(f"{n}. [{pq.type}, {pts}] ({pq.id})")
+        out.append(_wrap(pq.prompt, "   "))
+        out += qt.dispatch(_LINES, pq.type, "text view")(pq, q)
+        if q is not None:
             out.append(_wrap("Explanation: " + q.explanation, "   "))
         out.append("")
     return "\n".join(out)
 
 
-def _choice_lines(q: Any, order: tuple[str, ...], key: bool) -> list[str]:
-    by_id = {o.id: o for o in q.options}
-    box = "( )" if isinstance(q, qt.SingleChoice) else "[ ]"
-    return [f"   {box} {oid}) {by_id[oid].text}" + (" <- correct" if key and by_id[oid].correct else "")
-            for oid in order]
+def _choice_lines(pq: PublicQuestion, q: Any) -> list[str]:
+    correct = {o.id for o in q.options if o.correct} if q is not None else set()
+    box = "( )" if pq.type == "single" else "[ ]"
+    return [f"   {box} {o.id}) {o.text}" + (" <- correct" if o.id in correct else "") for o in pq.options]
 
 
-def _text_lines(q: qt.ShortText, order: tuple[str, ...], key: bool) -> list[str]:
+def _true_false_lines(pq: PublicQuestion, q: Any) -> list[str]:
+    return ["   ( ) true   ( ) false" + (f"   <- {str(q.answer).lower()}" if q is not None else "")]
+
+
+def _numeric_lines(pq: PublicQuestion, q: Any) -> list[str]:
+    return [f"   [ number ] {pq.unit}".rstrip() + (f"   <- {q.accepted.describe()}" if q is not None else "")]
+
+
+def _text_lines(pq: PublicQuestion, q: Any) -> list[str]:
     extra = ""
-    if key:
+    if q is not None:
         extra = "   <- " + " | ".join(q.accept) + (f" | /{q.pattern}/" if q.pattern else "")
     return ["   [ text ]" + extra]
 
 
-def _ordering_lines(q: qt.Ordering, order: tuple[str, ...], key: bool) -> list[str]:
-    item_by_id = {i.id: i for i in q.items}
-    out = ["   Put in order:"] + [f"   - {iid}) {item_by_id[iid].text}" for iid in order]
-    return out + (["   <- " + ", ".join(i.id for i in q.items)] if key else [])
+def _ordering_lines(pq: PublicQuestion, q: Any) -> list[str]:
+    out = ["   Put in order:"] + [f"   - {i.id}) {i.text}" for i in pq.items]
+    return out + (["   <- " + ", ".join(i.id for i in q.items)] if q is not None else [])
 
 
-def _matching_lines(q: qt.Matching, order: tuple[str, ...], key: bool) -> list[str]:
-    rights = {c.id: c for c in q.right_choices}
-    out = [f"   {p.id}) {p.left}" + (f"   <- {q.answer_of[p.id]}) {p.right}" if key else "") for p in q.pairs]
-    return out + ["   with one of:"] + [f"     * {rid}) {rights[rid].text}" for rid in order]
+def _matching_lines(pq: PublicQuestion, q: Any) -> list[str]:
+    right = {p.id: f"   <- {q.answer_of[p.id]}) {p.right}" for p in q.pairs} if q is not None else {}
+    out = [f"   {p.id}) {p.text}" + right.get(p.id, "") for p in pq.pairs]
+    return out + ["   with one of:"] + [f"     * {c.id}) {c.text}" for c in pq.choices]
 
 
-_LINES: dict[str, Callable[[Any, tuple[str, ...], bool], list[str]]] = {
+_LINES: dict[str, Callable[[PublicQuestion, Any], list[str]]] = {
     "single": _choice_lines,
     "multiple": _choice_lines,
-    "true_false": lambda q, order, key: ["   ( ) true   ( ) false" + (f"   <- {str(q.answer).lower()}" if key else "")],
-    "numeric": lambda q, order, key: [f"   [ number ] {q.unit}".rstrip() + (f"   <- {q.accepted.describe()}"
-                                                                              if key else "")],
+    "true_false": _true_false_lines,
+    "numeric": _numeric_lines,
     "text": _text_lines,
     "ordering": _ordering_lines,
     "matching": _matching_lines,
 }
-"""The answer area of each question type as text lines (with ``key``, the answer too)."""
+"""The answer area of each question type as text lines, from what the learner sees of it; given the question
+with its key (else ``None``), the answer too."""
 
 
 def render_result(quiz: m.Quiz, result: QuizResult, *, feedback: bool = True) -> str:

@@ -76,7 +76,7 @@ class _Terminal:
 
 
 def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch):
-    from kcourse.instructor.cli import _bar
+    from kcourse.instructor.cli_common import bar as _bar
 
     fake = _Terminal()
     monkeypatch.setattr(sys, "stderr", fake)

@@ -1,7 +1,7 @@
 """Key-less quiz files: a student's variant without anything that says or grades the answer."""
 from __future__ import annotations
 
-import math
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -13,6 +13,7 @@ from kcourse.core import model as m
 from kcourse.core.errors import QuizFileError
 from kcourse.core.grading import correct_response
 from kcourse.core.loader import load_quiz
+from kcourse.core.public import PublicQuestion, PublicQuiz, public_quiz, public_view
 from kcourse.core.variants import make_variant, seed_for
 from kcourse.views.keyless import is_keyless_file, keyless_seed, load_keyless, load_keyless_text, write_keyless
 
@@ -68,27 +69,19 @@ def test_no_key_in_the_file(quiz, student):
             assert [o["id"] for o in qd["options"]] == list(variant.orders[q.id])
 
 
-def test_loads_back_for_the_widget(quiz, tmp_path):
+def test_loads_back_as_the_learners_view(quiz, tmp_path):
+    """A key-less copy reads back as exactly the learner's view of its variant: no question with a key, not even
+    a placeholder one."""
     path = tmp_path / "valid-all-types.keyless.yml"
     path.write_text(write_keyless(quiz, student_id="s1", quiz_digest="sha256:x"), encoding="utf-8")
-    assert is_keyless_file(path) and keyless_seed(path) == seed_for(quiz.id, "s1")
+    seed = seed_for(quiz.id, "s1")
+    assert is_keyless_file(path) and keyless_seed(path) == seed
     k = load_keyless(path)
-    variant = make_variant(quiz, seed_for(quiz.id, "s1"))
-    assert (k.id, k.title, k.chapter, k.pass_mark, k.mode) == (quiz.id, quiz.title, quiz.chapter, quiz.pass_mark,
-                                                               "assessment")
-    assert not k.shuffle_options and not k.shuffle_questions and not k.pools
-    assert [q.id for q in k.questions] == list(variant.question_ids)
-    for kq in k.questions:
-        q = quiz.question(kq.id)
-        assert (type(kq), kq.prompt, kq.points, kq.explanation) == (type(q), q.prompt, q.points, "")
-        if isinstance(kq, (qt.SingleChoice, qt.MultipleSelect)):
-            assert not any(o.correct for o in kq.options)
-            assert [o.id for o in kq.options] == list(variant.orders[q.id])
-        if isinstance(kq, qt.Numeric):
-            assert math.isnan(kq.accepted.low) and kq.unit == q.unit
-        if isinstance(kq, qt.Matching):
-            assert {c.id: c.text for c in kq.right_choices} == {c.id: c.text for c in q.right_choices}
-            assert [p.left for p in kq.pairs] == [p.left for p in q.pairs]
+    assert isinstance(k, PublicQuiz) and k == replace(public_quiz(quiz, seed), source=str(path))
+    assert (k.id, k.title, k.chapter, k.pass_mark, k.mode, k.seed) == (quiz.id, quiz.title, quiz.chapter,
+                                                                       quiz.pass_mark, "assessment", seed)
+    assert k.questions == public_view(quiz, make_variant(quiz, seed))
+    assert all(type(pq) is PublicQuestion for pq in k.questions)
     assert not is_keyless_file(tmp_path / "missing.yml")
 
 
@@ -107,7 +100,10 @@ def test_refused_as_a_quiz(quiz, tmp_path):
      "choices: does not match its texts (the file was changed)"),
     (lambda t: t.replace("type: ordering", "type: essay"), "type: unknown question type 'essay'"),
     (lambda t: t.replace("title:", "titel:"), "missing 'title'"),
-], ids=["too-new", "tampered-choice-ids", "unknown-type", "missing-title"])
+    (lambda t: t.replace("\nseed:", "\nsaat:"), "missing 'seed'"),
+    (lambda t: t.replace("\nseed:", "\nseed: -1\nx:"), "seed: the seed must be a whole number from 0 to 4294967295"),
+    (lambda t: t.replace("  items:", "  itemz:"), "missing 'items'"),
+], ids=["too-new", "tampered-choice-ids", "unknown-type", "missing-title", "no-seed", "bad-seed", "no-items"])
 def test_broken_files_are_located(quiz, change, message):
     text = change(write_keyless(quiz, student_id="s1"))
     with pytest.raises(QuizFileError) as err:

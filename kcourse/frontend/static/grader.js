@@ -142,7 +142,6 @@
   }
   const malformed = (q, key, p) => result(q, 0, [{ text: tr("grade.malformed", { expected: tr(key, p) }) }]);
   const isStr = (x) => typeof x === "string";
-  const isChoice = (q) => q.type === "single" || q.type === "multiple";
   /** Text matching (``text`` questions): an accepted answer, or the author's pattern (saferegex.js, time linear in
    * the answer; the page carries it before this file, node tests load it first). */
   function textMatches(q, given) {
@@ -152,7 +151,8 @@
   }
 
   // ---- one row per question type: grade(q, r) on a non-blank response; expand(f, p, k) fills the grading
-  // form from the public part p and the unpacked key k; natural(q): the ids a variant shuffles.
+  // form from the public part p and the unpacked key k; natural(q): the ids a variant shuffles; shuffle: how
+  // (the type's Shuffle in kcourse/qtypes, by value: never, options, always, not_natural).
   const optionIds = (q) => ids(q.options);
   const TYPES = {
     single: {
@@ -161,7 +161,7 @@
         if (!isStr(r) || !o) return malformed(q, "grade.expect_one", { ids: ids(q.options).join(", ") });
         return result(q, o.correct ? 1 : 0, [{ html: o.feedback_html }]);
       },
-      expand: expandChoice, natural: optionIds
+      expand: expandChoice, natural: optionIds, shuffle: "options"
     },
     multiple: {
       grade(q, r) {
@@ -178,7 +178,7 @@
         if (missed) fb.push({ text: tr("grade.missed", { n: missed }) });
         return result(q, (right - wrong) / nright, fb);
       },
-      expand: expandChoice, natural: optionIds
+      expand: expandChoice, natural: optionIds, shuffle: "options"
     },
     true_false: {
       grade(q, r) {
@@ -186,7 +186,7 @@
         return result(q, r === q.answer ? 1 : 0, [{ html: r ? q.feedback_true_html : q.feedback_false_html }]);
       },
       expand: (f, p, k) => Object.assign(f, k),  // the key holds exactly the grading fields
-      natural: () => []
+      natural: () => [], shuffle: "never"
     },
     numeric: {
       grade(q, r) {
@@ -201,7 +201,7 @@
         return result(q, 0, [{ text: tr(x >= q.high ? "grade.too_high" : "grade.too_low", { x }) }]);
       },
       expand(f, p, k) { const { answer_text, ...rest } = k; Object.assign(f, rest, { unit: p.unit, answer_text }); },
-      natural: () => []
+      natural: () => [], shuffle: "never"
     },
     text: {
       grade(q, r) {
@@ -211,7 +211,7 @@
         return result(q, textMatches(q, given) ? 1 : 0);
       },
       expand: (f, p, k) => Object.assign(f, k),
-      natural: () => []
+      natural: () => [], shuffle: "never"
     },
     ordering: {
       grade(q, r) {
@@ -227,7 +227,7 @@
         const html = new Map(p.items.map((i) => [i.id, i.html]));
         f.items = (k.order || ids(p.items)).map((id) => ({ id, html: html.get(id) }));
       },
-      natural: (q) => ids(q.items)
+      natural: (q) => ids(q.items), shuffle: "not_natural"
     },
     matching: {
       grade(q, r) {
@@ -241,7 +241,7 @@
         f.rights = (k.natural || p.rights.map((_, i) => i)).map((i) => ({ id: p.rights[i].id, text: p.rights[i].text, ref: i }));
         f.answer = k.answer || {};  // practice only: pair id -> choice id
       },
-      natural: (q) => ids(q.rights)
+      natural: (q) => ids(q.rights), shuffle: "always"
     }
   };
   function expandChoice(f, p, k) {
@@ -344,9 +344,10 @@
     for (const id of qids) {
       const q = forms[id], nat = naturalOrder(q);
       if (!nat.length) continue;
-      if (isChoice(q) && !rules.shuffle_options) { orders[id] = nat; continue; }
+      const how = TYPES[q.type].shuffle;
+      if (how === "never" || (how === "options" && !rules.shuffle_options)) { orders[id] = nat; continue; }
       let o = shuffled(nat, rng);
-      if (q.type === "ordering" && same(o, nat)) o = o.slice(1).concat(o.slice(0, 1));
+      if (how === "not_natural" && same(o, nat)) o = o.slice(1).concat(o.slice(0, 1));
       orders[id] = o;
     }
     return { seed, question_ids: qids, orders };
@@ -371,6 +372,6 @@
     return f;
   }
 
-  return { useStrings, tr, num, TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same, isChoice,
+  return { useStrings, tr, num, TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });

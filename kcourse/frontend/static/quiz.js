@@ -247,14 +247,7 @@
         say(hints.lastChild.textContent);
         if (hintBtn.hidden) hints.lastChild.focus();
       }
-      /** The right answer in words where marks on the controls do not show it. */
-      function answerView() {
-        if (q.type === "numeric") return h("p", { text: q.answer_text });
-        if (q.type === "text") return h("p", { text: tr("quiz.accepted", { list: q.accept.slice(0, 3).join(" · ") }) });
-        if (q.type === "true_false") return h("p", { text: tr("quiz.right_answer", { answer: tr(q.answer ? "quiz.true" : "quiz.false") }) });
-        if (q.type === "ordering") return h("div", null, [h("span", { text: tr("quiz.right_order") }), h("ol", null, q.items.map((i) => h("li", { html: i.html })))]);
-        return null;
-      }
+      const answerView = () => ANSWER_VIEW[q.type](q);
       function showResult() {
         const r = st.results[qid];
         fb.textContent = "";
@@ -288,7 +281,7 @@
         showResult();
       }
       function takeOrder() {  // checking or saving an ordering answers it as shown, moved or not
-        if (p.type === "ordering" && !(qid in st.answers)) { ctl.touched = true; onChange(); }
+        if ("touched" in ctl && !(qid in st.answers)) { ctl.touched = true; onChange(); }
       }
       function check() {
         takeOrder();
@@ -345,7 +338,7 @@
       const { p, q } = vw;
       if (Array.isArray(r) && q.items) { const t = new Map(q.items.map((i) => [i.id, plain(i.html)])); return r.map((x, k) => (k + 1) + ". " + t.get(x)).join("; "); }
       if (q.options) { const t = new Map(q.options.map((o) => [o.id, plain(o.html)])); return [].concat(r).map((x) => t.get(x)).join("; "); }
-      if (q.type === "matching") { const t = new Map(q.rights.map((c) => [c.id, c.text])); return p.pairs.filter((x) => own(r, x.id)).map((x) => plain(x.html) + " → " + t.get(r[x.id])).join("; "); }
+      if (p.pairs && isObj(r)) { const t = new Map(q.rights.map((c) => [c.id, c.text])); return p.pairs.filter((x) => own(r, x.id)).map((x) => plain(x.html) + " → " + t.get(r[x.id])).join("; "); }
       if (typeof r === "boolean") return tr(r ? "quiz.true" : "quiz.false");
       return String(r);
     }
@@ -533,5 +526,17 @@
     }
   };
 
-  return { mountAll, h, show, KEY_PREFIX, isObj, tr };
+  /** The right answer in words, shown with the explanation, where marks on the controls do not show it (null). */
+  const ANSWER_VIEW = {
+    single: () => null,
+    multiple: () => null,
+    true_false: (q) => h("p", { text: tr("quiz.right_answer", { answer: tr(q.answer ? "quiz.true" : "quiz.false") }) }),
+    numeric: (q) => h("p", { text: q.answer_text }),
+    text: (q) => h("p", { text: tr("quiz.accepted", { list: q.accept.slice(0, 3).join(" · ") }) }),
+    ordering: (q) => h("div", null, [h("span", { text: tr("quiz.right_order") }), h("ol", null, q.items.map((i) => h("li", { html: i.html })))]),
+    matching: () => null
+  };
+
+  // the per-type tables, for tests/test_qtypes.py (which checks that each has every question type)
+  return { mountAll, h, show, KEY_PREFIX, isObj, tr, CONTROLS, ANSWER_VIEW };
 });
