@@ -47,3 +47,21 @@ def test_a_failed_write_keeps_the_old_content(tmp_path, monkeypatch):
 def test_a_missing_folder_is_an_error_when_asked(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_bytes_atomically(tmp_path / "missing" / "f", b"x", make_parents=False)
+
+
+def test_a_read_only_folder_names_the_file_not_the_temporary_one(tmp_path, monkeypatch):
+    """`kcourse grades status -o ro/s.csv` said 'cannot write ro/.s.csv.gr9vn6pp.tmp' (seen on a ro mount)."""
+    import errno
+    import tempfile
+
+    from kcourse.core.errors import output_error
+
+    def read_only(prefix, suffix, dir):
+        raise OSError(errno.EROFS, "Read-only file system", os.path.join(dir, f"{prefix}gr9vn6pp{suffix}"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(OSError) as caught:
+        write_text_atomically(tmp_path / "s.csv", "x")
+    message = output_error(caught.value).format_message()
+    assert message.startswith(f"cannot write {tmp_path / 's.csv'}: Read-only file system"), message
+    assert ".tmp" not in message

@@ -8,6 +8,7 @@ and in ``course.yml`` for JupyterLab) in them are filled in. Pure file copying: 
 """
 from __future__ import annotations
 
+from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -42,6 +43,7 @@ def new_course(dest: str | Path, *, title: str | None = None, course_id: str | N
     if language not in LANGUAGES:
         raise UsageError(f"language {language!r}: the quiz interface speaks {', '.join(LANGUAGES)}")
     fill = {"{{title}}": title.replace('"', "'"), "{{author}}": author.replace('"', "'"), "{{course_id}}": course_id,
+            "{{year}}": str(date.today().year),  # Jupyter Book's own default footer says 2023
             "{{language}}": language}
     written = []
     for rel, src in _walk(files(__package__).joinpath("template")):

@@ -23,12 +23,16 @@ class Format:
     """Appended to the quiz id to name the output file."""
     binary: bool
     """A zip, not text: never written to standard output."""
+    extensions: tuple[str, ...]
+    """What a file named with ``--out`` must end with for the platform's importer to take it (the first is
+    appended when it does not): Canvas takes a QTI package only as ``.zip``; Moodle's question import lists
+    Moodle XML as ``.xml`` and GIFT as ``.txt`` files."""
 
 
 FORMATS: dict[str, Format] = {
-    "moodle": Format("moodle", ".moodle.xml", False),
-    "gift": Format("gift", ".gift.txt", False),
-    "qti": Format("qti", ".qti.zip", True),
+    "moodle": Format("moodle", ".moodle.xml", False, (".xml",)),
+    "gift": Format("gift", ".gift.txt", False, (".txt", ".gift")),
+    "qti": Format("qti", ".qti.zip", True, (".zip",)),
 }
 
 

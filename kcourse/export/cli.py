@@ -35,6 +35,8 @@ def export(quiz: str | None, fmt: str, out: str | None, all_quizzes: bool, silen
         sys.stdout.flush()
     for p in report.problems:
         click.echo(str(p), err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     for path in report.written:
         click.echo(f"wrote {path}", err=True)
     if report.problems:

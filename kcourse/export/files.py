@@ -19,6 +19,8 @@ class ExportReport:
     """What an export did: files written, problems with quizzes that could not be exported."""
 
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What was done that the user did not ask for in so many words (an extension added to ``--out``)."""
     problems: list[Problem] = field(default_factory=list)
     stdout: bytes | None = None
     """The export itself when it was asked for on standard output (``--out -``)."""
@@ -81,6 +83,11 @@ def export_files(*, quiz: str | None, all_quizzes: bool, fmt: str, out: str | No
     path = Path(out) if out else Path(f"{q.id}{spec.suffix}")
     if path.is_dir():
         path = path / f"{q.id}{spec.suffix}"
+    elif not path.name.lower().endswith(spec.extensions):
+        named = path
+        path = path.with_name(path.name + spec.extensions[0])
+        report.notes.append(f"--out {named} has no {' or '.join(spec.extensions)} extension, which the platform's "
+                            f"import needs: writing {path} instead")
     write_atomic(path, data)
     report.written.append(path)
     return report

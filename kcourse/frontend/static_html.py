@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from ..core.i18n import current, page_strings, t, use_language
+from ..core.i18n import current, page_strings, t, t_html, use_language
 from ..core.model import Quiz
 from ..core.public import PublicQuiz
 from ..views.pagedata import page_data, to_script_json
@@ -120,7 +120,7 @@ def strings_block() -> str:
 
 def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
                     mode: str | None = None, heading: int = 3, course: str | None = None,
-                    language: str | None = None) -> str:
+                    language: str | None = None, student_name: str | None = None) -> str:
     """A self-contained HTML fragment (markup, inline CSS and JS, quiz data) for a notebook output.
 
     ``seed`` (or ``student_id``, through :func:`kcourse.core.variants.seed_for`) fixes the variant; without
@@ -128,15 +128,17 @@ def render_fragment(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student
     ``heading`` is the level of the quiz title's heading (3: under a chapter's "Quiz" section).
     ``course`` (default: the course of the quiz's file, :mod:`kcourse.core.course`) keys the browser's storage.
     ``language`` (default: the course's, :func:`kcourse.core.course.language_of_quiz`) is the interface's.
+    ``student_name`` (with ``student_id``) is shown under the title: whose page this is.
     """
     from ..core.course import language_of_quiz
 
     with use_language(language or language_of_quiz(quiz.source)):
-        return _fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=heading, course=course)
+        return _fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=heading, course=course,
+                         student_name=student_name)
 
 
 def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | None, mode: str | None, heading: int,
-              course: str | None) -> str:
+              course: str | None, student_name: str | None) -> str:
     from ..core.course import course_of_quiz
     from ..views.markdown import images_of
 
@@ -149,6 +151,7 @@ def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | No
         f'<section class="kq" data-kq{course_attr} lang="{t("meta.lang")}" '
         f'aria-label="{html.escape(t("page.quiz_label", title=quiz.title))}">'
         f'<h{heading} class="kq-title">{title}</h{heading}>'
+        f'{_who(student_id, student_name)}'
         f'<noscript><p>{html.escape(t("page.noscript"))}</p></noscript>'
         '<div class="kq-app"></div>'
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
@@ -158,6 +161,13 @@ def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | No
         f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )
+
+
+def _who(student_id: str | None, name: str | None) -> str:
+    if not student_id or not name:
+        return ""
+    who = t_html("page.student", markup={"name": f"<strong>{html.escape(name)}</strong>"}, id=student_id.strip())
+    return f'<p class="kq-who">{who}</p>'
 
 
 def render_progress_fragment(language: str | None = None) -> str:
@@ -180,15 +190,17 @@ def render_progress_fragment(language: str | None = None) -> str:
 
 
 def render_document(quiz: Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
-                    mode: str | None = None, language: str | None = None) -> str:
-    """A whole standalone offline HTML page with the quiz (opens from a file:// address too)."""
+                    mode: str | None = None, language: str | None = None, student_name: str | None = None) -> str:
+    """A whole standalone offline HTML page with the quiz (opens from a file:// address too); with
+    ``student_name``, the page says whose it is."""
     from ..core.course import language_of_quiz
 
     title = html.escape(quiz.title)
     language = language or language_of_quiz(quiz.source)
     with use_language(language):
         lang = t("meta.lang")
-    fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, language=language)
+    fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, heading=1, language=language,
+                               student_name=student_name)
     return (
         f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -138,7 +138,8 @@ def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = N
     for s in roster:
         seed = seed_for(quiz.id, s.student_id)
         shown = make_variant(quiz, seed).question_ids
-        page = render_document(quiz, seed=seed, student_id=s.student_id, mode="assessment")
+        page = render_document(quiz, seed=seed, student_id=s.student_id, mode="assessment",
+                               student_name=display_name(s.name) or None)
         leaks = key_leaks(quiz, page, shown)
         if leaks:
             raise KeyLeakError(f"the page for {s.label} would contain key text ({', '.join(leaks[:3])}); "

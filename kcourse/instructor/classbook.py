@@ -10,12 +10,13 @@ A student's final status for a quiz is one of:
 - ``missing``: nothing from them at all.
 
 Lateness of an attempt: Canvas's ``LATE`` marker decides when the file came from a Canvas zip (Canvas knows
-the due date and each student's override; the time written in the file is the student's). Otherwise the
-file's ``submitted_at`` against the student's due date (their extension, else the quiz's ``--due``) plus the
-grace period; a time that was refused when graded (before the quiz opened, in the future) makes the attempt
-late when there is a due date, as it cannot be shown to be on time. The penalty takes ``penalty_pct`` of
-the maximum per started day late (Canvas's marker alone counts as one day), never below 0. An override
-replaces the score and carries its comment.
+the due date and each student's override; the time written in the file is the student's); Moodle's "late"
+status, from its grading worksheet, marks an attempt late, and the worksheet's submission time replaces the
+file's (:mod:`.moodle_worksheet`). Otherwise the file's ``submitted_at`` against the student's due date (their
+extension, else the quiz's ``--due``) plus the grace period; a time that was refused when graded (before the
+quiz opened, in the future) makes the attempt late when there is a due date, as it cannot be shown to be on
+time. The penalty takes ``penalty_pct`` of the maximum per started day late (Canvas's marker alone counts as
+one day), never below 0. An override replaces the score and carries its comment.
 """
 from __future__ import annotations
 
@@ -264,7 +265,8 @@ def class_status(conn: gb.Connection, quiz_id: str, *, policy: str | None = None
     for r in rejections(conn, quiz_id):
         if r.student_id:
             rej.setdefault(r.student_id, []).append(r)
-        holder = accounts.get(r.uploader, "") if r.uploader else ""
+        account, _, named = r.uploader.partition("=")  # "<platform>:<user>[=<the account holder's id>]"
+        holder = named or (accounts.get(account, "") if account else "")
         if holder and holder != r.student_id and r.reason == "handed in under another student's account":
             rej.setdefault(holder, []).append(r)  # the account holder handed in someone else's file
     possible = max((a.max_score for a, _ in chosen.values()), default=0.0)

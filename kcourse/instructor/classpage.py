@@ -62,8 +62,10 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
 
 
 def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
-    cfg = {"quiz_id": quiz.id, "title": quiz.title, "people": people, "variants": variants,
-           "strings": page_strings(extra=("class.", "page.quiz_label"))}
+    from ..core.course import course_of_quiz
+
+    cfg = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people,
+           "variants": variants, "strings": page_strings(extra=("class.", "page.quiz_label"))}
     title = html.escape(quiz.title)
     page = (
         f'<!doctype html>\n<html lang="{t("meta.lang")}"><head><meta charset="utf-8">'

@@ -66,12 +66,17 @@ def assign(quiz: str, roster: str, out: str, id_column: str | None, section: str
                                               "(default: the manifest's time).")
 @click.option("--no-platform-names", is_flag=True,
               help="Do not read the uploader from Canvas/Moodle file names (nor Canvas's LATE marker).")
+@click.option("--worksheet", type=click.Path(dir_okay=False),
+              help="Moodle's grading worksheet of the assignment (Download grading worksheet): who each participant "
+                   "of the submissions zip is, and Moodle's own submission times and late marks.")
+@click.option("--timezone", "tz", metavar="ZONE",
+              help="The time zone of the worksheet's times (your Moodle profile's): Europe/Berlin, UTC, +01:00.")
 @SECTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
 def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str | None, manifest: str | None,
           id_column: str | None, policy: str | None, due: str | None, grace: float | None,
           late_penalty: float | None, extensions: str | None, opens: str | None, no_platform_names: bool,
-          section: str | None, quiet: bool) -> None:
+          worksheet: str | None, tz: str | None, section: str | None, quiet: bool) -> None:
     """Grade SUBMISSION files (files, folders, glob patterns or zip archives) of QUIZ into the gradebook.
 
     Every file is graded or rejected with its reason. The exit status is 0 only when every file was graded.
@@ -80,16 +85,18 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
     from .classbook import read_extensions, utc
     from .grade import DeadlineArgs, grade_run, summary
     from .manifest import read_manifest
+    from .moodle_worksheet import read_worksheet, zone
 
     q = load(quiz)
     students = roster_of(roster, id_column, section)
+    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None) if worksheet else None
     deadline = DeadlineArgs(due=utc(due, what="--due") if due else None, grace_min=grace, penalty_pct=late_penalty,
                             opens=utc(opens, what="--opens") if opens else None,
                             extensions=read_extensions(extensions, students) if extensions else None)
     report = grade_run(quiz=q, inputs=submissions, gradebook=gradebook, roster=students,
                        manifest=read_manifest(manifest) if manifest else None, policy=policy,
                        progress=bar(quiet, f"grading {q.id}"), deadline=deadline,
-                       platform_names=not no_platform_names)
+                       platform_names=not no_platform_names, worksheet=sheet)
     from ..core.safetext import printable
 
     for note in report.notes:

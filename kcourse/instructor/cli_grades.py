@@ -30,16 +30,29 @@ def grades() -> None:
 @click.option("--scale-to", type=click.FloatRange(min=0, min_open=True), metavar="POINTS",
               help="Write grades out of POINTS instead of the quiz's points.")
 @click.option("--column", metavar="TITLE", help="The grade column's title (default: 'Quiz title (quiz id)').")
+@click.option("--worksheet", type=click.Path(dir_okay=False),
+              help="With --format moodle: fill in this grading worksheet of the assignment (Download grading "
+                   "worksheet) for its Upload grading worksheet, out of its Maximum grade.")
 @SECTION
 def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | None, roster: str | None,
                   id_column: str | None, missing_as_zero: bool, scale_to: float | None, column: str | None,
-                  section: str | None) -> None:
+                  worksheet: str | None, section: str | None) -> None:
     """Write the grades of QUIZ (a quiz id or file) as a file Canvas or Moodle imports, or plain CSV."""
-    from .lms_grades import export_grades
+    from ..core.errors import UsageError
+    from .lms_grades import export_grades, export_worksheet
+    from .moodle_worksheet import read_worksheet
 
-    report = export_grades(gradebook=gradebook, quiz_id=quiz_id_of(quiz), fmt=fmt, out=out, policy=policy,
-                           roster=roster_of(roster, id_column, section), missing_as_zero=missing_as_zero,
-                           scale_to=scale_to, column=column)
+    if worksheet:
+        if fmt != "moodle" or scale_to is not None or column:
+            raise UsageError("--worksheet fills in Moodle's grading worksheet: use it with --format moodle, without "
+                             "--scale-to or --column (the worksheet's Maximum grade and Grade column are used)")
+        report = export_worksheet(gradebook=gradebook, quiz_id=quiz_id_of(quiz), out=out, policy=policy,
+                                  worksheet=read_worksheet(worksheet, times=False),
+                                  roster=roster_of(roster, id_column, section), missing_as_zero=missing_as_zero)
+    else:
+        report = export_grades(gradebook=gradebook, quiz_id=quiz_id_of(quiz), fmt=fmt, out=out, policy=policy,
+                               roster=roster_of(roster, id_column, section), missing_as_zero=missing_as_zero,
+                               scale_to=scale_to, column=column)
     if report.warning:
         click.echo(report.warning, err=True)
     click.echo(f"wrote {report.path}: {report.rows} student(s), column '{report.column}'")
@@ -49,7 +62,9 @@ def grades_export(quiz: str, fmt: str, out: str, gradebook: str, policy: str | N
         listed = ", ".join(s.student_id for s in people[:10]) + (" ..." if len(people) > 10 else "")
         why = {"missing": "on the roster handed in nothing (--missing-as-zero gives them 0)",
                "rejected": "on the roster had every file rejected (see kcourse grades status; not given 0)",
-               "not on the roster": "in the gradebook are not on the roster (dropped?)"}[status]
+               "not on the roster": "in the gradebook are not on the roster (dropped?)",
+               "not in the worksheet": "have a grade but no row in the worksheet (enrolled after it was "
+                                       "downloaded? download it again)"}[status]
         click.echo(f"note: {len(people)} student(s) {why} and are not in the file: {listed}", err=True)
 
 
@@ -176,7 +191,13 @@ def grades_override(quiz: str, student_id: str, score: float | None, gradebook: 
 
     if not remove and (score is None or not comment.strip()):
         raise UsageError("give the score and a --comment saying why (or --remove)")
+    if not remove and score is not None and not 0 <= score < float("inf"):
+        raise UsageError(f"score: {score:g} is not a score; give a number from 0 to the quiz's maximum")
     qid = quiz_id_of(quiz)
     with reading(gradebook, qid) as (conn, _row):
+        top = conn.execute("SELECT MAX(max_score) FROM attempts WHERE quiz_id = ?", (qid,)).fetchone()[0]
+        if not remove and score is not None and top is not None and score > top:
+            raise UsageError(f"score: {score:g} is more than the quiz's maximum of {top:g}; give a number from 0 "
+                             f"to {top:g}")
         set_override(conn, qid, student_id, None if remove else score, comment.strip())
     click.echo(f"{qid}: {student_id}: " + ("override removed" if remove else f"score set to {score:g} ({comment})"))

@@ -146,11 +146,12 @@ class Collector:
         for info in sorted(z.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
-            name = f"{prefix}:{printable(info.filename)}"
-            if is_system_file(info.filename):
+            member = member_name(info)
+            name = f"{prefix}:{printable(member)}"
+            if is_system_file(member):
                 self.ignored.append(name)
                 continue
-            if info.filename.casefold().endswith(".zip"):
+            if member.casefold().endswith(".zip"):
                 if depth >= MAX_DEPTH:
                     self.sources.append(Source(name, info.file_size, problem=(
                         Reason.UNREADABLE, f"a zip archive {depth + 1} levels deep (kcourse opens zips inside zips "
@@ -224,6 +225,18 @@ class Collector:
         if len(data) > MAX_BYTES:
             return None, (Reason.TOO_LARGE, f"more than {MAX_BYTES:,} bytes; this is not a quiz submission")
         return data, None
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name as its maker meant it. Info-ZIP, macOS's Archive Utility and other tools store UTF-8
+    names without the UTF-8 flag, which Python then reads as cp437 ('José' becomes 'Jos├⌐'; the uploader's name
+    then matches nobody): such a name that is valid UTF-8 is read as UTF-8."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:  # really cp437 (or another legacy code page): keep Python's reading
+        return info.filename
 
 
 def _special(mode: int) -> str:

@@ -18,7 +18,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,10 @@ from . import gradebook as gb
 from .collect import Collector, Source
 from .identity import IdentityCheck
 from .manifest import Manifest, quiz_digest
+from .moodle_worksheet import Worksheet
 from .outcome import Reason, Rejection
 from .perf import paused_gc
-from .platform import Uploader, parse_upload_name
+from .platform import MOODLE, Uploader, parse_upload_name
 from .roster import Roster
 
 FUTURE_SLACK = 600
@@ -64,6 +65,8 @@ class Graded:
     """Why the file's ``submitted_at`` is not trusted (before the quiz opened, in the future)."""
     when: str | None = None
     """``sort_time(submission.submitted_at)``, when already computed."""
+    platform_time: bool = False
+    """``when`` (and the late mark) are the platform's (Moodle's grading worksheet), not the file's."""
 
 
 @dataclass
@@ -119,15 +122,17 @@ class Judge:
 
     def __init__(self, quiz: Quiz, *, roster: Roster | None = None, seeds: dict[str, int] | None = None,
                  warn: Callable[[str], None] | None = None, opens: str = "", now: str = "",
-                 platform_names: bool = True):
+                 platform_names: bool = True, worksheet: Worksheet | None = None):
         self.quiz = quiz
+        self.worksheet = worksheet
+        """Moodle's grading worksheet: participant ids to students, Moodle's own submission times and late marks."""
         self.roster = roster
         self.seeds = seeds
         self.warn = warn or (lambda _m: None)
         self.opens = opens
         """Times before this (UTC, as :func:`sort_time`) are not trusted: the quiz was not out yet."""
         self.latest = sort_time(now) if now else ""
-        self.identity = IdentityCheck(roster)
+        self.identity = IdentityCheck(roster, worksheet)
         self.platform_names = platform_names
         self.seen: dict[str, str] = {}
         self.rejected_sha: dict[str, str] = {}
@@ -186,6 +191,14 @@ class Judge:
                                                       f"'{quiz.id}' (grade it against quiz {sub.quiz_id})")
         sid = sub.student_id
         up = parse_upload_name(name) if self.platform_names else None
+        row = None
+        if up is not None and up.platform == MOODLE and self.worksheet is not None:
+            row = self.worksheet.by_participant.get(up.user)
+            if row is None:
+                self.warn(f"{name}: Moodle participant {up.user} is not in the grading worksheet "
+                          f"{self.worksheet.source} (downloaded before they submitted?); the time in the file is used")
+            elif row.late:
+                up = replace(up, late=True)
         if self.roster is not None:
             student = self.roster.find(sid)
             if student is None:
@@ -212,12 +225,16 @@ class Judge:
             return Rejection(name, Reason.UNKNOWN_QUESTIONS,
                              f"answers {len(unknown)} question(s) not in this student's variant (seed "
                              f"{sub.variant_seed}): {listed}")
-        when = sort_time(sub.submitted_at)
-        note = self.time_note(sub.submitted_at, when)
+        from_sheet = row is not None and bool(row.submitted)
+        if row is not None and row.submitted:  # the platform's time, never the one the student's file says
+            when, note = row.submitted, ""
+        else:
+            when = sort_time(sub.submitted_at)
+            note = self.time_note(sub.submitted_at, when)
         if note:
             self.warn(f"{name}: {note}")
         return Graded(name, sha, sub, sid, grade_responses(quiz, ids, sub.responses), content=text, uploader=up,
-                      time_note=note, when=when)
+                      time_note=note, when=when, platform_time=from_sheet)
 
     def time_note(self, submitted_at: str | None, t: str | None = None) -> str:
         """Why ``submitted_at`` cannot be trusted, or '' (``t``: its :func:`sort_time`, when known)."""
@@ -300,8 +317,10 @@ class DeadlineArgs:
 def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str | Path,
               roster: Roster | None = None, manifest: Manifest | None = None, policy: str | None = None,
               progress: Progress | None = None, deadline: DeadlineArgs | None = None,
-              platform_names: bool = True) -> RunReport:
-    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``."""
+              platform_names: bool = True, worksheet: Worksheet | None = None) -> RunReport:
+    """Grade every file found in ``inputs`` against ``quiz`` and store the run in ``gradebook``.
+
+    ``worksheet``: Moodle's grading worksheet of the assignment, for its participant ids and submission times."""
     from ..views.keyless import is_keyless_file
 
     if quiz.source and is_keyless_file(quiz.source):
@@ -331,7 +350,7 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
         with paused_gc():
             _grade_into(conn, report, quiz=quiz, inputs=inputs, roster=roster, seeds=seeds, digest=digest,
                         policy=policy, started=started, progress=progress, deadline=deadline,
-                        platform_names=platform_names)
+                        platform_names=platform_names, worksheet=worksheet)
     finally:
         conn.close()
     return report
@@ -339,7 +358,8 @@ def grade_run(*, quiz: Quiz, inputs: list[str] | tuple[str, ...], gradebook: str
 
 def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tuple[str, ...],
                 roster: Roster | None, seeds: dict[str, int] | None, digest: str, policy: str | None, started: str,
-                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool) -> None:
+                progress: Progress | None, deadline: DeadlineArgs, platform_names: bool,
+                worksheet: Worksheet | None = None) -> None:
     """Grade every source into ``report``, then write the run (one transaction)."""
     from datetime import timedelta
 
@@ -348,7 +368,7 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
     opens = deadline.opens if deadline.opens is not None else classbook.lateness(conn, quiz.id).opens
     now = (datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK)).isoformat()
     judge = Judge(quiz, roster=roster, seeds=seeds, warn=report.warnings.append, opens=opens, now=now,
-                  platform_names=platform_names)
+                  platform_names=platform_names, worksheet=worksheet)
     book = report.gradebook
     own = gb.own_files(book)
     with Collector(list(inputs), exclude=own) as found:
@@ -363,6 +383,14 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
                 report.rejected.append(_attributed(outcome, data, judge))
             else:
                 report.graded.append(outcome)
+    if worksheet is not None:
+        from .uploads import one_file_per_participant
+
+        one_file_per_participant(report, judge)
+    if any(g.uploader is not None and g.uploader.anonymous for g in report.graded):
+        from .uploads import hold_anonymous
+
+        hold_anonymous(report, conn, quiz.id)
     from .regrade import apply_changes, digest_with, key_changes
 
     changes = key_changes(conn, quiz.id)
@@ -434,7 +462,12 @@ def _attributed(r: Rejection, data: bytes | None, judge: Judge) -> Rejection:
     if not sid and up is not None:
         who, _certain = judge.identity.uploader(up)
         sid = who.student_id if who is not None else ""
-    return replace(r, student_id=sid, uploader=f"{up.platform}:{up.user}" if up else r.uploader)
+    uploader = f"{up.platform}:{up.user}" if up else r.uploader
+    if up is not None and r.reason is Reason.FOREIGN_ACCOUNT:
+        who, _certain = judge.identity.uploader(up)
+        if who is not None:  # the account holder, as the check found them: their status shows it too
+            uploader += f"={who.student_id}"
+    return replace(r, student_id=sid, uploader=uploader)
 
 
 def _with_state(g: Graded, state: str) -> Graded:

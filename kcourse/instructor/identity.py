@@ -6,13 +6,17 @@ under someone else's account: it is rejected (:attr:`~.outcome.Reason.FOREIGN_AC
 silently. The uploader is known for sure from Canvas's user id when the roster came from a Canvas export
 (its ``ID`` column); otherwise from the name in the file name: when every roster student of that name
 (two students may share one) is someone other than the file's student, the file is rejected too; a name
-that matches no roster student gives a warning, not a rejection (names get respelled).
+that matches no roster student gives a warning, not a rejection (names get respelled). A Moodle participant
+id is known for sure when the assignment's grading worksheet (:mod:`.moodle_worksheet`) maps it to a roster
+student (by ID number, email, or a name only they have). Canvas's anonymous grading names no one: those files
+cannot be checked here (:func:`.uploads.anonymous_conflicts` holds back what cannot be told apart).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .platform import CANVAS, Uploader, canvas_name_key, display_name, moodle_name_key, same_name
+from .moodle_worksheet import Worksheet
+from .platform import CANVAS, MOODLE, Uploader, canvas_name_key, display_name, moodle_name_key, same_name
 from .roster import Roster, Student
 
 
@@ -25,8 +29,15 @@ class Verdict:
 
 
 class IdentityCheck:
-    def __init__(self, roster: Roster | None):
+    def __init__(self, roster: Roster | None, worksheet: Worksheet | None = None):
         self.roster = roster
+        self.by_moodle: dict[str, Student] = {}
+        """Moodle participant id -> student, from the assignment's grading worksheet."""
+        if roster is not None and worksheet is not None:
+            for row in worksheet.rows:
+                s = worksheet.student(row, roster)
+                if s is not None:
+                    self.by_moodle[row.participant] = s
         self.by_canvas: dict[str, Student] = {}
         self.by_canvas_name: dict[str, list[Student]] = {}
         self.by_moodle_name: dict[str, list[Student]] = {}
@@ -39,6 +50,10 @@ class IdentityCheck:
 
     def candidates(self, up: Uploader) -> tuple[list[Student], bool]:
         """The roster students the upload can be from, and whether that is certain (a Canvas user id)."""
+        if up.anonymous:
+            return [], False
+        if up.platform == MOODLE and up.user in self.by_moodle:
+            return [self.by_moodle[up.user]], True
         if up.platform == CANVAS:
             if up.user in self.by_canvas:
                 return [self.by_canvas[up.user]], True
@@ -51,7 +66,7 @@ class IdentityCheck:
         return (hits[0], certain) if len(hits) == 1 else (None, False)
 
     def check(self, up: Uploader, student_id: str) -> Verdict:
-        if self.roster is None:
+        if self.roster is None or up.anonymous:
             return Verdict(None)
         hits, certain = self.candidates(up)
         owner = self.roster.find(student_id)

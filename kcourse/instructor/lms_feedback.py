@@ -87,6 +87,9 @@ def pack_feedback(*, quiz: m.Quiz, gradebook: str | Path, out: str | Path, platf
             name = member_name(platform, f, latest)
             if name is None or name in used:
                 why = "already packed under this account" if name else (
+                    "its counted file came from a Canvas anonymous submission, which names no Canvas user: "
+                    "download the submissions again once the assignment's anonymity is lifted, and grade that zip"
+                    if f.attempt.uploader.startswith(f"{CANVAS}:anon_") else
                     f"its counted file did not come from their own account in a {platform.capitalize()} "
                     "submissions zip")
                 left.append(f"{f.student.student_id}: {why}")

@@ -33,6 +33,7 @@ from ..core.safetext import csv_writer
 from . import gradebook as gb
 from .classbook import class_status, mixed_versions_warning, round_score
 from .files import write_text_atomically
+from .moodle_worksheet import Worksheet, filled
 from .roster import Roster, Student
 
 FORMATS = ("csv", "canvas", "moodle")
@@ -163,3 +164,51 @@ def export_grades(*, gradebook: str | Path, quiz_id: str, fmt: str, out: str | P
     write_text_atomically(out, text)
     rows = sum(1 for ln in lines if fmt != "moodle" or ln.status != "excused")
     return ExportReport(Path(out), rows, left["missing"], column or f"{q.title} ({quiz_id})", left, warning)
+
+
+def export_worksheet(*, gradebook: str | Path, quiz_id: str, worksheet: Worksheet, out: str | Path,
+                     policy: str | None = None, roster: Roster | None = None,
+                     missing_as_zero: bool = False) -> ExportReport:
+    """Moodle's grading worksheet ``worksheet`` with the final grades filled in, for its *Upload grading
+    worksheet* (:mod:`.moodle_worksheet`): out of each row's ``Maximum grade``; excused students and students
+    without a grade keep their cell as it was. A participant is the student whose files came from their
+    folder of the assignment's submissions zip, else the roster (or gradebook) student the worksheet's row
+    names (ID number, email, a name only they have)."""
+    with gb.reading(gradebook, quiz_id) as (conn, q):
+        lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
+        warning = mixed_versions_warning(conn, quiz_id)
+        uploads: dict[str, set[str]] = {}
+        for a in gb.attempts(conn, quiz_id):
+            if a.uploader.startswith("moodle:"):
+                uploads.setdefault(a.uploader[len("moodle:"):], set()).add(a.student_id)
+        known = list(roster) if roster is not None else list(gb.students(conn).values())
+    if missing_as_zero:
+        lines += [GradeLine(s, None, 0, 0.0, "missing") for s in left["missing"]]
+        left = {**left, "missing": ()}
+    row_of: dict[str, str] = {}
+    for r in worksheet.rows:
+        sids = uploads.get(r.participant, set())
+        s = worksheet.student(r, known)
+        sid = next(iter(sids)) if len(sids) == 1 else (s.student_id if s is not None else "")
+        if sid:
+            row_of.setdefault(sid, r.participant)
+    grades: dict[str, str] = {}
+    unmatched = []
+    for ln in lines:
+        if ln.status == "excused":
+            continue
+        pid = row_of.get(ln.student.student_id)
+        if pid is None:
+            unmatched.append(ln.student)
+            continue
+        top = worksheet.by_participant[pid].max_grade
+        score = ln.score if ln.score is not None else (ln.attempt.total if ln.attempt else 0.0)
+        raw_max = ln.attempt.max_score if ln.attempt else max(
+            (x.attempt.max_score for x in lines if x.attempt), default=0.0)
+        grades[pid] = number(_scaled(score, raw_max, top))
+    if not grades:
+        raise UsageError(f"no student with a grade for '{quiz_id}' in {gradebook} is in the worksheet "
+                         f"{worksheet.source}: is it the worksheet of this assignment?")
+    write_text_atomically(out, filled(worksheet, grades))
+    left = {**left, "not in the worksheet": tuple(unmatched)}
+    return ExportReport(Path(out), len(grades), left["missing"], "Grade", left, warning)

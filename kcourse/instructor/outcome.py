@@ -30,6 +30,9 @@ class Reason(enum.Enum):
     """The same bytes as another file of the same run."""
     FOREIGN_ACCOUNT = "handed in under another student's account"
     """The platform's file name says one student uploaded it, the file says it is another student's."""
+    ANONYMOUS = "anonymous upload that cannot be told apart"
+    """Canvas anonymous grading: an anonymous submission holds several students' files, or a student's files
+    come from several anonymous submissions; nothing says whose account handed in whose file."""
     FAILED = "could not be graded"
     """Grading it raised an error kcourse did not foresee (a bug: please report it); the run went on."""
 

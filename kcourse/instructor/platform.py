@@ -5,9 +5,12 @@ Canvas, "Download Submissions" (``lib/content_zipper.rb``): one file per upload,
 sortable name ("Last, First") in lower case with every character that is not a letter, digit or ``_``
 removed (``hernándezjosé``), ``LATE`` is there when Canvas marked the submission late against the
 assignment's due date (with the student's own override), and ``<original file name>`` has
-``\\ / : * ? " < > |`` replaced by ``_``. Anonymous grading writes ``anon_<anonymous id>`` instead of name and
-user id. Canvas's "re-upload submissions" finds the student again from the first two ``_``-separated parts
-that are only digits (user id, then the attachment id of one of the submission's files).
+``\\ / : * ? " < > |`` replaced by ``_``. Anonymous grading (``get_filename``: ``users_name`` is nil when
+``anonymize_students?``) writes ``[LATE_]anon_<anonymous id>_<attachment id>_<original file name>``: the
+submission's anonymous id (a few letters and digits) says nothing about who uploaded it; Canvas shows whose
+it is only once the assignment's anonymity is lifted. Canvas's "re-upload submissions" finds the student
+again from the first two ``_``-separated parts that are only digits (user id, then the attachment id of one
+of the submission's files).
 
 Moodle, assignment "Download all submissions" (``mod/assign/locallib.php``): a folder per student and plugin,
 ``<Full name>_<participant id>_assignsubmission_file`` (Moodle 4.1 on; earlier versions end it with ``_``),
@@ -45,7 +48,14 @@ class Uploader:
     """The file's name as the student uploaded it."""
 
     @property
+    def anonymous(self) -> bool:
+        """Canvas anonymous grading: the name says nothing about who uploaded the file."""
+        return self.user.startswith("anon_")
+
+    @property
     def label(self) -> str:
+        if self.anonymous:
+            return f"Canvas anonymous submission {self.user[5:]}"
         who = "Canvas user" if self.platform == CANVAS else "Moodle participant"
         return f"{who} {self.user} ({self.name_key})"
 
@@ -74,8 +84,12 @@ def parse_upload_name(source: str) -> Uploader | None:
 
 def _canvas(base: str) -> Uploader | None:
     tokens = base.split("_")
-    if len(tokens) >= 3 and tokens[0] == "anon":
-        return None  # anonymous grading: nobody to check against
+    late = tokens[0] == "LATE"
+    if tokens[late:late + 1] == ["anon"]:  # anonymous grading: [LATE_]anon_<anonymous id>_<attachment id>_<name>
+        rest = tokens[late + 1:]
+        if len(rest) >= 3 and rest[0].isascii() and rest[0].isalnum() and rest[1].isascii() and rest[1].isdigit():
+            return Uploader(CANVAS, f"anon_{rest[0]}", "", late, rest[1], "_".join(rest[2:]))
+        return None
     digits = [k for k, t in enumerate(tokens) if t.isascii() and t.isdigit()]
     if len(digits) < 2 or digits[1] != digits[0] + 1 or digits[0] == 0 or digits[1] == len(tokens) - 1:
         return None

@@ -70,12 +70,14 @@ def _label(text: str) -> str:
 
 def plot_scores(percentages: Sequence[float]) -> str:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(6, 2.6))
     ax = fig.add_subplot()
     ax.hist(list(percentages), bins=[k * 10 for k in range(11)], color="#4477aa", edgecolor="white")
     ax.set_xlabel("score (%)")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of students: no 0.5 or 1.5 students
     ax.set_xlim(0, 100)
     ax.set_title("Scores of the counted attempts")
     return _png(fig)

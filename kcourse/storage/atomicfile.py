@@ -39,7 +39,10 @@ def write_bytes_atomically(path: str | Path, data: bytes, *, private: bool = Fal
     try:
         _write(path, data, private, make_parents)
     except OSError as e:
-        if e.filename is None:  # a full disk says so from write() or fsync(), without the path
+        name = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes)) else None
+        # a full disk says so from write() or fsync(), without the path; a read-only folder names the temporary
+        # file (.NAME.abc123.tmp), which the user never asked for: name the file being written instead
+        if name is None or Path(name).name.startswith(f".{path.name}.") and name.endswith(".tmp"):
             e.filename = str(path)
         raise
 

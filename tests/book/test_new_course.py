@@ -216,3 +216,13 @@ def test_a_broken_quiz_fails_the_build_at_its_file_and_line_and_learners_see_no_
         assert "kcourse-quiz-error" in page and str(other) not in page and "data-kq-course" not in page
     finally:
         quiz.write_text(good)
+
+
+def test_the_starter_course_says_this_year_in_its_footer(tmp_path, capsys):
+    """Without a copyright line Jupyter Book prints '© Copyright 2023.' under every page of a new course."""
+    from datetime import date
+
+    with pytest.raises(SystemExit) as done:
+        kcourse_main(["new", str(tmp_path / "c")])
+    assert done.value.code in (0, None), capsys.readouterr().err
+    assert f'\ncopyright: "{date.today().year}"\n' in (tmp_path / "c" / "_config.yml").read_text()

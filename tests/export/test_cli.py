@@ -134,3 +134,21 @@ def test_all_exports_every_good_quiz_and_reports_the_bad_one(capsys, monkeypatch
     for qid in ("valid-all-types", "valid-edge-cases"):
         quiz = load_quiz(course / "quizzes" / f"{qid}.yml")
         assert (course / "out" / f"{qid}{suffix}").read_bytes() == render(quiz, fmt)
+
+
+@pytest.mark.parametrize("fmt, given, written", [
+    ("qti", "name", "name.zip"),
+    ("qti", "name.qti", "name.qti.zip"),
+    ("qti", "name.ZIP", "name.ZIP"),
+    ("moodle", "name", "name.xml"),
+    ("moodle", "name.xml", "name.xml"),
+    ("gift", "name", "name.txt"),
+    ("gift", "name.gift", "name.gift"),
+])
+def test_out_gets_the_extension_the_platform_import_needs(capsys, tmp_path, fmt, given, written):
+    code, _, err = run(capsys, "export", str(FILES / "quiz" / "valid-all-types.yml"), "--format", fmt,
+                       "--out", str(tmp_path / given), "-s", "export-unsupported")
+    assert code == 0
+    assert [p.name for p in tmp_path.iterdir()] == [written]
+    assert f"wrote {tmp_path / written}" in err
+    assert ("note: --out" in err) == (given != written)

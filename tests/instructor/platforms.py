@@ -17,6 +17,18 @@ here from their public source, which is not copied into this repository):
   no grade, ``Last downloaded from this course`` (a Unix time).
 - Moodle assignment "Download all submissions" (``mod/assign/locallib.php``, Moodle 4.1 on):
   ``<Full name with _ as space, clean_filename>_<participant id>_assignsubmission_file/<file>``.
+- Canvas anonymous grading: ``lib/content_zipper.rb`` ``get_filename`` (``users_name`` is nil when
+  ``@assignment.anonymize_students?``, the id is ``"anon_#{submission.anonymous_id}"``, then
+  ``sanitize_file_name``), and ``add_upload_submission`` appends ``_<attachment id>_<display name>``.
+- Moodle offline grading worksheet: ``mod/assign/feedback/offline/locallib.php`` ``download_grades`` writes
+  ``assign_grading_table`` (``mod/assign/gradingtable.php``, ``__construct``: the download columns
+  ``recordid``, ``fullname``, identity fields, ``status``, ``grade``, ``grademax``, ``gradecanbechanged``,
+  ``timesubmitted``, ``timemarked``, the feedback plugins' editor fields; ``col_recordid`` is
+  ``Participant <uniqueid>``, ``col_status`` joins the status lines with `` - `` when downloading,
+  ``display_grade`` is ``format_float(grade, 2)`` or '', ``col_timesubmitted``/``col_timemarked`` are
+  ``userdate`` = ``strftimedaydatetime`` ``%A, %d %B %Y, %I:%M %p`` without leading zeros, or ``-``) through
+  ``dataformat/csv`` (Spout's CSV writer: a UTF-8 byte-order mark, then ``fputcsv`` rows ending ``\n``).
+  Read back by ``importgradeslib.php`` (``Identifier``, ``Grade``, ``Last modified (grade)``).
 """
 from __future__ import annotations
 
@@ -119,6 +131,38 @@ def moodle_grades(people: list[Person], *, assignment: str, grades: dict[str, st
             row.append("Yes" if p.suspended else "")
         row += [(grades or {}).get(p.email, "-"), str(exported_at)]
         text += php_csv_row(row)
+    return text.encode("utf-8")
+
+
+def canvas_anonymous_name(anonymous_id: str, *, attachment_id: int, original: str, late: bool) -> str:
+    base = re.sub(r"[^\w]", "", "_".join((["LATE"] if late else []) + [f"anon_{anonymous_id}"]))
+    return f"{base}_{attachment_id}_{canvas_attachment_name(original)}"
+
+
+def moodle_userdate(t) -> str:
+    """``userdate(t)`` with Moodle's default ``strftimedaydatetime`` (English), ``t`` an aware datetime in the
+    user's zone: ``Friday, 27 November 2026, 9:05 AM``."""
+    return f"{t:%A}, {t.day} {t:%B} {t.year}, {int(t.strftime('%I'))}:{t:%M} {t:%p}"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    person: Person
+    status: str = "No submission"
+    """``Submitted for grading``, ``Submitted for grading - 1 day 2 hours late``, ..."""
+    submitted: object = None
+    """An aware datetime in the worksheet user's zone, or None (``-``)."""
+    grade: str = ""
+
+
+def moodle_worksheet(rows: list[SheetRow], *, max_grade: float = 10) -> bytes:
+    header = ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum grade", "Grade can be changed",
+              "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+    text = "\ufeff" + php_csv_row(header)
+    for r in rows:
+        p = r.person
+        text += php_csv_row([f"Participant {p.participant}", p.full, p.email, r.status, r.grade, f"{max_grade:.2f}",
+                             "Yes", moodle_userdate(r.submitted) if r.submitted else "-", "-", ""])
     return text.encode("utf-8")
 
 

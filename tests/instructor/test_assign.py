@@ -123,3 +123,31 @@ def test_a_page_that_would_leak_the_key_is_not_written(quiz, tmp_path, monkeypat
     with pytest.raises(KeyLeakError, match=r"would contain key text \(bkl-removed.explanation"):
         assign_mod.assign(quiz=quiz, roster=parse_roster(ROSTER, "roster.csv"), out=tmp_path / "out")
     assert not (tmp_path / "out" / "s1").exists()
+
+
+def test_the_personal_page_names_its_student(assigned):
+    _, out = assigned
+    page = (out / "s2" / "valid-all-types.html").read_text(encoding="utf-8")
+    assert '<p class="kq-who">Student: <strong>Bob &lt;b&gt;Roe&lt;/b&gt;</strong> (s2)</p>' in page
+    assert "Ann Doe" not in page
+
+
+@pytest.mark.browser
+def test_the_personal_page_shows_the_name_and_keeps_its_id(assigned):
+    """The id box of a page made for one student is read-only and holds that id, even when this browser
+    kept another id typed on another page of the same quiz."""
+    from tests.frontend.static_support import chromium
+
+    _, out = assigned
+    with chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 390, "height": 800})
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((out / "s1" / "valid-all-types.html").as_uri())
+        page.wait_for_selector("[data-kq-state=ready]")
+        assert page.locator(".kq-who").text_content() == "Student: Ann Doe (s1)"
+        sid = page.get_by_label("Student id")
+        assert sid.input_value() == "s1" and sid.get_attribute("readonly") is not None
+        assert errors == []
+        ctx.close()

@@ -66,3 +66,53 @@ def test_the_notebook_greets_the_student_by_name_as_people_write_it(quiz, tmp_pa
     assign(quiz=quiz, roster=parse_roster(ROSTER, "r.csv"), out=tmp_path)
     nb = json.loads((tmp_path / "s000" / f"{quiz.id}.ipynb").read_text(encoding="utf-8"))
     assert "**José Hernández** (student id `s000`)" in nb["cells"][0]["source"]
+
+
+@pytest.mark.browser
+def test_two_courses_on_one_origin_keep_their_class_pages_apart(tmp_path):
+    """Two courses reuse a quiz id; their class pages are served from one origin (an LMS's file domain). Each
+    keeps its own confirmed id (kcourse:v2:<course>:class:<quiz>); an id kept by a page from before course ids
+    (kcourse:v1:class:<quiz>) is taken over by the first course page that opens, once."""
+    import shutil
+
+    from kcourse.core.loader import load_quiz
+    from tests.frontend.static_support import chromium, serve
+
+    from .conftest import ALL_TYPES
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for course in ("kernel-a", "kernel-b"):
+        qdir = tmp_path / course / "quizzes"
+        qdir.mkdir(parents=True)
+        shutil.copy(ALL_TYPES, qdir / ALL_TYPES.name)
+        text, _ = render_class_page(load_quiz(qdir / ALL_TYPES.name), parse_roster(ROSTER, "r.csv"))
+        assert f'"course":"{course}"' in text.replace(" ", "")
+        (site / f"{course}.html").write_text(text, encoding="utf-8")
+    quiz_id = load_quiz(ALL_TYPES).id
+    with serve(site) as url, chromium() as browser:
+        ctx = browser.new_context(viewport={"width": 390, "height": 800})
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{url}kernel-a.html")
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)", [f"kcourse:v1:class:{quiz_id}", "s000"])
+        page.reload()
+        page.wait_for_selector("[data-kq-state=ready]")  # course A took over the old id
+        assert "José" in page.locator(".kc-who").text_content()
+        assert page.locator("section.kq[data-kq-course=kernel-a]").count() == 1
+        page.goto(f"{url}kernel-b.html")  # course B: the old id is gone, B asks
+        assert page.get_by_label("Your student id").is_visible()
+        page.get_by_label("Your student id").fill("s002")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Yes, start").click()
+        page.wait_for_selector("[data-kq-state=ready]")
+        assert "Li Wei (s002)" in page.locator(".kc-who").text_content()
+        keys = page.evaluate("() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.includes(':class:'))"
+                             ".map((k) => [k, localStorage.getItem(k)]))")
+        assert keys == {f"kcourse:v2:kernel-a:class:{quiz_id}": "s000", f"kcourse:v2:kernel-b:class:{quiz_id}": "s002"}
+        page.goto(f"{url}kernel-a.html")
+        page.wait_for_selector("[data-kq-state=ready]")
+        assert "(s000)" in page.locator(".kc-who").text_content()  # A still has its own student
+        assert errors == []
+        ctx.close()

@@ -90,3 +90,22 @@ def test_progress_bar_only_on_a_terminal_and_not_quiet(monkeypatch):
     assert (disabled(False), disabled(True)) == (False, True)
     monkeypatch.setattr(fake, "isatty", lambda: False)
     assert disabled(False) is True
+
+
+def test_an_override_must_be_a_score_the_quiz_can_give(tmp_path, capsys, monkeypatch):
+    """Not NaN (was a traceback), not infinite or negative, not above the maximum (99 / 10 went to Canvas)."""
+    monkeypatch.chdir(tmp_path)
+    from kcourse.core.loader import load_quiz
+
+    quiz = load_quiz(ALL_TYPES)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "s1.json").write_text(submission_json(quiz, "s1"))
+    assert run_cli(capsys, "grade", str(ALL_TYPES), "in")[0] == 0
+    for bad, says in [("nan", "nan is not a score"), ("inf", "inf is not a score"), ("-3", "-3 is not a score"),
+                      ("99", "99 is more than the quiz's maximum of 10")]:
+        code, out, err = run_cli(capsys, "grades", "override", "valid-all-types", "s1", "--comment", "x", "--", bad)
+        assert code != 0 and says in err and "Traceback" not in out + err, (bad, out, err)
+    code, out, err = run_cli(capsys, "grades", "override", "valid-all-types", "s1", "7.5", "--comment", "appeal")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "grades", "status", "valid-all-types")
+    assert "7.5 / 10" in out

@@ -76,3 +76,20 @@ def test_a_broken_zip_is_one_unreadable_source(tmp_path):
 def test_system_file_names():
     assert is_system_file("__MACOSX/a/b.json") and is_system_file("x/Thumbs.db") and is_system_file("._a.json")
     assert not is_system_file("macosx.json") and not is_system_file("a/b.json")
+
+
+def test_utf8_member_names_without_the_utf8_flag_are_read_as_utf8(tmp_path):
+    """Info-ZIP and macOS write 'José' as UTF-8 bytes without the flag; Python read 'Jos├⌐', so a Moodle folder
+    name matched no student and their feedback was left out. Real cp437 names (0x82 is 'é') stay as they are."""
+    path = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("JosXY Hernandez_301_assignsubmission_file_/quiz.json", "{}")
+        z.writestr("Ren! Dos_302_assignsubmission_file_/quiz.json", "{}")
+    data = path.read_bytes().replace(b"JosXY", "José".encode()).replace(b"Ren!", b"Ren\x82")
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        assert all(not i.flag_bits & 0x800 for i in z.infolist())
+    with Collector([str(path)]) as c:
+        assert names(c) == [f"{path}:José Hernandez_301_assignsubmission_file_/quiz.json",
+                            f"{path}:René Dos_302_assignsubmission_file_/quiz.json"]
+        assert [c.read(s)[0] for s in c.sources] == [b"{}", b"{}"]

@@ -174,3 +174,15 @@ def test_a_busy_gradebook_is_reported_and_left_alone(quiz, tmp_path, monkeypatch
         other.execute("ROLLBACK")
         other.close()
     assert snapshot(book) == before
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://kcourse_pw:secret@localhost:5999/qa", "postgresql://kcourse_pw:***@localhost:5999/qa"),
+    ("postgresql:///qa?host=/run/pg&user=u&password=secret", "postgresql:///qa?host=/run/pg&user=u&password=***"),
+    ("postgresql://", "postgresql://"),
+], ids=["in-netloc", "no-netloc", "bare"])
+def test_a_postgresql_address_is_shown_as_given_without_its_password(url, shown):
+    """Error lines showed 'postgresql:/qa?...&password=%2A%2A%2A' and 'postgresql:' (the // was lost)."""
+    from kcourse.instructor.gradebook.pg import redact
+
+    assert redact(url) == shown

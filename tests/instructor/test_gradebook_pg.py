@@ -117,6 +117,26 @@ def test_four_processes_grading_overlapping_folders_store_each_attempt_once(quiz
     assert pg_snapshot(url) == before
 
 
+def test_a_run_waits_for_the_write_lock_and_says_busy_when_it_waited_too_long(quiz, tmp_path, pg_server,
+                                                                              monkeypatch):
+    url = pg_server.new_database()
+    folder = write_class(quiz, tmp_path / "in", ["s1"])
+    grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+    before = pg_snapshot(url)
+    (folder / "s2.json").write_text(submission_json(quiz, "s2"), encoding="utf-8")
+    monkeypatch.setattr(gb.pg, "LOCK_WAIT", 0.3)
+    other = gb.connect(url, create=False)
+    other.begin()  # another run is writing: it holds the gradebook's write lock
+    try:
+        with pytest.raises(gb.GradebookWriteError, match=r"is busy .*other kcourse commands have been writing it"):
+            grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+        assert pg_snapshot(url) == before
+    finally:
+        other.rollback()
+        other.close()
+    assert grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url).write.added == 1
+
+
 def test_a_killed_run_leaves_the_postgresql_gradebook_as_it_was(quiz, tmp_path, pg_server):
     url = pg_server.new_database()
     assert grade_run(quiz=quiz, inputs=[str(write_class(quiz, tmp_path / "mon", ["s1", "s2"]))],
@@ -142,6 +162,34 @@ def test_the_cli_reads_and_exports_a_postgresql_gradebook(quiz, tmp_path, pg_ser
     code, _out, err = run_cli(capsys, "grades", "export", str(ALL_TYPES), "--format", "csv", "-g", url, "-o", str(tmp_path / "g.csv"))
     assert code == 0, err
     assert (tmp_path / "g.csv").read_text().count("\n") == 4
+
+
+def test_every_command_says_the_same_on_both_backends(quiz, tmp_path, pg_server, capsys):
+    """The same class through every gradebook command, into a SQLite file and into PostgreSQL: the same
+    output (but for the gradebook's address) and the same exit status, command by command."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sid in ("s1", "s2", "s3"):
+        (folder / f"{sid}.json").write_text(submission_json(quiz, sid, right=sid != "s3"), encoding="utf-8")
+    (folder / "bad.json").write_text("nope", encoding="utf-8")
+    q = str(ALL_TYPES)
+    commands = [["grade", q, str(folder), "--due", "2026-11-26T09:00:00Z"], ["grades", "show", q],
+                ["grades", "status", q], ["grades", "files", q], ["grades", "excuse", q, "s3", "--comment", "ill"],
+                ["grades", "override", q, "s2", "5", "--comment", "oral"], ["grades", "status", q],
+                ["regrade", q, "--credit", "bkl-removed"], ["grades", "show", q, "--policy", "best"], ["stats", q]]
+
+    def outputs(book: str, tag: str) -> list[tuple[int, str, str]]:
+        seen = []
+        for args in [*commands, ["feedback", q, "-o", str(tmp_path / f"fb-{tag}")],
+                     ["grades", "export", q, "--format", "canvas", "-o", str(tmp_path / f"{tag}.csv")]]:
+            code, out, err = run_cli(capsys, *args, "-g", book)
+            seen.append((code, *(s.replace(book, "BOOK").replace(tag, "TAG") for s in (out, err))))
+        return seen
+
+    lite, pg = outputs(str(tmp_path / "g.sqlite"), "lite"), outputs(pg_server.new_database(), "pg")
+    assert [c for c, _o, _e in lite] == [1] + [0] * 11  # the grade run rejected bad.json
+    assert pg == lite
+    assert (tmp_path / "pg.csv").read_text() == (tmp_path / "lite.csv").read_text()
 
 
 def _one_line(capsys, *args: str) -> str:
@@ -172,6 +220,21 @@ def test_errors_name_the_address_and_the_fix_without_the_password(quiz, tmp_path
     assert code == 0 and "s1" in out
     err = _one_line(capsys, "grades", "show", str(ALL_TYPES), "-g", pg_server.new_database())
     assert "no gradebook in" in err
+
+
+def test_a_nul_character_which_postgresql_text_cannot_hold_loses_nothing_else(quiz, tmp_path, pg_server):
+    """Valid JSON may carry U+0000 (``"s\\u00002"``); PostgreSQL's text cannot: it is stored escaped, and the
+    run (the other files too) is stored, as on SQLite."""
+    folder = write_class(quiz, tmp_path / "in", ["s1"])
+    (folder / "nul.json").write_text(submission_json(quiz, "s\x002"), encoding="utf-8")
+    url = pg_server.new_database()
+    report = grade_run(quiz=quiz, inputs=[str(folder)], gradebook=url)
+    assert report.ok and report.write.added == 2
+    conn = gb.connect(url, create=False)
+    try:
+        assert sorted(gb.counted_attempts(conn, quiz.id)) == ["s1", "s\\u00002"]
+    finally:
+        conn.close()
 
 
 def test_sqlite_is_still_the_default_and_a_file(tmp_path):

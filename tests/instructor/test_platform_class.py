@@ -181,7 +181,8 @@ def test_moodle_class(tmp_path, quiz, capsys):
     assert "Maria Garcia" not in out  # two students of that name: no false alarm
     code, out, err = run_cli(capsys, "grades", "status", str(ALL_TYPES), "--roster", str(tmp_path / "grades.csv"),
                              "--gradebook", str(tmp_path / "gb.sqlite"), "--out", str(tmp_path / "status.csv"))
-    assert code == 0 and "rejected s008" in out and "1 rejected, 6 missing" in out
+    # s008's file came from user007's folder: both are rejected (user007 handed in someone else's file)
+    assert code == 0 and "rejected s008" in out and "rejected s007" in out and "2 rejected, 5 missing" in out
     status = {r["student_id"]: r for r in csv.DictReader(io.StringIO((tmp_path / "status.csv").read_text("utf-8")))}
     assert status["s008"]["status"] == "rejected" and status["s029"]["status"] == "missing"
     assert status["s001"]["status"] == "graded" and status["s001"]["score"] == "10"

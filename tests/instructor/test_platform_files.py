@@ -58,7 +58,10 @@ def test_the_uploader_is_read_from_moodle_folders():
 @pytest.mark.parametrize("name,expected", [
     ("s001.json", None),
     ("quiz_2_3.json", None),  # digits right after the start: no name, not Canvas's
-    ("anon_ab12c_705_quiz.json", None),  # anonymous grading: nobody to check
+    # anonymous grading (content_zipper.rb get_filename: no user name, "anon_<anonymous id>"): no one named
+    ("anon_ab12c_705_quiz.json", ("canvas", "anon_ab12c", "705", False)),
+    ("LATE_anon_ab12c_705_quiz_x.json", ("canvas", "anon_ab12c", "705", True)),
+    ("anon_ab12c_quiz.json", None),
     ("doeann_5_6_7.json", ("canvas", "5", "6", False)),
     ("doeann_late_5_6_x.json", ("canvas", "5", "6", True)),
     ("Old Moodle_12_assignsubmission_file_quiz.json", ("moodle", "12", "", None)),
@@ -67,3 +70,18 @@ def test_the_uploader_is_read_from_moodle_folders():
 def test_upload_names(name, expected):
     up = parse_upload_name(name)
     assert (None if up is None else (up.platform, up.user, up.file_id, up.late)) == expected
+
+
+def test_the_grading_worksheet_and_the_anonymous_zip_read():
+    from zoneinfo import ZoneInfo
+
+    from kcourse.instructor.moodle_worksheet import read_worksheet
+
+    ws = read_worksheet(FILES / "moodle-grading-worksheet.csv", tz=ZoneInfo("Europe/Berlin"))
+    assert [(r.participant, r.late, r.submitted[:16]) for r in ws.rows[:2]] == [
+        ("730000", False, "2026-11-26T08:00"), ("730011", True, "2026-11-27T09:05")]
+    assert ws.rows[-1].submitted == "" and ws.bom
+    with zipfile.ZipFile(FILES / "canvas-anonymous-submissions.zip") as z:
+        ups = [parse_upload_name(f"subs.zip:{n}") for n in z.namelist()]
+    assert [(u.user, u.late, u.anonymous) for u in ups] == [
+        ("anon_Ab3dE", False, True), ("anon_Zz9yX", True, True), ("anon_Qq1wE", False, True)]

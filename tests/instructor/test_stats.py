@@ -169,3 +169,14 @@ def test_terminal_output_shows_control_characters_escaped(quiz):
 def test_report_with_no_students_has_no_plots(quiz):
     page = html_report(quiz_statistics(quiz, []), title="<b>T</b>")
     assert "<b>T</b>" not in page and "&lt;b&gt;T&lt;/b&gt;" in page and "data:image/png" not in page
+
+
+def test_the_score_histogram_counts_whole_students(monkeypatch):
+    """Five students drew a y axis of 0, 0.5, 1.0, 1.5, 2.0 students."""
+    from kcourse.instructor import report
+
+    figures = []
+    monkeypatch.setattr(report, "_png", lambda fig: figures.append(fig) or "")
+    report.plot_scores([35.0, 55.0, 62.0, 65.0, 95.0])
+    ticks = figures[0].axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks

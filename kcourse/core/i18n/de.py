@@ -222,4 +222,5 @@ STRINGS: dict = {
     "page.missing_image": "[Bild: {alt}]",
     "lab.rerun": "Dieses Quiz braucht einen laufenden Kernel: Führen Sie diese Zelle aus (Umschalt+Enter), um es zu "
                  "beantworten; Ihre gespeicherten Antworten kommen zurück.",
+    "page.student": "Studierende: {name} ({id})",
 }

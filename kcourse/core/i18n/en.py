@@ -203,4 +203,5 @@ STRINGS: dict = {
     "page.missing_image": "[image: {alt}]",
     "lab.rerun": "This quiz needs a running kernel: run this cell (Shift+Enter) to answer it; your saved answers "
                  "come back.",
+    "page.student": "Student: {name} ({id})",
 }

@@ -13,7 +13,11 @@
   const doc = document, api = window.kcourseQuizV1, grader = window.kcourseGraderV1;
   const cfg = JSON.parse(doc.getElementById("kc-class").textContent), tr = grader.tr;
   grader.useStrings(cfg.strings);  // the class page's language (kcourse/core/i18n)
-  const box = doc.getElementById("kc-gate"), key = "kcourse:v1:class:" + cfg.quiz_id;
+  /* The confirmed id is kept under kcourse:v2:<course>:class:<quiz id>, so two courses' class pages on one
+     origin (one LMS's file domain) keep apart, like the quiz answers (quiz.js storeKeys). Pages from before course
+     ids kept it under kcourse:v1:class:<quiz id>: the first course page that finds it takes it over (then removes it). */
+  const box = doc.getElementById("kc-gate"), legacy = "kcourse:v1:class:" + cfg.quiz_id;
+  const key = cfg.course ? "kcourse:v2:" + cfg.course + ":class:" + cfg.quiz_id : legacy;
   const fold = (s) => s.normalize("NFC").replace(/\s+/g, "").toLowerCase();
   const hashOf = (id) => String(grader.fnv1a32("kcourse-class\n" + fold(id)));
   const el = (tag, props, kids) => {
@@ -25,7 +29,15 @@
     return e;
   };
   const store = {
-    get() { try { return window.localStorage.getItem(key); } catch (e) { return null; } },
+    get() {
+      try {
+        const ls = window.localStorage, v = ls.getItem(key);
+        if (v !== null || key === legacy) return v;
+        const old = ls.getItem(legacy);
+        if (old !== null) { ls.setItem(key, old); ls.removeItem(legacy); }
+        return old;
+      } catch (e) { return null; }
+    },
     set(v) { try { window.localStorage.setItem(key, v); } catch (e) { /* private mode: locked for this visit */ } }
   };
 
@@ -34,7 +46,9 @@
     box.replaceChildren(el("p", { class: "kc-who", text: tr("class.student", { who: person[1] ? person[1] + " (" + id + ")" : id }) }));
     // text of a <script> element: nothing in it can end the element (a "<" never gets there)
     const json = JSON.stringify(data).split("<").join("\\u003c");
-    const sec = el("section", { class: "kq", "data-kq": "", "aria-label": tr("page.quiz_label", { title: cfg.title }) }, [
+    const attrs = { class: "kq", "data-kq": "", "aria-label": tr("page.quiz_label", { title: cfg.title }) };
+    if (cfg.course) attrs["data-kq-course"] = cfg.course;  // the answers are kept under the course, as on its other pages
+    const sec = el("section", attrs, [
       el("p", { class: "kq-title", text: cfg.title }), el("div", { class: "kq-app" }),
       el("script", { type: "application/json", class: "kq-data", text: json })]);
     box.after(sec);

@@ -345,7 +345,8 @@
     function saveBox() {
       const sid = h("input", { type: "text", id: uid + "sid", cls: "kq-input", autocomplete: "off", spellcheck: "false",
         oninput: () => { st.student_id = sid.value; save(); } });
-      sid.value = st.student_id || "";
+      sid.value = data.student_id || st.student_id || "";
+      if (data.student_id) { sid.readOnly = true; sid.setAttribute("aria-readonly", "true"); }  // a page made for one student
       const msg = h("p", { cls: "kq-savemsg", role: "status" });
       const picker = h("input", { type: "file", id: uid + "file", "aria-label": tr("quiz.file_label"), accept: ".json,application/json", hidden: true, onchange: () => picker.files[0] && picker.files[0].text().then(loadBack) });
       function download() {

@@ -67,5 +67,6 @@ __all__ = ["Address", "AttemptRow", "Connection", "DEFAULT_PATH", "GradebookErro
            "ItemRow", "LOCK_TIMEOUT", "MIGRATIONS", "NewAttempt", "POLICIES", "PgAddress", "PgConnection",
            "QuizRow", "RejectedFile", "SCHEMA", "SCHEMA_2", "SCHEMA_VERSION", "WriteResult", "_statements",
            "address", "attempts", "connect", "content_of", "counted", "counted_attempts", "counted_items", "is_pg",
+           "iterate",
            "item_scores", "known_attempts", "own_files", "policy_key", "quiz_row", "reading", "snapshot",
            "sqlite_error", "students", "transaction", "write_run"]

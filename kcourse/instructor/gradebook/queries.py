@@ -11,7 +11,7 @@ from .pg import PgAddress, PgConnection
 from .pg import snapshot as pg_snapshot
 from .policy import counted
 from .rows import AttemptRow, ItemRow, QuizRow
-from .store import Connection, address, connect
+from .store import Connection, address, connect, iterate
 
 
 def quiz_row(conn: Connection, quiz_id: str) -> QuizRow | None:
@@ -56,8 +56,8 @@ def _attempt_row(r: tuple) -> AttemptRow:
 
 def attempts(conn: Connection, quiz_id: str) -> list[AttemptRow]:
     """Every stored attempt of the quiz, by student then time."""
-    return [_attempt_row(r) for r in conn.execute(
-        f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
+    return [_attempt_row(r) for r in iterate(
+        conn, f"SELECT {_ATTEMPT_COLS} FROM attempts WHERE quiz_id = ? ORDER BY student_id, sort_time, sha256",
         (quiz_id,))]
 
 
@@ -86,8 +86,8 @@ def item_scores(conn: Connection, quiz_id: str, attempt_ids: Iterable[int]
         cur = conn.execute("SELECT attempt_id, question_id, score, max_score, status, response FROM item_scores"
                            f" WHERE attempt_id IN ({', '.join('?' * len(ids))})", ids) if ids else ()
     else:
-        cur = conn.execute("SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores i"
-                           " JOIN attempts a USING (attempt_id) WHERE a.quiz_id = ? ORDER BY i.attempt_id", (quiz_id,))
+        cur = iterate(conn, "SELECT i.attempt_id, question_id, score, i.max_score, status, response FROM item_scores"
+                      " i JOIN attempts a USING (attempt_id) WHERE a.quiz_id = ? ORDER BY i.attempt_id", (quiz_id,))
     for aid, qid, score, mx, status, response in cur:
         row = out.get(aid)
         if row is not None:

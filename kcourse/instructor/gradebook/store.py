@@ -3,6 +3,7 @@ and one-line errors for what the database said."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +41,14 @@ def address(gradebook: str | Path | PgAddress) -> Address:
     if isinstance(gradebook, PgAddress):
         return gradebook
     return PgAddress(str(gradebook)) if is_pg(gradebook) else Path(gradebook)
+
+
+def iterate(conn: Any, sql: str, params: Any = ()) -> Iterator[tuple]:
+    """The rows of a query that may be big, in bounded memory on both backends (SQLite's cursor steps through the
+    file; on PostgreSQL a server-side cursor, see :meth:`.pg.PgConnection.stream`)."""
+    if isinstance(conn, PgConnection):
+        return conn.stream(sql, params)
+    return iter(conn.execute(sql, params))
 
 
 def own_files(book: Address) -> tuple[Path, ...]:
