@@ -97,9 +97,11 @@ def visible_toggle(page, kind: str):
 
 
 # -- item 6: the menu and the page contents at every width ----------------------------------------------------
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("size", SMALL, ids=list(SMALL))
-def test_the_menu_button_opens_the_chapter_list_and_a_link_navigates(open_page, size):
-    page = open_page(CHAPTER, **SMALL[size])
+def test_the_menu_button_opens_the_chapter_list_and_a_link_navigates(open_page, size, theme):
+    page = open_page(CHAPTER, theme=theme, **SMALL[size])
+    assert page.evaluate("document.documentElement.dataset.theme") == theme
     link = page.get_by_role("link", name="Chapter 2: Growing up")
     assert not link.is_visible()
     visible_toggle(page, "primary").click()

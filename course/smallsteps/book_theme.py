@@ -13,9 +13,9 @@ Build-machine outputs. A code cell tagged ``build-machine`` shows facts about th
 kernel, its process, its timings). In JupyterLab that is the reader's machine; in the static book it is the
 machine that built the book, so the book puts a caption above such a cell's output saying so.
 
-Objectives. A chapter's objectives name the quiz tag that checks each one, as ``(`stage-2001`)`` at the end
-of the item (tests/test_course_quizzes.py keeps tags and objectives in step). The tag is for authors; the book
-leaves it out of the objectives list it shows readers.
+Objectives. A chapter's objectives name the quiz tag that checks each one in an HTML comment at the end of the
+item, ``<!-- quiz tag: stage-2001 -->`` (tests/test_course_quizzes.py keeps tags and objectives in step): the tag is
+for authors, and neither the book nor JupyterLab shows it to readers.
 
 Theme fixes (pydata-sphinx-theme 0.17.1 with sphinx-book-theme 1.3.0):
 
@@ -126,56 +126,8 @@ def _caption_build_machine_outputs(app, doctree) -> None:
                                                  classes=["kcourse-built-note"]))
 
 
-OBJECTIVE_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TAG_END = re.compile(r"^\)[;.,]?\s*$")
-
-
-def _objective_lists(doctree):
-    """The bullet lists that follow a paragraph reading "Objectives" (before the next heading)."""
-    from docutils import nodes
-
-    for para in list(doctree.findall(nodes.paragraph)):
-        if para.astext().strip() != "Objectives" or para.parent is None:
-            continue
-        siblings = para.parent.children[para.parent.index(para) + 1:]
-        for sib in siblings:
-            if isinstance(sib, (nodes.section, nodes.title)):
-                break
-            if isinstance(sib, nodes.bullet_list):
-                yield sib
-                break
-
-
-def _hide_objective_tags(app, doctree) -> None:
-    """Drop ``(`tag`)`` from the end of each objective (the tag is the last thing in the item's paragraph)."""
-    from docutils import nodes
-
-    for blist in _objective_lists(doctree):
-        for lit in list(blist.findall(nodes.literal)):
-            parent = lit.parent
-            k = parent.index(lit)
-            if not (OBJECTIVE_TAG.match(lit.astext()) and 0 < k == len(parent) - 2):
-                continue
-            before, after = parent[k - 1], parent[k + 1]
-            if not (isinstance(before, nodes.Text) and isinstance(after, nodes.Text)
-                    and str(before).rstrip().endswith("(") and TAG_END.match(str(after))):
-                continue
-            parent.remove(lit)
-            parent.replace(after, nodes.Text(str(after)[1:]))
-            parent.replace(before, nodes.Text(str(before).rstrip()[:-1]))
-            # the "(" may sit in a text node of its own after a line break: drop the spaces left before it
-            for node in reversed(parent.children[:k]):
-                if not isinstance(node, nodes.Text):
-                    break
-                text = str(node).rstrip()
-                parent.replace(node, nodes.Text(text))
-                if text:
-                    break
-
-
 def setup(app):
     app.add_config_value("kcourse_publish", {}, "env", types=[dict])
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("doctree-read", _caption_build_machine_outputs)
-    app.connect("doctree-read", _hide_objective_tags)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1", "env_version": 3}

@@ -31,6 +31,10 @@ class KcourseRenderer(NbElementRenderer):
         if data.mime_type == QUIZ_MIME:
             return self._render_quiz(data)
         if data.mime_type == "text/html" and PROGRESS_MARK in data.string:
+            import re
+
+            found = re.search(r'data-kq-progress data-kq-course="([^"]*)"', data.string)
+            self._progress_course = found.group(1) if found else None  # the kernel's course, kept
             return self._render_progress()
         return super().render_mime_type(data)
 
@@ -39,7 +43,8 @@ class KcourseRenderer(NbElementRenderer):
         from ..frontend.static_html import render_progress_fragment
         from .quizzes import book_language
 
-        html = render_progress_fragment(book_language(self.renderer.document.settings.env))
+        env = self.renderer.document.settings.env
+        html = render_progress_fragment(course=self._progress_course, language=book_language(env))
         return [nodes.raw(text=html, format="html", classes=["output", "text_html"])]
 
     def _render_quiz(self, data: MimeData) -> list[nodes.Element]:

@@ -66,8 +66,11 @@ class CourseProgress:
     """The learner's progress through the course's quizzes."""
 
     def __init__(self, rows: list[CourseRow], *, store_path: Path, quizzes_dir: Path | None,
-                 problems: list[Problem] | None = None, notices: list[str] | None = None):
+                 problems: list[Problem] | None = None, notices: list[str] | None = None,
+                 course: str | None = None):
         self.rows = rows
+        self.course = course
+        """The course id: the static book's view lists this course's quizzes only, as the table here does."""
         self.store_path = store_path
         self.quizzes_dir = quizzes_dir
         self.problems = problems or []
@@ -150,7 +153,7 @@ class CourseProgress:
             data.update(LiveProgress(self._reload).widget._repr_mimebundle_() or {})
         except ImportError:  # pragma: no cover - ipywidgets is in requirements.txt
             pass
-        data["text/html"] = render_progress_fragment()
+        data["text/html"] = render_progress_fragment(self.course)
         data["text/plain"] = repr(self)
         return data
 
@@ -184,11 +187,11 @@ def course_progress(*, start: str | Path | None = None, store: ProgressStore | N
     qdir = find_quizzes_dir(Path(start) if start is not None else None)
     store = store if store is not None else ProgressStore(course=course_id(qdir) if qdir is not None else None)
     if qdir is None:
-        return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices)
+        return CourseProgress([], store_path=store.path, quizzes_dir=None, notices=store.notices, course=store.course)
     report = load_many([qdir])
     rows = course_rows(report.quizzes.values(), store.records())
     page = CourseProgress(rows, store_path=store.path, quizzes_dir=qdir, problems=report.problems,
-                          notices=store.notices)
+                          notices=store.notices, course=store.course)
     page._reload = lambda: course_progress(  # type: ignore[method-assign]
         start=start, store=ProgressStore(store.path, course=store.course))
     return page

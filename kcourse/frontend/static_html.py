@@ -1,17 +1,20 @@
 """A self-contained HTML quiz for the published book and for standalone assignment pages.
 
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
-inline CSS and inline JS (``static/saferegex.js``, the pattern matcher; then ``static/grader.js``, the pure grader,
-and ``static/quiz.js``, the page part, as one script; each defined once per page however many quizzes it holds).
-Nothing is loaded from anywhere else. ``render_document`` wraps a fragment in a whole offline page.
+inline CSS and inline JS (``static/saferegex.js``, the pattern matcher, only where a practice quiz has patterns;
+then ``static/grader.js``, the pure grader, and ``static/quiz.js``, the page part, as one script; each defined
+once per page however many quizzes it holds), minified by rjsmin and rcssmin. Nothing is loaded from anywhere else.
+``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 from importlib.resources import files
+
+import rcssmin
+import rjsmin
 
 from ..core.i18n import current, page_strings, t, t_html, use_language
 from ..core.model import Quiz
@@ -24,7 +27,7 @@ SCRIPTS = ("grader.js", "quiz.js")
 
 @lru_cache(maxsize=8)
 def asset(name: str) -> str:
-    """A file of ``static/`` as a page carries it: without comment lines and indentation.
+    """A file of ``static/`` as a page carries it: minified (:func:`compact_js`, :func:`compact_css`).
 
     ``asset("quiz.js")`` is the whole script of a page: every file of :data:`SCRIPTS`, in order.
     """
@@ -39,78 +42,14 @@ def _file(name: str) -> str:
 
 
 def compact_js(js: str) -> str:
-    """The code without comments, blank lines, indentation and the spaces next to punctuation, outside strings.
-
-    Safe for quiz.js as written: it has no multi-line strings and no quote or space inside a regex literal (the
-    node and browser tests run the compacted code). ``</`` is kept out: an inline ``<script>`` ends at ``</script``.
-    """
-    out: list[str] = []
-    in_comment = False
-    for line in js.splitlines():
-        s = line.strip()
-        if in_comment:
-            in_comment = "*/" not in s
-            continue
-        if s.startswith("/*"):
-            in_comment = "*/" not in s
-            continue
-        s = _squeeze(s)
-        if not s:
-            continue
-        if out and (out[-1][-1] in _JOIN_AFTER or s[0] in _JOIN_BEFORE) and not out[-1].endswith(("++", "--")):
-            out[-1] += s  # no line break needed: the statement cannot end here
-        else:
-            out.append(s)
-    return "\n".join(out).replace("</", "<\\/")
-
-
-_PUNCT = set("{}()[],;:=?<>!&|")
-_OPS = set("+-*%")  # a space next to one of these goes unless the other side is an operator too (a + +b, a - -b)
-_JOIN_AFTER = set("{([,;:=?&|+*%<>!")
-_JOIN_BEFORE = set(")]}.,;:?&|=")
-
-
-def _squeeze(line: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(line)
-    while i < n:
-        c = line[i]
-        if c in "\"'`":
-            j = i + 1
-            while j < n and line[j] != c:
-                j += 2 if line[j] == "\\" else 1
-            out.append(line[i:j + 1])
-            i = j + 1
-        elif line.startswith("//", i):
-            break
-        elif c in " \t":
-            j = i
-            while j < n and line[j] in " \t":
-                j += 1
-            before = out[-1][-1] if out else ""
-            after = line[j] if j < n else ""
-            keep = before not in _PUNCT and after not in _PUNCT
-            if keep and (before in _OPS) != (after in _OPS):  # "x + 1" -> "x+1", but not "a - -b" or "a + +b"
-                keep = False
-            if before and after and keep and not line.startswith("//", j):
-                out.append(" ")
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    """The code as a page carries it, minified by rjsmin (comments and needless white space out; strings, regex
+    and template literals kept). ``</`` is kept out: an inline ``<script>`` ends at ``</script``."""
+    return rjsmin.jsmin(js).replace("</", "<\\/")
 
 
 def compact_css(css: str) -> str:
-    """Drop comments, indentation, line breaks and the spaces next to ``{ } ; ,`` and after ``:`` of a declaration.
-
-    (Safe for quiz.css: no strings with those characters, and a space before ``:`` is kept for selectors such as
-    ``.kq :focus-visible``.)"""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    css = " ".join(s.strip() for s in css.splitlines() if s.strip())
-    css = re.sub(r"\s*([{};,])\s*", r"\1", css)
-    css = re.sub(r"([{;][-a-z]+):\s+", r"\1:", css).replace(";}", "}")
-    return css.replace("</", "<\\/")
+    """The style as a page carries it, minified by rcssmin (``</`` kept out, as for scripts)."""
+    return rcssmin.cssmin(css).replace("</", "<\\/")
 
 
 def strings_block() -> str:
@@ -157,10 +96,17 @@ def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | No
         f'<script type="application/json" class="kq-data">{to_script_json(data)}</script>'
         f'{strings_block()}'
         f'<style>{asset("quiz.css")}</style>'
-        f'<script>{asset("saferegex.js")}</script>'
-        f'<script>{asset("quiz.js")}</script>'
+        + (f'<script>{asset("saferegex.js")}</script>' if uses_patterns(quiz, mode) else "")
+        + f'<script>{asset("quiz.js")}</script>'
         '</section>'
     )
+
+
+def uses_patterns(quiz: Quiz | PublicQuiz, mode: str | None = None) -> bool:
+    """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 11 KB): only a practice
+    page grades, and only a text question with a ``pattern`` uses it (grader.js looks it up when grading)."""
+    return isinstance(quiz, Quiz) and (mode or quiz.mode) == "practice" and \
+        any(getattr(q, "pattern", None) for q in quiz.all_questions)
 
 
 def _who(student_id: str | None, name: str | None) -> str:
@@ -170,20 +116,21 @@ def _who(student_id: str | None, name: str | None) -> str:
     return f'<p class="kq-who">{who}</p>'
 
 
-def render_progress_fragment(language: str | None = None) -> str:
+def render_progress_fragment(course: str | None = None, language: str | None = None) -> str:
     """The live course progress of the static book: drawn in the reader's browser from the answers it keeps
-    (``static/progress.js``), never from the machine that built the book. ``language``: of the interface (default:
-    the one in use; the book's renderer makes it again in the book's language)."""
+    (``static/progress.js``), never from the machine that built the book; only the quizzes of ``course``
+    (the storage keys quiz.js writes with ``data-kq-course``; without a course, the keys of pages without one).
+    ``language``: of the interface (default: the one in use; the book's renderer makes it in the book's)."""
+    course_attr = f' data-kq-course="{html.escape(course)}"' if course else ""
     with use_language(language or current()):
         return (
-            f'<section class="kq" data-kq-progress lang="{t("meta.lang")}" '
+            f'<section class="kq" data-kq-progress{course_attr} lang="{t("meta.lang")}" '
             f'aria-label="{html.escape(t("page.progress_label"))}">'
             f'<p class="kq-title">{html.escape(t("page.progress_title"))}</p>'
             f'<noscript><p>{html.escape(t("page.progress_noscript"))}</p></noscript>'
             '<div class="kq-app"></div>'
             f'{strings_block()}'
             f'<style>{asset("quiz.css")}</style>'
-            f'<script>{asset("saferegex.js")}</script>'
             f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
             '</section>'
         )

@@ -30,6 +30,7 @@ from ..storage.progress_store import (
     ProgressStore,
     QuizRecord,
     choose_seed,
+    form_id,
     new_attempt,
     new_record,
     shown_path,
@@ -76,15 +77,18 @@ class QuizWidget:
     @speaking
     def _setup(self, seed: int | None, student_id: str | None, mode: str | None, store: ProgressStore | None) -> None:
         quiz = self.quiz
-        self.assessment = quiz.mode == "assessment" or mode == "assessment"
+        mode_name = mode or quiz.mode  # an exam's practice form: mode="practice" (the book's final-exam-practice)
+        if self.key is None and quiz.mode == "assessment":
+            mode_name = "assessment"
+        self.assessment = mode_name == "assessment"
         self.store = store if store is not None else ProgressStore(course=course_of_quiz(quiz.source))
         student_id = (student_id or "").strip() or None
-        stored = self.store.record(quiz.id)
+        record_id = form_id(quiz.id, quiz.mode, mode_name)  # the practice form of an exam keeps a record of its own
+        stored = self.store.record(record_id)
         if isinstance(quiz, PublicQuiz):
             seed = quiz.seed  # the questions shown are that variant's; a submission must name it
         self.seed = choose_seed(quiz.id, seed=seed, student_id=student_id, record=stored)
-        mode_name = "assessment" if self.assessment else "practice"
-        record = stored or new_record(quiz.id, self.seed, student_id=student_id, mode=mode_name)
+        record = stored or new_record(record_id, self.seed, student_id=student_id, mode=mode_name)
         self.record: QuizRecord = replace(record, seed=self.seed, mode=mode_name,
                                           student_id=student_id or record.student_id)
         self.view = quiz if isinstance(quiz, PublicQuiz) else public_quiz(quiz, self.seed)

@@ -37,19 +37,35 @@ class CourseRow:
         return self.answered > 0 or self.score is not None or self.submitted_at is not None
 
 
+def form_id(quiz_id: str, own_mode: str, mode: str) -> str:
+    """The id a quiz's record is kept under when taken in ``mode``: the quiz id in the quiz's own mode
+    (``own_mode``), ``<quiz id>@<mode>`` in the other (the practice form of an exam keeps its answers and scores
+    apart from the exam's, as the browser's storage keys do with their mode)."""
+    return quiz_id if mode == own_mode else f"{quiz_id}@{mode}"
+
+
 def course_rows(quizzes: Iterable[m.Quiz], records: Mapping[str, QuizRecord]) -> list[CourseRow]:
-    """One row per quiz, by chapter then id, from the learner's records."""
+    """One row per quiz, by chapter then id, from the learner's records; and one for the practice form of an
+    assessment the learner has used."""
     rows = []
     for quiz in quizzes:
-        rec = records.get(quiz.id)
-        assessment = quiz.mode == "assessment" or (rec is not None and rec.mode == "assessment")
-        answered, score, best, submitted = 0, None, None, None
-        if rec is not None:
-            ids = set(variant_question_ids(quiz, rec.seed))
-            answered = len(rec.answered_ids & ids)
-            submitted = rec.submitted_at
-            if not assessment:
-                score, best = rec.last_score, rec.best_score
-        rows.append(CourseRow(quiz.chapter, quiz.id, quiz.title, answered, quiz.variant_size, score, best,
-                              quiz.pass_mark, assessment, submitted))
+        rows.append(_row(quiz, quiz.id, records.get(quiz.id)))
+        practice_form = form_id(quiz.id, quiz.mode, "practice")
+        if practice_form in records and practice_form != quiz.id:
+            rows.append(_row(quiz, practice_form, records[practice_form], practice=True))
     return sorted(rows, key=lambda r: (r.chapter is None, r.chapter or 0, r.quiz_id))  # quizzes of no chapter last
+
+
+def _row(quiz: m.Quiz, row_id: str, rec: QuizRecord | None, practice: bool = False) -> CourseRow:
+    """One progress row: ``quiz`` as taken under ``row_id`` (its own form, or its practice form)."""
+    assessment = not practice and (quiz.mode == "assessment" or (rec is not None and rec.mode == "assessment"))
+    answered, score, best, submitted = 0, None, None, None
+    if rec is not None:
+        ids = set(variant_question_ids(quiz, rec.seed))
+        answered = len(rec.answered_ids & ids)
+        submitted = rec.submitted_at
+        if not assessment:
+            score, best = rec.last_score, rec.best_score
+    title = quiz.title + (" (practice)" if practice else "")
+    return CourseRow(quiz.chapter, row_id, title, answered, quiz.variant_size, score, best,
+                     quiz.pass_mark, assessment, submitted)

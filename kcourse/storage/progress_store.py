@@ -45,7 +45,7 @@ from .progress_record import (
     with_submission,
     without_result,
 )
-from .progress_rows import CourseRow, course_rows
+from .progress_rows import CourseRow, course_rows, form_id
 
 SCHEMA_VERSION = 1
 HOME_ENV = "KCOURSE_HOME"
@@ -235,6 +235,6 @@ class ProgressStore:
 
 
 __all__ = ["FILE_NAME", "HOME_ENV", "MAX_BYTES", "SCHEMA_VERSION", "CourseRow", "ProgressStore", "QuizRecord",
-           "choose_seed", "course_rows", "default_path", "kcourse_home", "new_attempt", "new_record", "score_of",
-           "shown_path", "with_answer_shown", "with_hints", "with_response", "with_result", "with_submission",
-           "without_result"]
+           "choose_seed", "course_rows", "default_path", "form_id", "kcourse_home", "new_attempt", "new_record",
+           "score_of", "shown_path", "with_answer_shown", "with_hints", "with_response", "with_result",
+           "with_submission", "without_result"]

@@ -94,3 +94,32 @@ def test_progress_still_works_after_the_store_module_is_imported():
     import kcourse.storage.progress_store  # noqa: F401  (a module named kcourse.progress would shadow the function)
 
     assert callable(kcourse.progress)
+
+
+def test_two_courses_in_one_progress_file_each_list_only_their_own_quizzes(tmp_path, monkeypatch):
+    """Two courses share the learner's progress file and a quiz id; each course's progress page (table, text and
+    the static book's view) lists its own quizzes with its own answers only."""
+    from kcourse.core.loader import load_quiz
+    from kcourse.storage.progress_store import new_record, with_response
+
+    monkeypatch.setenv("KCOURSE_HOME", str(tmp_path / "home"))
+    dirs = {}
+    for cid, extra in (("small-steps", "linux-only"), ("git-101", "git-only")):
+        d = dirs[cid] = tmp_path / cid / "quizzes"
+        d.mkdir(parents=True)
+        (d / "course.yml").write_text(f"id: {cid}\ntitle: {cid}\n")
+        shutil.copy(FILES / "quiz" / "valid-all-types.yml", d / "valid-all-types.yml")
+        text = (FILES / "quiz" / "valid-all-types.yml").read_text()
+        (d / f"{extra}.yml").write_text(text.replace("id: valid-all-types", f"id: {extra}", 1)
+                                        .replace('title: "Every question type"', f"title: Only in {cid}", 1))
+    quiz = load_quiz(dirs["small-steps"] / "valid-all-types.yml")
+    qid = quiz.all_questions[0].id
+    ProgressStore(course="small-steps").save(with_response(new_record(quiz.id, 7), qid, "x"))
+    pages = {cid: course_progress(start=d) for cid, d in dirs.items()}
+    assert {cid: sorted(r.title for r in p.rows) for cid, p in pages.items()} == {
+        "small-steps": ["Every question type", "Only in small-steps"], "git-101": ["Every question type", "Only in git-101"]}
+    assert {cid: [r.title for r in p.started] for cid, p in pages.items()} == {
+        "small-steps": ["Every question type"], "git-101": []}, "the other course's answers to the same quiz id"
+    assert "Only in git-101" not in repr(pages["small-steps"]) and "Only in small-steps" not in repr(pages["git-101"])
+    for cid, page in pages.items():  # the book's view reads the browser keys of its own course only
+        assert f'data-kq-progress data-kq-course="{cid}"' in page._repr_mimebundle_()["text/html"]

@@ -326,6 +326,137 @@ def test_keyboard_only_on_a_phone(open_book, quiz):
     assert root.evaluate("(r) => r.scrollWidth <= r.clientWidth + 1"), "the quiz fits a 390 px phone"
 
 
+# -- the learner's flows on other screens: dark mode, 200 % zoom, a 390 px phone (one representative flow each) --
+DISPLAYS = {
+    "dark": {"color_scheme": "dark"},
+    "zoom-200": {"viewport": {"width": 683, "height": 384}, "device_scale_factor": 2},  # 1366 x 768 at 200 %
+    "phone-390": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
+                  "has_touch": True},
+}
+
+
+def flow_practice(page, root, quiz, **_):
+    """A wrong first try shows feedback, not the answer; Try again by keyboard; the right answer then explains."""
+    q = quiz.question("bkl-removed")
+    set_response(root, q, "b", keyboard=True)
+    check(root, q.id, True)
+    fs = fieldset(root, q.id)
+    assert fs.locator(".kq-verdict").inner_text() == verdict(grade(q, "b")) and fs.locator(".kq-expl").count() == 0
+    page.keyboard.press("Enter")  # the focus is on Try again
+    set_response(root, q, "a", keyboard=True)
+    check(root, q.id, True)
+    expect(fs.locator(".kq-expl")).to_be_visible()
+    return fs
+
+
+def flow_per_part(page, root, quiz, **_):
+    """Multiple choice and matching are marked part by part (before the answer is shown: no right answers)."""
+    set_response(root, quiz.question("building-blocks"), ["ns", "cg"])
+    press(root, "building-blocks", "Check")
+    assert sorted(fieldset(root, "building-blocks").locator(".kq-mark").all_inner_texts()) == ["✓ right", "✓ right"]
+    key = quiz.question("match-blocks").answer_of
+    set_response(root, quiz.question("match-blocks"), {"ns": key["ns"], "cg": key["sc"], "sc": key["cg"]})
+    press(root, "match-blocks", "Check")
+    marks = fieldset(root, "match-blocks").locator(".kq-mark")
+    assert marks.all_inner_texts()[:2] == ["✓ right", "✗ wrong"]
+    return fieldset(root, "match-blocks")
+
+
+def flow_numbers(page, root, quiz, **_):
+    """An ambiguous number is asked back and costs no try; a thousands separator is read as meant."""
+    q = quiz.question("commits")
+    set_response(root, q, "13.500", keyboard=True)
+    check(root, q.id, True)
+    fs = fieldset(root, q.id)
+    assert "could mean 13500" in fs.locator(".kq-fb").inner_text() and fs.locator(".kq-tries").count() == 0
+    set_response(root, q, "14,000", keyboard=True)
+    check(root, q.id, True)
+    assert fs.locator(".kq-verdict").inner_text() == verdict(grade(q, "14,000"))
+    return fs
+
+
+def flow_new_attempt(page, root, quiz, **_):
+    """A new attempt (asked twice) clears every answer and keeps the best score."""
+    set_response(root, quiz.question("kvm-in-tree"), True)
+    press(root, "kvm-in-tree", "Check")
+    root.get_by_role("button", name="Start a new attempt").click()
+    root.get_by_role("button", name="Yes, clear my answers").click()
+    fs = fieldset(root, "kvm-in-tree")
+    assert not fs.locator('input[value="true"]').is_checked() and fs.locator(".kq-verdict").count() == 0
+    assert "Best so far" in root.locator(".kq-score").inner_text()
+    return root.get_by_role("button", name="Start a new attempt")
+
+
+def flow_download_and_load_back(page, root, quiz, tmp_path, reopen, **_):
+    """The answers downloaded on one device load back on another with the same display."""
+    set_response(root, quiz.question("async-io"), "io_uring")
+    press(root, "async-io", "Check")
+    root.get_by_label("Student id").fill("s-2002")
+    with page.expect_download() as info:
+        root.get_by_role("button", name="Download my answers").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    other = reopen()
+    other_root = other.locator("section.kq").first
+    other_root.locator("input[type=file]").set_input_files(str(path))
+    expect(other_root.locator(".kq-savemsg")).to_contain_text("Loaded the answers of s-2002")
+    assert other_root.locator(".kq-score").inner_text() == root.locator(".kq-score").inner_text()
+    return other_root.locator(".kq-savemsg")
+
+
+def flow_progress(page, root, quiz, **_):
+    """The course progress view shows the answers this browser keeps."""
+    set_response(root, quiz.question("kvm-in-tree"), True)
+    press(root, "kvm-in-tree", "Check")
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('[data-kq-state=ready]').length === 3")
+    progress = page.locator("[data-kq-progress]")
+    row = progress.locator("tbody tr").filter(has_text="Every question type")
+    assert row.locator("td").nth(2).inner_text().startswith("1 of "), row.inner_text()  # checked
+    progress.scroll_into_view_if_needed()
+    assert progress.evaluate("(r) => r.scrollWidth <= r.clientWidth + 1"), "the progress view fits the screen"
+    scroller = progress.get_by_role("region", name="Your practice quizzes (scrolls sideways)")
+    scroller.focus()  # a table wider than a phone scrolls in its own box, by keyboard too
+    assert page.evaluate("document.activeElement.classList.contains('kq-scroll')")
+    if scroller.evaluate("(s) => s.scrollWidth > s.clientWidth"):
+        page.keyboard.press("ArrowRight")
+        expect(scroller).not_to_have_js_property("scrollLeft", 0)
+    return row
+
+
+FLOWS = {f.__name__[5:]: f for f in (flow_practice, flow_per_part, flow_numbers, flow_new_attempt,
+                                      flow_download_and_load_back, flow_progress)}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("display", DISPLAYS)
+@pytest.mark.parametrize("flow", FLOWS)
+def test_learner_flows_in_dark_mode_at_200_percent_zoom_and_on_a_phone(browser, open_book, quiz, tmp_path, flow,
+                                                                        display):
+    options = DISPLAYS[display]
+
+    def reopen():
+        ctx = browser.new_context(accept_downloads=True, **options)
+        if display == "dark":  # the book's own theme setting too, as a reader who chose dark has it
+            ctx.add_init_script("try { localStorage.setItem('mode', 'dark'); } catch (e) {}")
+        return open_book(context=ctx)
+
+    page = reopen()
+    root = page.locator("section.kq").first
+    seen = FLOWS[flow](page, root, quiz, tmp_path=tmp_path, reopen=reopen)
+    expect(seen).to_be_visible()
+    assert root.evaluate("(r) => r.scrollWidth <= r.clientWidth + 1"), "the quiz fits the screen"
+    style = root.evaluate("""(r) => { const cs = getComputedStyle(r), lum = (c) => c.match(/\\d+/g).slice(0, 3)
+        .reduce((t, x) => t + +x, 0) / 3; return { bg: lum(cs.backgroundColor), fg: lum(cs.color),
+        theme: document.documentElement.dataset.theme, ratio: devicePixelRatio, width: innerWidth }; }""")
+    if display == "dark":
+        assert style["theme"] == "dark" and style["bg"] < 60 and style["fg"] > 180, style
+    else:
+        assert style["bg"] > 200 and style["fg"] < 80, style
+        assert (style["ratio"], style["width"]) == ((2, 683) if display == "zoom-200" else (3, 390)), style
+    assert errors(page) == [] and page.dialogs == []
+
+
 @pytest.mark.browser
 def test_every_control_is_reachable_with_the_tab_key(open_book):
     page = open_book()

@@ -10,7 +10,8 @@ from kcourse.frontend.static_html import asset, compact_css, compact_js, render_
 
 FILES = Path(__file__).resolve().parents[1] / "files"
 STATIC = Path(__file__).resolve().parents[2] / "kcourse" / "frontend" / "static"
-BUDGET = 41_000  # the lead's target is 35 KB; the practice flow, tab merge, download and course keys need 40.2 KB
+BUDGET = 40_400  # the issue's target is 35 KB; minified by rjsmin/rcssmin the code and style are 40.4 KB (no
+# well-kept pure-Python minifier renames ES2015 names; the interface strings moving to the page data will help)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def data_of(html: str) -> dict:
     return json.loads(re.search(r'<script type="application/json" class="kq-data">(.*?)</script>', html).group(1))
 
 
-def test_a_page_carries_at_most_41_kb_of_quiz_code_and_style():
+def test_a_page_carries_at_most_40_4_kb_of_quiz_code_and_style():
     size = len(asset("quiz.js").encode("utf-8")) + len(asset("quiz.css").encode("utf-8"))
     assert size <= BUDGET, f"quiz JS+CSS is {size:,} bytes, the budget is {BUDGET:,}"
 
@@ -35,13 +36,14 @@ def test_the_pattern_matcher_carries_at_most_12_kb():
 @pytest.mark.parametrize("mode", ["practice", "assessment"])
 def test_fragment_is_self_contained(quiz, mode):
     html = render_fragment(quiz, mode=mode)
+    scripts = 3 if mode == "practice" else 2  # saferegex.js (a practice page with a text pattern), then quiz.js
     assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">',
-                                                    '<script type="application/json" class="kq-strings">', "<script>",
-                                                    "<script>"]  # the words, saferegex.js, then quiz.js
+                                                    '<script type="application/json" class="kq-strings">'] + \
+        ["<script>"] * (scripts - 1)  # the data, the words, then the scripts
     assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
         "no external or relative resource may be referenced"
     assert "//cdn" not in html and "http://" not in html
-    assert html.count("</script>") == 4 and html.count("<style>") == 1
+    assert html.count("</script>") == scripts + 1 and html.count("<style>") == 1
     assert data_of(html)["quiz"]["mode"] == mode
 
 
@@ -95,3 +97,11 @@ def test_compaction_keeps_strings_and_drops_comments():
     assert compact_js('const s = "</script>";') == 'const s="<\\/script>";'
     assert compact_css("/* c */\n.a {\n  color: red;\n}\n.b :focus { x: 1; y: 2 }") == ".a{color:red}.b :focus{x:1;y:2}"
     assert compact_js("x = a + 1 - -b;\ny = [\n  1,\n  2\n];\nz()") == "x=a+1- -b;y=[1,2];z()"
+    assert compact_js("const t = `a ${b}  // c`; // d\nconst r = /[ '\"]+/g;") == "const t=`a ${b}  // c`;const r=/[ '\"]+/g;"
+
+
+def test_the_pattern_matcher_comes_only_with_a_practice_quiz_that_has_patterns(quiz):
+    no_patterns = load_quiz(Path(__file__).resolve().parents[2] / "quizzes" / "ch02-growing-up.yml")
+    assert not any(getattr(q, "pattern", None) for q in no_patterns.all_questions)
+    for q, mode, carried in ((quiz, "practice", True), (quiz, "assessment", False), (no_patterns, "practice", False)):
+        assert ("kcourseSafeRegexV1=" in render_fragment(q, mode=mode).replace(" ", "")) is carried, (q.id, mode)

@@ -239,3 +239,35 @@ def test_an_ordering_left_as_shown_is_an_answer_when_checked_or_saved(open_page,
     else:
         assert fb.inner_text().startswith("Saved at")
     assert load_submission(download(page, root, "s-3", tmp_path)).responses == {q.id: shown}
+
+
+def test_the_progress_view_lists_only_its_own_courses_quizzes(open_page, quiz, tmp_path):
+    """Two courses on one origin (file://) with the same quiz id: each course's progress view shows its own."""
+    import dataclasses
+
+    from kcourse.frontend.static_html import render_progress_fragment
+
+    git = dataclasses.replace(quiz, title="Git objects")
+
+    def book_page(q, course):
+        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{course}</title></head><body><main>'
+                f"{render_fragment(q, seed=3, course=course)}{render_progress_fragment(course)}</main></body></html>")
+
+    page = open_page(book_page(quiz, "small-steps"), name="linux.html")
+    set_response(page.locator("section.kq").first, quiz.question("kvm-in-tree"), True)
+    press(page.locator("section.kq").first, "kvm-in-tree", "Check")
+    other = page.context.new_page()  # the other course's page, same browser and origin
+    tmp_path.joinpath("git.html").write_text(book_page(git, "git-101"), encoding="utf-8")
+    other.goto(tmp_path.joinpath("git.html").as_uri())
+    other.wait_for_selector("[data-kq-progress][data-kq-state=ready]")
+    rows = other.locator("[data-kq-progress] tbody tr").all_inner_texts()  # the quiz it shows, nothing checked
+    assert len(rows) == 1 and "Git objects" in rows[0] and "Every question type" not in rows[0], rows
+    set_response(other.locator("section.kq").first, quiz.question("async-io"), "io_uring")
+    press(other.locator("section.kq").first, "async-io", "Check")
+    for p, mine, theirs in ((page, "Every question type", "Git objects"), (other, "Git objects", "Every question type")):
+        p.reload()
+        p.wait_for_selector("[data-kq-progress][data-kq-state=ready]")
+        rows = p.locator("[data-kq-progress] tbody tr").all_inner_texts()
+        assert len(rows) == 1 and mine in rows[0] and theirs not in rows[0], rows
+        assert rows[0].split("\t")[3].startswith("1 of "), rows  # checked: the one question of this course
+    assert page.errors == []

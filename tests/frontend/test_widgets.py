@@ -20,7 +20,7 @@ from kcourse.core.variants import seed_for
 from kcourse.frontend import controls as c
 from kcourse.frontend.display import QUIZ_MIME, QuizDisplay, QuizProblem
 from kcourse.frontend.widgets import QuizWidget, file_name
-from kcourse.storage.progress_store import ProgressStore
+from kcourse.storage.progress_store import ProgressStore, form_id
 
 QUIZ = Path(__file__).parents[1] / "files" / "quiz" / "valid-all-types.yml"
 SEED = seed_for("valid-all-types", "s1")
@@ -401,8 +401,33 @@ def test_assessment_has_no_key_in_any_widget_state(how, quiz, assessment_quiz, s
                    (isinstance(x, w.Button) and x.description.startswith("Hint")) for x in walk(qw.widget))
     assert "Answered 9 of 9 questions" in qw.score.value and qw.summary.value == ""
     assert qw.check("bkl-removed") is None
-    rec = qw.store.record(the_quiz.id)
+    rec = qw.store.record(form_id(the_quiz.id, the_quiz.mode, "assessment"))  # a practice quiz's assessment form
     assert rec.mode == "assessment" and rec.results == {} and rec.last_score is None
+    assert (qw.store.record(the_quiz.id) is None) is (how == "mode-argument")
+
+
+def test_the_practice_form_of_an_exam_is_scored_and_keeps_its_own_record(assessment_quiz, store):
+    """A self-learner practises the final exam (kcourse.quiz("final-exam", mode="practice")): Check, feedback and
+    a score, in a record of its own; the exam's answers and the practice form's never mix."""
+    exam = QuizWidget(assessment_quiz, seed=SEED, store=store)
+    answer(exam.panels["kvm-in-tree"], True)
+    trial = QuizWidget(assessment_quiz, seed=SEED, mode="practice", store=store)
+    assert not trial.assessment and trial.panels["kvm-in-tree"].control.response() is None, "not the exam's answer"
+    q = assessment_quiz.question("bkl-removed")
+    answer(trial.panels[q.id], correct_response(q))
+    trial.check(q.id)
+    assert trial.record.results[q.id]["score"] == q.points
+    exam_rec, trial_rec = store.record("valid-all-types"), store.record("valid-all-types@practice")
+    assert (exam_rec.mode, sorted(exam_rec.responses), exam_rec.results) == ("assessment", ["kvm-in-tree"], {})
+    assert (trial_rec.mode, sorted(trial_rec.responses)) == ("practice", ["bkl-removed"])
+    again = QuizWidget(assessment_quiz, seed=SEED, mode="practice", store=store)  # reopened: the practice answers
+    assert again.record.results == trial.record.results and again.panels["kvm-in-tree"].control.response() is None
+    from kcourse.storage.progress_store import course_rows
+
+    rows = {r.title: r for r in course_rows([assessment_quiz], store.records())}
+    assert set(rows) == {"Every question type", "Every question type (practice)"}
+    assert rows["Every question type"].assessment and rows["Every question type"].score is None
+    assert not rows["Every question type (practice)"].assessment and rows["Every question type (practice)"].score > 0
 
 
 def test_assessment_fresh_widgets_show_nothing_of_the_key(assessment_quiz, store):

@@ -223,4 +223,5 @@ STRINGS: dict = {
     "lab.rerun": "Dieses Quiz braucht einen laufenden Kernel: Führen Sie diese Zelle aus (Umschalt+Enter), um es zu "
                  "beantworten; Ihre gespeicherten Antworten kommen zurück.",
     "page.student": "Studierende: {name} ({id})",
+    "progress.scroll_label": "Ihr Übungsstand (seitlich scrollbar)",
 }

@@ -204,4 +204,5 @@ STRINGS: dict = {
     "lab.rerun": "This quiz needs a running kernel: run this cell (Shift+Enter) to answer it; your saved answers "
                  "come back.",
     "page.student": "Student: {name} ({id})",
+    "progress.scroll_label": "Your practice quizzes (scrolls sideways)",
 }

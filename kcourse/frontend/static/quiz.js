@@ -402,6 +402,7 @@
     if (store.ok) save();
     root.setAttribute("data-kq-seed", String(seed));
     root.setAttribute("data-kq-state", "ready");
+    if (counter === 1 && self.performance) performance.mark("kcourse:usable");  // the first quiz works (benchmarks/)
   }
 
   // ---- controls per question type: {el, get(), set(r, touched), disable(on), focus(), mark(marks, q)} -----------
