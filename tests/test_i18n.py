@@ -113,7 +113,7 @@ LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\
 WORDS = re.compile(r"[A-Za-z]{2,}[ ,.:;!?][ ]?[A-Za-z]{2,}|^[A-Z][a-z]{2,}|[✓✗◐]")
 #: literals that look like words but are code: directives, event and key names
 CODE = {"use strict", "DOMContentLoaded", "✓"}  # "✓": marker() tells a right mark by the catalogue's first sign
-SELECTOR = re.compile(r"kq-|kc-|^\.|^script\.|^[a-z]+/[a-z]+")  # class names, selectors, MIME types
+SELECTOR = re.compile(r"kq-|kc-|^\.|^script\.|^[a-z]+/[a-z]+|^kcourse:|^[a-z-]+:[a-z-]+$")  # class names, selectors, MIME types, keys, CSS
 KEY = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+\.?$")  # a catalogue key ("quiz.check", "quiz.verdict.")
 
 
