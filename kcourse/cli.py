@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .core.rules import MASK32
+from .core.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,12 +123,14 @@ def grade_one(quiz: str, submission: str, as_json: bool, no_feedback: bool) -> N
 @click.option("--title", help="The book's title (default: from the folder name).")
 @click.option("--course-id", metavar="ID",
               help="The course id that keeps its answers apart (default: the folder name).")
-def new(folder: str, title: str | None, course_id: str | None) -> None:
+@click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
+              help="The language of the quiz interface (buttons, feedback) in the book and in JupyterLab.")
+def new(folder: str, title: str | None, course_id: str | None, language: str) -> None:
     """Start a course in FOLDER: a Jupyter Book with a notebook chapter, a Markdown page and quizzes."""
     from .book.new import new_course
     from .core.safetext import printable
 
-    written = new_course(folder, title=title, course_id=course_id)
+    written = new_course(folder, title=title, course_id=course_id, language=language)
     where = printable(folder)
     click.echo(f"{len(written)} files written in {where}. Next:\n"
                f"  kcourse validate {where}/quizzes\n"

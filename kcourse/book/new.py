@@ -3,7 +3,8 @@
 The files come from ``kcourse/book/template/``: a book configuration that uses the :mod:`kcourse.book`
 extension, one notebook chapter, one Markdown page with the ``quiz`` directive, a quiz with every question
 type, ``quizzes/course.yml`` with the course id, and a CI workflow that runs the two checks. ``{{title}}``,
-``{{author}}`` and ``{{course_id}}`` in them are filled in. Pure file copying: no Sphinx import.
+``{{author}}``, ``{{course_id}}`` and ``{{language}}`` (the quiz interface's, in the book's Sphinx ``language``
+and in ``course.yml`` for JupyterLab) in them are filled in. Pure file copying: no Sphinx import.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..core.course import COURSE_ID, course_id_from
 from ..core.errors import UsageError
+from ..core.i18n import LANGUAGES
 
 
 def _walk(node: Traversable, prefix: str = ""):
@@ -28,7 +30,7 @@ def _walk(node: Traversable, prefix: str = ""):
 
 
 def new_course(dest: str | Path, *, title: str | None = None, course_id: str | None = None,
-               author: str = "The course authors") -> list[Path]:
+               author: str = "The course authors", language: str = "en") -> list[Path]:
     """Write the starter course into ``dest`` (a new or empty folder); returns the files written."""
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
@@ -38,8 +40,11 @@ def new_course(dest: str | Path, *, title: str | None = None, course_id: str | N
     if not COURSE_ID.match(course_id):
         raise UsageError(f"course id {course_id!r}: use lower-case letters, digits, '-' and '_' "
                          "(up to 64, starting with a letter or digit)")
+    if language not in LANGUAGES:
+        raise UsageError(f"language {language!r}: the quiz interface speaks {', '.join(LANGUAGES)}")
     fill = {"{{title}}": title.replace('"', "'"), "{{author}}": author.replace('"', "'"), "{{course_id}}": course_id,
-            "{{year}}": str(date.today().year)}  # Jupyter Book's own default footer says 2023
+            "{{year}}": str(date.today().year),  # Jupyter Book's own default footer says 2023
+            "{{language}}": language}
     written = []
     for rel, src in _walk(files(__package__).joinpath("template")):
         target = dest / rel

@@ -8,7 +8,6 @@ Sphinx warnings of type ``kcourse`` and can be silenced with ``suppress_warnings
 """
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +71,11 @@ def load_book_quiz(env, path: Path):
 
 
 def notice(ref: str) -> str:
-    return ("<div class='kcourse-quiz-error' role='alert'><p><strong>The quiz "
-            f"{html.escape(repr(ref))} is not available on this page.</strong> The book was built while the "
-            "quiz had a problem (its build log names the file and line).</p></div>")
+    """What a reader sees instead of a quiz that could not be built (in the book's language)."""
+    from ..core.i18n import t_html
+
+    return (f"<div class='kcourse-quiz-error' role='alert'><p><strong>{t_html('page.unavailable', ref=repr(ref))}"
+            f"</strong> {t_html('page.unavailable_why')}</p></div>")
 
 
 def check_options(mode: Any, seed: Any, student_id: Any) -> str | None:
@@ -87,10 +88,26 @@ def check_options(mode: Any, seed: Any, student_id: Any) -> str | None:
     return None
 
 
+def book_language(env) -> str:
+    """The interface language of the book's quizzes: Sphinx's ``language`` (a Jupyter Book's
+    ``sphinx: config: language: de``), English when it is unset or not shipped (:mod:`kcourse.core.i18n`)."""
+    from ..core.i18n import language_code
+
+    return language_code(getattr(env.config, "language", None))
+
+
 def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None], mode: str | None = None,
                    seed: int | None = None, student_id: str | None = None) -> tuple[str, set[Path]]:
     """The page markup of quiz ``ref`` (an id from the nearest ``quizzes/`` folder above ``base``, or a path
     relative to ``base``) and the files it was made from (for ``env.note_dependency``)."""
+    from ..core.i18n import use_language
+
+    with use_language(book_language(env)):
+        return _book_quiz_html(env, ref, base, location=location, mode=mode, seed=seed, student_id=student_id)
+
+
+def _book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None], mode: str | None,
+                    seed: int | None, student_id: str | None) -> tuple[str, set[Path]]:
     from ..frontend.static_html import render_fragment
     from .deps import quiz_closure
 
@@ -113,7 +130,8 @@ def book_quiz_html(env, ref: str, base: Path, *, location: tuple[str, int | None
 
     course = course_id(path.resolve().parent, configured=env.config.kcourse_course_id)
     with quiz_images(path.parent) as images:
-        fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course)
+        fragment = render_fragment(quiz, seed=seed, student_id=student_id, mode=mode, course=course,
+                                   language=book_language(env))
     for why in dict.fromkeys(images.missing):
         report_problem(env, Problem(str(path), None, "", f"image {why}",
                                     "put the image file in the quiz's folder and name it relative to it"))

@@ -20,6 +20,8 @@ from myst_nb.core.render import MimeData, NbElementRenderer
 
 from ..frontend.display import QUIZ_MIME
 
+PROGRESS_MARK = '<section class="kq" data-kq-progress'
+
 
 class KcourseRenderer(NbElementRenderer):
     def render_nb_finalise(self, metadata: dict) -> None:
@@ -28,7 +30,22 @@ class KcourseRenderer(NbElementRenderer):
     def render_mime_type(self, data: MimeData) -> list[nodes.Element]:
         if data.mime_type == QUIZ_MIME:
             return self._render_quiz(data)
+        if data.mime_type == "text/html" and PROGRESS_MARK in data.string:
+            import re
+
+            found = re.search(r'data-kq-progress data-kq-course="([^"]*)"', data.string)
+            self._progress_course = found.group(1) if found else None  # the kernel's course, kept
+            return self._render_progress()
         return super().render_mime_type(data)
+
+    def _render_progress(self) -> list[nodes.Element]:
+        """The browser's progress view, made again in the book's language (the kernel made it in the course's)."""
+        from ..frontend.static_html import render_progress_fragment
+        from .quizzes import book_language
+
+        env = self.renderer.document.settings.env
+        html = render_progress_fragment(course=self._progress_course, language=book_language(env))
+        return [nodes.raw(text=html, format="html", classes=["output", "text_html"])]
 
     def _render_quiz(self, data: MimeData) -> list[nodes.Element]:
         from .quizzes import book_quiz_html

@@ -33,15 +33,42 @@ def course_dir_of(quiz_file: str | Path) -> Path:
 
 
 @lru_cache(maxsize=64)
-def _read_id(path: Path, mtime: float) -> str | None:
+def _read_course_file(path: Path, mtime: float) -> dict:
     import yaml
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _course_setting(quizzes_dir: str | Path, key: str) -> object:
+    f = Path(quizzes_dir).resolve() / COURSE_FILE
+    try:
+        return _read_course_file(f, f.stat().st_mtime).get(key)
+    except OSError:
         return None
-    cid = data.get("id") if isinstance(data, dict) else None
+
+
+def _read_id(path: Path, mtime: float) -> str | None:
+    cid = _read_course_file(path, mtime).get("id")
     return cid if isinstance(cid, str) and COURSE_ID.match(cid) else None
+
+
+def course_language(quizzes_dir: str | Path | None) -> str:
+    """The interface language of a course's learner views outside the book (JupyterLab widgets, pages made by
+    the instructor tools): ``language:`` in ``quizzes/course.yml`` (``de``, ``en``), English without one."""
+    from .i18n import language_code
+
+    return language_code(_course_setting(quizzes_dir, "language") if quizzes_dir is not None else None)
+
+
+def language_of_quiz(quiz_file: str | Path | None) -> str:
+    """:func:`course_language` of a loaded quiz's file (English for a quiz that came from no file)."""
+    if not quiz_file or str(quiz_file).startswith("<"):
+        return course_language(None)
+    return course_language(course_dir_of(quiz_file))
 
 
 def course_id(quizzes_dir: str | Path | None, configured: str | None = None) -> str:

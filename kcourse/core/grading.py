@@ -101,9 +101,12 @@ def result(q: m.Question, fraction: float, feedback: list[str] | tuple[str, ...]
                           q.explanation)
 
 
-def malformed(q: m.Question, expected: str) -> QuestionResult:
-    """The grade of a response that cannot be read as an answer to ``q``: 0, saying what was expected."""
-    return result(q, 0.0, [f"This answer could not be read: expected {expected}."])
+def malformed(q: m.Question, expected: str, **params: Any) -> QuestionResult:
+    """The grade of a response that cannot be read as an answer to ``q``: 0, saying what was expected (the key of
+    the words in :mod:`kcourse.core.i18n`, filled from ``params``)."""
+    from .i18n import t
+
+    return result(q, 0.0, [t("grade.malformed", expected=t(expected, **params))])
 
 
 def is_blank(response: Any) -> bool:

@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .i18n import t
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -38,7 +40,6 @@ _COMMA_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}(?:\.\d{3})+,\d+$")
 _SPACE_THOUSANDS = re.compile(r"^\d{1,3}(?:[" + _SPACES + r"]\d{3})+(?:[.,]\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d*,\d+(?:[eE][+-]?\d+)?$")
-EXAMPLE = "a number such as 13500 or 2.5"
 
 
 def _ascii_digits(s: str) -> str:
@@ -69,28 +70,26 @@ def read_number(text: str, unit: str = "") -> Reading:
     """``text`` as one number (see the module's rules); ``unit`` is the question's unit, if any."""
     s = _ascii_digits(text.strip()).replace("\u2212", "-")
     if not s:
-        return Reading(problem="Type a number first.")
-    in_unit = f" in {unit}" if unit else ""
+        return Reading(problem=t("num.first"))
     m = _UNIT.match(s)
     if m and not re.fullmatch(r"[eE][+-]?", m.group(2)):
         s, given = m.group(1).strip(), m.group(2).strip()
         if not unit or _unit_key(given) != _unit_key(unit):
-            return Reading(problem=f"Write the number only{in_unit}: {given} is not the unit asked for."
-                           if unit else f"Write the number only, without {given}.")
+            return Reading(problem=t("num.unit_wrong", unit=unit, given=given) if unit
+                           else t("num.no_unit", given=given))
     r = _RANGE.match(s)
     if r and _body(r.group(1).strip().lstrip("+-")) is not None and _body(r.group(2).strip().lstrip("+-")) is not None:
-        return Reading(problem=f"Give one number{in_unit}, not a range.")
+        return Reading(problem=t("num.range_unit", unit=unit) if unit else t("num.range"))
     sign = -1.0 if s.startswith("-") else 1.0
     body = s[1:] if s[:1] in "+-" else s
     a = _AMBIGUOUS.match(body)
     if a:
         whole, frac = a.group(1) + a.group(2), a.group(1) + "." + a.group(2).rstrip("0")
         frac = frac.rstrip(".")
-        return Reading(problem=f"{s} could mean {whole} (with a thousands separator) or {frac}: "
-                       f"write {whole} or {frac}.")
+        return Reading(problem=t("num.ambiguous", text=s, whole=whole, frac=frac))
     x = _body(body)
     if x is None:
-        return Reading(problem=f"This is not a number: write {EXAMPLE}.")
+        return Reading(problem=t("num.not_number"))
     if not math.isfinite(x):
-        return Reading(problem="That number is too large: write it with fewer digits.")
+        return Reading(problem=t("num.too_large"))
     return Reading(value=sign * x)

@@ -25,6 +25,8 @@ from typing import Any
 from .. import qtypes as qt
 from . import model as m
 from .grading import Status, grade, is_blank
+from .i18n import shown as i18n_shown
+from .i18n import t
 
 DEFAULT_TRIES = 2
 """Tries before the answer is shown, unless the quiz sets ``tries_before_answer``."""
@@ -34,23 +36,23 @@ MAX_TRIES = 10
 def ready_problem(q: m.Question, response: Any) -> str | None:
     """What to fix before ``response`` counts as a try; ``None`` when it can be checked."""
     if is_blank(response):
-        return "Answer first, then check."
+        return t("practice.answer_first")
     if isinstance(q, qt.Matching) and isinstance(response, Mapping):
         left = sum(1 for p in q.pairs if is_blank(response.get(p.id)))
         if left:
-            return f"Choose an answer in every row: {left} row{'s are' if left > 1 else ' is'} still “Choose…”."
+            return t("practice.rows_left", n=left, choose=t("quiz.choose"))
         if len(set(q.answer_of.values())) == len(q.pairs):  # each answer fits one row
             rows = [k + 1 for k, p in enumerate(q.pairs)]
             seen: dict[Any, int] = {}
             for row, p in zip(rows, q.pairs, strict=True):
                 v = response.get(p.id)
                 if isinstance(v, str) and v in seen:
-                    return f"Each answer fits one row only: rows {seen[v]} and {row} have the same answer."
+                    return t("practice.same_answer", a=seen[v], b=row)
                 if isinstance(v, str):
                     seen[v] = row
     result = grade(q, response)
     if result.status is Status.UNANSWERED:
-        return result.feedback[0] if result.feedback else "Answer first, then check."
+        return result.feedback[0] if result.feedback else t("practice.answer_first")
     return None
 
 
@@ -98,9 +100,9 @@ class Score:
 
     def line(self) -> str:
         """``Score: 6.5 of 11 points (59.09 %) · first tries: 4 · 8 of 11 questions checked.`` and what counts."""
-        return (f"Score: {shown(self.total)} of {points(self.max_score)} ({shown(self.percentage)} %) · first tries: "
-                f"{shown(self.first_total)} · {self.checked} of {self.count} questions checked. "
-                "Counted: the last try of each checked question; unchecked questions count 0.")
+        return t("practice.score_line", total=round(self.total, 2), points=points(self.max_score),
+                 pct=round(self.percentage, 2), first=round(self.first_total, 2), checked=self.checked,
+                 count=self.count)
 
 
 def score(results: Mapping[str, Mapping[str, Any]], first_results: Mapping[str, Mapping[str, Any]],
@@ -113,10 +115,10 @@ def score(results: Mapping[str, Mapping[str, Any]], first_results: Mapping[str, 
 
 
 def shown(x: float) -> str:
-    """A score as people read it: 2 decimals at most, no ``.0`` (JavaScript's ``String(round(x, 2))``)."""
-    x = round(float(x), 2)
-    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+    """A score as people read it: 2 decimals at most, no ``.0``, the decimal mark of the language in use."""
+    return i18n_shown(x)
 
 
 def points(x: float) -> str:
-    return f"{shown(x)} point{'' if x == 1 else 's'}"
+    """``6.5 points`` (after "of": German ``von 11 Punkten``)."""
+    return t("practice.points", n=round(float(x), 2))

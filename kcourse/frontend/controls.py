@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import qtypes as qt
+from ..core.i18n import current, t
 from ..core.numbers import read_number
 from ..core.public import PublicQuestion
 from ..views.markdown import render_block, render_inline
@@ -33,7 +34,6 @@ class Control:
 
     widget: w.Widget
     inputs: list[w.Widget]
-    blank_message = "Answer the question first, then press Check."
 
     def response(self) -> Any:
         raise NotImplementedError
@@ -60,7 +60,7 @@ class _RadioControl(Control):
     """One of a few labelled values (a single choice; true or false), as radio buttons."""
 
     def __init__(self, options: list[tuple[str, Any]], number: int, **extra: Any):
-        self.radio = w.RadioButtons(options=options, value=None, description="Your answer", style=_DESC,
+        self.radio = w.RadioButtons(options=options, value=None, description=t("quiz.your_answer"), style=_DESC,
                                     layout=_wide(), **extra)
         self.radio.add_class(f"kcourse-in-{number}")
         self.widget = self.radio
@@ -91,7 +91,7 @@ class MultipleControl(Control):
         self.ids = list(by_id)
         self.boxes = {i: w.Checkbox(value=False, description=plain(by_id[i].text), indent=False,
                                     layout=_wide()) for i in self.ids}
-        self.widget = w.VBox([w.Label("Choose every answer that applies:")] + list(self.boxes.values()))
+        self.widget = w.VBox([w.Label(t("lab.choose_all"))] + list(self.boxes.values()))
         self.inputs = list(self.boxes.values())
         self.inputs[0].add_class(f"kcourse-in-{number}")
 
@@ -107,7 +107,7 @@ class MultipleControl(Control):
 
 class TrueFalseControl(_RadioControl):
     def __init__(self, q: PublicQuestion, number: int = 0):
-        super().__init__([("True", True), ("False", False)], number, orientation="horizontal")
+        super().__init__([(t("quiz.true"), True), (t("quiz.false"), False)], number, orientation="horizontal")
 
     def accepts(self, response: Any) -> bool:
         return isinstance(response, bool)
@@ -118,7 +118,7 @@ class NumericControl(Control):
 
     def __init__(self, q: PublicQuestion, number: int = 0):
         self.unit_name = q.unit or ""
-        self.text = w.Text(value="", placeholder="a number, e.g. 2.5", description="Your answer",
+        self.text = w.Text(value="", placeholder=t("num.placeholder"), description=t("quiz.your_answer"),
                            continuous_update=False, style=_DESC, layout=w.Layout(width="22em"))
         self.text.add_class(f"kcourse-in-{number}")
         self.unit = w.Label(q.unit or "")
@@ -147,7 +147,7 @@ class NumericControl(Control):
 
 class TextControl(Control):
     def __init__(self, q: PublicQuestion, number: int = 0):
-        self.text = w.Text(value="", placeholder="type your answer", description="Your answer",
+        self.text = w.Text(value="", placeholder=t("lab.type_answer"), description=t("quiz.your_answer"),
                            continuous_update=False, style=_DESC, layout=w.Layout(width="30em", max_width="100%"))
         self.text.add_class(f"kcourse-in-{number}")
         self.widget = self.text
@@ -167,6 +167,7 @@ class OrderingControl(Control):
 
     def __init__(self, q: PublicQuestion, number: int = 0):
         self.number = number
+        self.lang = current()  # the tooltips change on a move, outside the quiz's language block
         self.on_move: Callable[[str], None] | None = None
         """Called with the CSS class of the button to focus after a move (the moved item's)."""
         self.text = {i.id: i.text for i in q.items}
@@ -174,8 +175,9 @@ class OrderingControl(Control):
         self.order = list(self.start)
         self.touched = False
         self.labels = [w.HTML("") for _ in self.order]
-        self.ups = [w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="6em")) for _ in self.order]
-        self.downs = [w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="6em"))
+        self.ups = [w.Button(description=t("lab.up"), icon="arrow-up", layout=w.Layout(width="6em"))
+                    for _ in self.order]
+        self.downs = [w.Button(description=t("lab.down"), icon="arrow-down", layout=w.Layout(width="6em"))
                       for _ in self.order]
         rows = []
         for k in range(len(self.order)):
@@ -186,7 +188,7 @@ class OrderingControl(Control):
             self.ups[k].on_click(lambda _b, k=k: self.move(k, -1))
             self.downs[k].on_click(lambda _b, k=k: self.move(k, +1))
             rows.append(w.HBox([self.ups[k], self.downs[k], self.labels[k]], layout=w.Layout(align_items="center")))
-        self.widget = w.VBox([w.Label("Put the items in order, first at the top (move them with Up and Down):")]
+        self.widget = w.VBox([w.Label(t("lab.order_help"))]
                              + rows)
         self.inputs = self.ups + self.downs
         self._disabled = False
@@ -209,8 +211,8 @@ class OrderingControl(Control):
         for k, iid in enumerate(self.order):
             self.labels[k].value = f"<span>{k + 1}. {render_inline(self.text[iid])}</span>"
             name = plain(self.text[iid])
-            self.ups[k].tooltip = f"Move “{name}” up" if k else f"“{name}” is first"
-            self.downs[k].tooltip = f"Move “{name}” down" if k < n - 1 else f"“{name}” is last"
+            self.ups[k].tooltip = t("quiz.move_up" if k else "quiz.already_first", self.lang, item=name)
+            self.downs[k].tooltip = t("quiz.move_down" if k < n - 1 else "quiz.already_last", self.lang, item=name)
             self.ups[k].disabled = self._disabled or k == 0
             self.downs[k].disabled = self._disabled or k == n - 1
 
@@ -242,11 +244,11 @@ class MatchingControl(Control):
     def __init__(self, q: PublicQuestion, number: int = 0):
         rights = {c.id: c.text for c in q.choices}
         self.right_ids = list(rights)
-        options = [("Choose…", None)] + [(plain(rights[r]), r) for r in self.right_ids]
+        options = [(t("quiz.choose"), None)] + [(plain(rights[r]), r) for r in self.right_ids]
         self.drops = {p.id: w.Dropdown(options=options, value=None, description=plain(p.text),
                                        style=_DESC, layout=_wide())
                       for p in q.pairs}
-        self.widget = w.VBox([w.Label("Match each item with one on the right:")] + list(self.drops.values()))
+        self.widget = w.VBox([w.Label(t("lab.match_help"))] + list(self.drops.values()))
         self.inputs = list(self.drops.values())
         self.inputs[0].add_class(f"kcourse-in-{number}")
 

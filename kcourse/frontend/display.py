@@ -73,14 +73,26 @@ class QuizDisplay:
         widget has no kernel behind it, shows "Error displaying widget: model not found"), then the quiz."""
         from IPython.display import display
 
-        display({"text/plain": RERUN_TEXT, "text/html": RERUN_HTML}, raw=True)
+        text = rerun_text(self.widget.language)
+        display({"text/plain": text, "text/html": rerun_html(text)}, raw=True)
         display(self._repr_mimebundle_(), raw=True)
 
 
-RERUN_TEXT = "This quiz needs a running kernel: run this cell (Shift+Enter) to answer it; your saved answers come back."
-# hidden when the next output holds a live quiz (JupyterLab, Notebook 7) and in the book (quiz.css hides it)
-RERUN_HTML = ("<div class='kcourse-rerun'><style>.jp-OutputArea-child:has(.kcourse-rerun):has(+ .jp-OutputArea-child "
-              ".kcourse-quiz){display:none}</style><p>⚠ " + html.escape(RERUN_TEXT) + "</p></div>")
+def rerun_text(language: str | None = None) -> str:
+    """The note to run the cell, in the course's language."""
+    from ..core.i18n import t
+
+    return t("lab.rerun", language)
+
+
+def rerun_html(text: str) -> str:
+    # hidden when the next output holds a live quiz (JupyterLab, Notebook 7) and in the book (quiz.css hides it)
+    return ("<div class='kcourse-rerun'><style>.jp-OutputArea-child:has(.kcourse-rerun):has(+ .jp-OutputArea-child "
+            ".kcourse-quiz){display:none}</style><p>⚠ " + html.escape(text) + "</p></div>")
+
+
+RERUN_TEXT = rerun_text()
+RERUN_HTML = rerun_html(RERUN_TEXT)
 
 
 class QuizProblem:

@@ -13,16 +13,17 @@ from .. import qtypes as qt
 from ..core import model as m
 from ..core import practice
 from ..core.grading import QuestionResult, Status
+from ..core.i18n import t
 from ..core.public import PublicQuestion
 from ..views.markdown import render_block, unwrap_paragraph
 from .controls import Control, plain
 
-STATUS = {
-    Status.CORRECT: ("✓", "Correct"),
-    Status.PARTIAL: ("◐", "Partly right"),
-    Status.INCORRECT: ("✗", "Not right"),
-    Status.UNANSWERED: ("–", "Not answered"),
-}
+
+def verdict(status: Status) -> str:
+    """``✓ Correct``, ``◐ Partly right``, ... in the language in use (the static page's words)."""
+    return t("quiz.verdict." + status.value)
+
+
 # colours of the static page (quiz.css, light theme); the text says the status too
 COLOURS = {"correct": ("#116329", "#dafbe1"), "partial": ("#6f4400", "#fff8c5"), "incorrect": ("#a40e26", "#ffebe9"),
            "unanswered": ("#57606a", "#f3f4f6")}
@@ -59,7 +60,7 @@ def answer_html(q: m.Question) -> str:
 
 
 def _choices_answer(q: Any) -> str:
-    return "The right answer: " + "; ".join(md(o.text) for o in q.options if o.correct) + "."
+    return t("quiz.right_answer", answer="; ".join(md(o.text) for o in q.options if o.correct))
 
 
 def _matching_answer(q: Any) -> str:
@@ -68,19 +69,20 @@ def _matching_answer(q: Any) -> str:
     right = correct_response(q)
     names = {c.id: plain(c.text) for c in q.right_choices}
     pairs = (f"{md(p.left)} → {html.escape(names[right[p.id]])}" for p in q.pairs)
-    return "The right matches: " + "; ".join(pairs) + "."
+    return t("lab.right_matches", list="; ".join(pairs))
 
 
 ANSWER_HTML: dict[str, Callable[[Any], str]] = {
     "single": _choices_answer,
     "multiple": _choices_answer,
-    "true_false": lambda q: f"The right answer: {q.answer}.",
+    "true_false": lambda q: html.escape(t("quiz.right_answer", answer=t("quiz.true" if q.answer else "quiz.false"))),
     "numeric": lambda q: html.escape(qt.numeric.answer_text(q)),
-    "text": lambda q: "Accepted: " + html.escape(" · ".join(q.accept[:3])) + ".",
-    "ordering": lambda q: "The right order: " + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + ".",
+    "text": lambda q: html.escape(t("quiz.accepted", list=" · ".join(q.accept[:3]))),
+    "ordering": lambda q: (html.escape(t("quiz.right_order")) + " "
+                           + "; ".join(f"{k}. {md(i.text)}" for k, i in enumerate(q.items, 1)) + "."),
     "matching": _matching_answer,
 }
-"""The right answer of each question type in words (HTML), shown with the explanation."""
+"""The right answer of each question type in words (HTML, in the language in use), shown with the explanation."""
 
 
 class QuestionPanel:
@@ -101,22 +103,22 @@ class QuestionPanel:
         self.open = False
         """Try again was pressed: the answer can be changed; the last try still counts."""
         self.hints_shown = 0
-        head = (f"<div class='kcourse-q-head'><strong>Question {number} of {count}</strong> · {pts(pq.points)}"
+        legend = html.escape(t("quiz.legend", n=number, count=count, points=t("quiz.worth", n=pq.points)))
+        head = (f"<div class='kcourse-q-head'><strong>{legend}</strong>"
                 f"</div><div class='kcourse-prompt'>{render_block(pq.prompt)}</div>")
         self.prompt = w.HTML(head)
         self.feedback = w.HTML("")
         self.feedback.add_class(f"kcourse-fb-{number}")
         self.hint_area = w.HTML("")
-        self.check_button = w.Button(description="Check", icon="check", button_style="primary",
-                                     tooltip=f"Check your answer to question {number} (a try)")
-        self.retry_button = w.Button(description="Try again", icon="undo",
-                                     tooltip=f"Change your answer to question {number}; your last try counts until "
-                                             "you check again")
+        self.check_button = w.Button(description=t("quiz.check"), icon="check", button_style="primary",
+                                     tooltip=t("lab.check_tip", n=number))
+        self.retry_button = w.Button(description=t("quiz.try_again"), icon="undo",
+                                     tooltip=t("lab.retry_tip", n=number))
         self.retry_button.add_class(f"kcourse-retry-{number}")
-        self.answer_button = w.Button(description="Show answer", icon="eye",
-                                      tooltip=f"Show the explanation and the answer of question {number}")
+        self.answer_button = w.Button(description=t("quiz.show_answer"), icon="eye",
+                                      tooltip=t("lab.answer_tip", n=number))
         self.hint_button = w.Button(description=self._hint_label(), icon="lightbulb-o",
-                                    tooltip=f"Show one hint for question {number}")
+                                    tooltip=t("lab.hint_tip", n=number))
         buttons: list[w.Widget] = []
         if not assessment:
             buttons = [self.check_button, self.retry_button] + ([self.hint_button] if self.hints else []) + [
@@ -138,7 +140,9 @@ class QuestionPanel:
 
     def _hint_label(self) -> str:
         n = len(self.hints)
-        return "No more hints" if self.hints_shown >= n else f"Hint ({self.hints_shown + 1} of {n})"
+        if self.hints_shown >= n:
+            return t("lab.no_more_hints")
+        return t("lab.hint_button", n=self.hints_shown + 1, count=n)
 
     @property
     def locked(self) -> bool:
@@ -168,16 +172,16 @@ class QuestionPanel:
         if r is None:
             self.feedback.value = ""
             return
-        icon, word = STATUS[r.status]
-        verdict = f"{icon} {word}: {practice.shown(r.score)} of {pts(r.max_score)}."
+        said: dict[str, Any] = {"verdict": verdict(r.status), "score": round(r.score, 2), "points": pts(r.max_score)}
         fg = COLOURS[r.status.value][0]
         if not lock:
-            self.feedback.value = self._box(r.status.value, f"<p>Your last try: {verdict} It counts until you check "
-                                                            "again.</p>")
+            self.feedback.value = self._box(r.status.value, f"<p>{html.escape(t('quiz.last_try', **said))}</p>")
             return
-        out = [f"<p><strong style='color:{fg}'>{verdict}</strong></p>",
-               f"<p>Try {self.tries}" + ("." if self.shown else f" of {self.tries_before_answer}: the answer shows "
-                                                                f"after {self.tries_before_answer} tries.") + "</p>"]
+        n = self.tries_before_answer
+        tries = t("quiz.try_n", n=self.tries) if self.shown else t("quiz.try_n_of", n=self.tries, max=n,
+                                                                    after=t("quiz.after_tries", n=n))
+        out = [f"<p><strong style='color:{fg}'>{html.escape(t('quiz.verdict_line', **said))}</strong></p>",
+               f"<p>{html.escape(tries)}</p>"]
         if r.feedback:
             out.append("<ul>" + "".join(f"<li>{md(f)}</li>" for f in r.feedback) + "</ul>")
         marks = practice.marks(self.key, self.control.response())
@@ -185,20 +189,20 @@ class QuestionPanel:
             names = part_names(self.pq)
             out.append("<ul class='kcourse-marks'>" + "".join(
                 f"<li>{html.escape(names.get(k, k))}: <span class='kcourse-mark-{'ok' if ok else 'bad'}'>"
-                f"{'✓ right' if ok else '✗ wrong'}</span></li>" for k, ok in marks.items()) + "</ul>")
+                f"{html.escape(t('quiz.mark.right' if ok else 'quiz.mark.wrong'))}</span></li>"
+                for k, ok in marks.items()) + "</ul>")
         if not self.shown:
-            out.append("<p>Think about the feedback" + (", take a hint" if not self.hint_button.disabled else "")
-                       + " and try again, or press Show answer.</p>")
+            out.append(f"<p>{html.escape(t('quiz.think' if self.hint_button.disabled else 'quiz.think_hint'))}</p>")
         else:
             out.append(f"<p>{answer_html(self.key)}</p>")
             if r.explanation:
-                out.append(f"<div><strong>Explanation.</strong> {md(r.explanation)}</div>")
+                out.append(f"<div><strong>{html.escape(t('quiz.explanation'))}.</strong> {md(r.explanation)}</div>")
         self.feedback.value = self._box(r.status.value, "".join(out))
 
     def show_hints(self, count: int) -> None:
         self.hints_shown = max(0, min(count, len(self.hints)))
         self.hint_area.value = "".join(
-            f"<div class='kcourse-hint'><strong>Hint {k + 1}.</strong> {md(h)}</div>"
+            f"<div class='kcourse-hint'><strong>{html.escape(t('quiz.hint_n', n=k + 1))}</strong> {md(h)}</div>"
             for k, h in enumerate(self.hints[: self.hints_shown]))
         self.hint_button.description = self._hint_label()
         self.refresh()

@@ -14,27 +14,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.course import course_language
 from ..core.errors import Problem
+from ..core.i18n import number as i18n_number
+from ..core.i18n import t, use_language
 from ..storage.progress_store import CourseRow, ProgressStore, course_rows, shown_path
 
-HEADERS = ("Chapter", "Quiz", "Answered", "Score", "Best", "Passed")
+HEADERS = ("chapter", "quiz", "answered", "score", "best", "passed")
+"""Keys of the column heads (``progress.<name>`` in :mod:`kcourse.core.i18n`)."""
+
+
+def headers() -> tuple[str, ...]:
+    return tuple(t("progress." + h) for h in HEADERS)
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:g}%"
+    return "—" if x is None else f"{i18n_number(x)}%"
 
 
 def _passed(row: CourseRow) -> str:
     if row.assessment:
-        return "submitted" if row.submitted_at else "—"
+        return t("lab.submitted") if row.submitted_at else "—"
     if row.passed is None:
         return "—"
-    return "yes" if row.passed else "not yet"
+    return t("progress.yes" if row.passed else "progress.not_yet")
 
 
 def _cells(row: CourseRow, same_chapter: bool = False) -> tuple[str, ...]:
-    score = "graded by instructor" if row.assessment and row.started else _pct(row.score)
-    title = row.title + (" (assessment)" if row.assessment else "")
+    score = t("lab.graded_by_instructor") if row.assessment and row.started else _pct(row.score)
+    title = row.title + (" " + t("lab.assessment_mark") if row.assessment else "")
     chapter = "" if same_chapter or row.chapter is None else str(row.chapter)
     return (chapter, title, f"{row.answered}/{row.total}", score,
             "—" if row.assessment else _pct(row.best), _passed(row))
@@ -74,23 +82,32 @@ class CourseProgress:
 
     def _empty_message(self) -> str | None:
         if self.quizzes_dir is None:
-            return "No quizzes/ folder here or above: open this notebook from the course folder."
+            return t("lab.no_quizzes_dir")
         if not self.rows:
-            return f"No quizzes in {self.quizzes_dir}."
+            return t("lab.no_quizzes", folder=str(self.quizzes_dir))
         if not self.started:
-            return "No quiz answered yet: answer a chapter quiz and come back."
+            return t("lab.none_answered")
         return None
 
     def _footer(self) -> str:
-        return f"Answers are read from {shown_path(self.store_path)} on this computer."
+        return t("lab.progress_footer", path=shown_path(self.store_path))
+
+    @property
+    def language(self) -> str:
+        """The course's interface language (``language:`` in ``quizzes/course.yml``)."""
+        return course_language(self.quizzes_dir)
 
     def __repr__(self) -> str:
+        with use_language(self.language):
+            return self._text()
+
+    def _text(self) -> str:
         lines = [f"⚠ {n}" for n in self.notices]
         empty = self._empty_message()
         if empty:
             lines.append(empty)
         if self.rows:
-            table = [HEADERS, *_table(self.rows)]
+            table = [headers(), *_table(self.rows)]
             widths = [max(len(row[k]) for row in table) for k in range(len(HEADERS))]
             for k, row in enumerate(table):
                 lines.append("  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip())
@@ -103,19 +120,23 @@ class CourseProgress:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        with use_language(self.language):
+            return self._html()
+
+    def _html(self) -> str:
         out = ["<div class='kcourse-progress'>"]
         out += [f"<p class='kcourse-notice' role='alert'>⚠ {html.escape(n)}</p>" for n in self.notices]
         empty = self._empty_message()
         if empty:
             out.append(f"<p>{html.escape(empty)}</p>")
         if self.rows:
-            head = "".join(f"<th scope='col'>{h}</th>" for h in HEADERS)
+            head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in headers())
             body = []
             for cells in _table(self.rows):
                 c = [html.escape(x) for x in cells]
                 body.append(f"<tr><td>{c[0]}</td><th scope='row' style='text-align:left'>{c[1]}</th>"
                             + "".join(f"<td>{x}</td>" for x in c[2:]) + "</tr>")
-            out.append(f"<table><caption>Your quizzes: answered questions and scores</caption>"
+            out.append(f"<table><caption>{html.escape(t('lab.progress_caption'))}</caption>"
                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
         if self.problems:
             items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in self.problems)
@@ -146,8 +167,10 @@ class LiveProgress:
         import ipywidgets as w
 
         self.load = load
-        self.table = w.HTML(load()._repr_html_())
-        button = w.Button(description="Refresh", icon="refresh", tooltip="Read the progress file again")
+        page = load()
+        self.table = w.HTML(page._repr_html_())
+        with use_language(page.language):
+            button = w.Button(description=t("lab.refresh"), icon="refresh", tooltip=t("lab.refresh_tip"))
         button.on_click(lambda _b: self.refresh())
         self.widget = w.VBox([self.table, button])
         _LIVE.add(self)

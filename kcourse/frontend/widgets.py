@@ -6,6 +6,7 @@ clicks. In assessment mode there is no Check button, no feedback, no hints and n
 """
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,8 +18,9 @@ import ipywidgets as w
 from .. import __version__
 from ..core import model as m
 from ..core import practice
-from ..core.course import course_of_quiz
+from ..core.course import course_of_quiz, language_of_quiz
 from ..core.grading import QuestionResult, QuizResult, Status, grade, is_blank
+from ..core.i18n import t, t_html, use_language
 from ..core.public import PublicQuiz, public_quiz
 from ..core.rules import safe_name
 from ..core.submission import Submission, now_iso
@@ -38,9 +40,10 @@ from ..storage.progress_store import (
     with_result,
     with_submission,
 )
+from ..views.markdown import images_of
 from .controls import control_for, plain
 from .keys import key_helper
-from .panel import CSS, STATUS, QuestionPanel, pts
+from .panel import CSS, QuestionPanel, pts, verdict
 
 GENERATOR = f"kcourse {__version__} (JupyterLab)"
 
@@ -50,14 +53,30 @@ def file_name(quiz_id: str, student_id: str) -> str:
     return f"{quiz_id}-{safe_name(student_id)}.json"
 
 
+def speaking(method):
+    """Runs a :class:`QuizWidget` method in its course's language (``language:`` in ``course.yml``) with the images
+    next to its quiz file inlined (:func:`kcourse.views.markdown.images_of`, as in the static page)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with use_language(self.language), images_of(self.quiz.source):
+            return method(self, *args, **kwargs)
+    return run
+
+
 class QuizWidget:
     """A whole quiz variant in JupyterLab. ``widget`` is the ipywidgets tree to display."""
 
     def __init__(self, quiz: m.Quiz | PublicQuiz, *, seed: int | None = None, student_id: str | None = None,
-                 mode: str | None = None, store: ProgressStore | None = None):
+                 mode: str | None = None, store: ProgressStore | None = None, language: str | None = None):
         self.quiz = quiz
         self.key: m.Quiz | None = quiz if isinstance(quiz, m.Quiz) else None
         """The quiz with its key (``None`` for a learner's view such as a key-less copy: then only assessment)."""
+        self.language = language or language_of_quiz(quiz.source)
+        self._setup(seed, student_id, mode, store)
+
+    @speaking
+    def _setup(self, seed: int | None, student_id: str | None, mode: str | None, store: ProgressStore | None) -> None:
+        quiz = self.quiz
         mode_name = mode or quiz.mode  # an exam's practice form: mode="practice" (the book's final-exam-practice)
         if self.key is None and quiz.mode == "assessment":
             mode_name = "assessment"
@@ -91,29 +110,25 @@ class QuizWidget:
     # -- layout ------------------------------------------------------------------------------------
     def _build_chrome(self) -> None:
         quiz, n = self.quiz, len(self.ids)
-        how = ("Assessment: answer every question, then save a submission to hand in. There is no feedback "
-               "here." if self.assessment else
-               "Practice: press Check under a question for feedback and a hint; the explanation and the answer "
-               f"show when you are right, after {quiz.tries_before_answer} tries or when you press Show answer.")
+        how = t("lab.how_assessment") if self.assessment else t(
+            "lab.how_practice", after=t("quiz.after_tries", n=quiz.tries_before_answer))
+        chapter = t("lab.chapter", n=quiz.chapter) if quiz.chapter is not None else t("lab.no_chapter")
+        line = t("lab.title_line", chapter=chapter, questions=t("quiz.questions", n=n),
+                 points=t("quiz.worth", n=self.max_total), pass_mark=quiz.pass_mark, how=how)
         self.title = w.HTML(f"<h3 class='kcourse-title'>{html.escape(plain(quiz.title))}</h3>"
-                            f"<p>{quiz.chapter_label.capitalize()} · {n} question{'s' if n != 1 else ''} · "
-                            f"{pts(self.max_total)} · pass mark {quiz.pass_mark:g}%. {how}</p>" + CSS)
+                            f"<p>{html.escape(line)}</p>" + CSS)
         self.notices = w.HTML("")
         self.score = w.HTML("")
         self.summary = w.HTML("")
-        self.student_box = w.Text(value=self.record.student_id or "", description="Student id",
-                                  placeholder="as your instructor gave it", continuous_update=False,
+        self.student_box = w.Text(value=self.record.student_id or "", description=t("quiz.student_id"),
+                                  placeholder=t("lab.sid_placeholder"), continuous_update=False,
                                   style={"description_width": "initial"})
-        self.save_button = w.Button(description="Save submission", icon="save",
-                                    tooltip="Write your answers to a file in this notebook's folder, to hand in")
-        self.new_button = w.Button(description="Start a new attempt", icon="refresh",
-                                   tooltip="Clear every answer of this quiz and start over; the best score is kept")
+        self.save_button = w.Button(description=t("lab.save"), icon="save", tooltip=t("lab.save_tip"))
+        self.new_button = w.Button(description=t("quiz.new_attempt"), icon="refresh", tooltip=t("lab.new_tip"))
         self.save_status = w.HTML("")
         place = html.escape(shown_path(self.store.path))
-        self.storage_note = w.HTML(
-            f"<p class='kcourse-storage'><small>Answers are saved in <code>{place}</code> on this computer as you "
-            f"go, and come back when you run this cell again. Nothing is sent anywhere. (Set "
-            f"<code>{HOME_ENV}</code> to keep them in another folder.)</small></p>")
+        note = t_html("lab.storage", markup={"place": f"<code>{place}</code>", "env": f"<code>{HOME_ENV}</code>"})
+        self.storage_note = w.HTML(f"<p class='kcourse-storage'><small>{note}</small></p>")
         actions = [self.student_box, self.save_button] + ([] if self.assessment else [self.new_button])
         self.widget = w.VBox(
             [self.title, self.notices, *(p.widget for p in self.panels.values()), self.score, self.summary,
@@ -168,6 +183,10 @@ class QuizWidget:
 
     def _on_change(self, qid: str) -> Callable[[], None]:
         def changed() -> None:
+            with use_language(self.language), images_of(self.quiz.source):
+                _changed()
+
+        def _changed() -> None:
             if not self._quiet:
                 self._save(with_response(self.record, qid, self.panels[qid].control.response()))
                 self._update_score()
@@ -182,6 +201,7 @@ class QuizWidget:
         refresh_live()
 
     # -- actions (also what the buttons call) -----------------------------------------------------
+    @speaking
     def check(self, qid: str) -> QuestionResult | None:
         """A try: ``None`` (with what to fix, costing no try) when the input is not an answer yet."""
         if self.assessment:
@@ -206,6 +226,7 @@ class QuizWidget:
                     f"kcourse-fb-{panel.number}")
         return result
 
+    @speaking
     def try_again(self, qid: str) -> None:
         """Change the answer: it stays as it was, and the last try counts until the next check."""
         panel = self.panels[qid]
@@ -215,6 +236,7 @@ class QuizWidget:
         panel.refresh()
         self._focus(f"kcourse-in-{panel.number}")
 
+    @speaking
     def show_answer(self, qid: str) -> None:
         panel = self.panels[qid]
         if panel.result is None or panel.shown:
@@ -224,6 +246,7 @@ class QuizWidget:
         panel.refresh()
         self._focus(f"kcourse-fb-{panel.number}")
 
+    @speaking
     def hint(self, qid: str) -> None:
         if self.assessment:
             return
@@ -231,6 +254,7 @@ class QuizWidget:
         panel.show_hints(panel.hints_shown + 1)
         self._save(with_hints(self.record, qid, panel.hints_shown))
 
+    @speaking
     def new_attempt(self) -> None:
         """Clear every answer, try and hint of this variant; the best score stays."""
         self._save(new_attempt(self.record, self.ids))
@@ -240,7 +264,7 @@ class QuizWidget:
         for panel in self.panels.values():
             panel.refresh()
         self._update_score()
-        self.save_status.value = "<p role='status'>New attempt: every answer cleared. Your best score is kept.</p>"
+        self.save_status.value = f"<p role='status'>{html.escape(t('quiz.cleared'))}</p>"
 
     def responses(self) -> dict[str, Any]:
         """The current answers of this variant, by question id (blank ones left out), as in a submission."""
@@ -266,45 +290,45 @@ class QuizWidget:
         n = len(self.ids)
         if self.assessment:
             answered = len(self.responses())
-            self.score.value = (f"<p class='kcourse-score' role='status'>Answered {answered} of {n} questions. "
-                                "Save a submission below to hand your answers in.</p>")
+            said = t("lab.answered", n=answered, count=n)
+            self.score.value = f"<p class='kcourse-score' role='status'>{html.escape(said)}</p>"
             return
         s = self.score_now()
-        best = f" Best so far: {practice.shown(self.record.best_score)} %." if self.record.best_score else ""
-        self.score.value = f"<p class='kcourse-score' role='status'>{html.escape(s.line())}{best}</p>"
+        best = " " + t("quiz.best", pct=round(self.record.best_score, 2)) if self.record.best_score else ""
+        self.score.value = f"<p class='kcourse-score' role='status'>{html.escape(s.line() + best)}</p>"
         if s.checked < n:
-            left = n - s.checked
-            self.summary.value = (f"<p class='kcourse-summary'>Check {'every' if s.checked == 0 else 'the remaining'} "
-                                  f"question{'s' if left != 1 else ''} ({left} left) to see your summary.</p>")
+            left = t("lab.check_all" if s.checked == 0 else "lab.check_rest", n=n - s.checked)
+            self.summary.value = f"<p class='kcourse-summary'>{html.escape(left)}</p>"
             return
         passed = s.passed(self.quiz.pass_mark)
-        verdict = "passed" if passed else "not passed yet"
-        advice = "" if passed else " Start a new attempt to practise again."
         rows = []
         for k, (qid, panel) in enumerate(self.panels.items(), 1):
             r, first = self.record.results.get(qid), self.record.first_results.get(qid)
             if r is None:
                 continue
-            icon, word = STATUS[Status(r["status"])]
-            name = html.escape(plain(panel.pq.prompt)[:70])
-            extra = f" (first try {practice.shown(first['score'])})" if first and first != r else ""
-            rows.append(f"<li>Question {k}, “{name}”: {icon} {word}, {practice.shown(r['score'])} of "
-                        f"{pts(r['max_score'])}{extra}.</li>")
+            item = t("quiz.summary_item_first" if first and first != r else "quiz.summary_item",
+                     verdict=verdict(Status(r["status"])), score=round(r["score"], 2), points=pts(r["max_score"]),
+                     first=round(first["score"], 2) if first else 0)
+            name = t("quiz.question_n", n=k) + f", “{plain(panel.pq.prompt)[:70]}”"
+            rows.append(f"<li>{html.escape(name + item)}</li>")
+        line = t("quiz.summary_line", total=round(s.total, 2), points=pts(s.max_score), pct=round(s.percentage, 2),
+                 first=round(s.first_total, 2), verdict=t("quiz.passed" if passed else "quiz.not_passed"),
+                 pass_mark=self.quiz.pass_mark)
+        advice = "" if passed else " " + t("lab.practise_again")
         self.summary.value = (
-            f"<div class='kcourse-summary' role='status'><h4>Summary</h4><p>You scored <strong>"
-            f"{practice.shown(s.total)} of {pts(s.max_score)} ({practice.shown(s.percentage)}%)</strong>, first tries "
-            f"{practice.shown(s.first_total)}. The pass mark is {self.quiz.pass_mark:g}%: <strong>{verdict}</strong>."
-            f"{advice}</p><ol>{''.join(rows)}</ol></div>")
+            f"<div class='kcourse-summary' role='status'><h4>{html.escape(t('quiz.summary'))}</h4>"
+            f"<p>{html.escape(line + advice)}</p><ol>{''.join(rows)}</ol></div>")
 
+    @speaking
     def save_submission(self, directory: str | Path | None = None) -> Path | None:
         """Write ``<quiz_id>-<student_id>.json`` (the same format as the static page) to ``directory``
         (default: the current folder, the notebook's). Returns the path, or ``None`` with a message."""
         sid = self.student_box.value.strip()
         if not sid:
-            self.save_status.value = "<p role='alert'>Type your student id first, then press Save submission.</p>"
+            self.save_status.value = f"<p role='alert'>{html.escape(t('lab.sid_first'))}</p>"
             return None
         if len(sid) > 200:
-            self.save_status.value = "<p role='alert'>That student id is longer than 200 characters.</p>"
+            self.save_status.value = f"<p role='alert'>{html.escape(t('lab.sid_long'))}</p>"
             return None
         now = now_iso()
         sub = Submission(quiz_id=self.quiz.id, student_id=sid, variant_seed=self.seed, responses=self.responses(),
@@ -314,18 +338,15 @@ class QuizWidget:
         try:
             write_text_atomically(path, readable_json(self, sub))
         except OSError as e:
-            self.save_status.value = (f"<p role='alert'>Could not write {html.escape(str(path))}: "
-                                      f"{html.escape(e.strerror or str(e))}. Run the notebook from a folder "
-                                      "you can write to.</p>")
+            said = t("lab.cannot_write", path=str(path), why=e.strerror or str(e))
+            self.save_status.value = f"<p role='alert'>{html.escape(said)}</p>"
             return None
-        answered = len(sub.responses)
-        msg = (f"<p role='status'>Saved <code>{html.escape(str(path))}</code> ({answered} of {len(self.ids)} "
-               f"questions answered) at {now}. Hand in this file.")
+        msg = t("lab.saved", path=str(path), n=len(sub.responses), count=len(self.ids), time=now)
         if not self.assessment:
             s = self.score_now()
-            msg += (f" Its score is the quiz's: {practice.shown(s.total)} of {pts(s.max_score)} "
-                    f"({practice.shown(s.percentage)}%). Counted: the last try of each checked question.")
-        self.save_status.value = msg + "</p>"
+            msg += " " + t("lab.saved_score", total=round(s.total, 2), points=pts(s.max_score),
+                           pct=round(s.percentage, 2))
+        self.save_status.value = f"<p role='status'>{html.escape(msg)}</p>"
         self._save(with_submission(self.record, sid, str(path), now))
         return path
 
@@ -342,7 +363,7 @@ def readable_json(qw: QuizWidget, sub: Submission) -> str:
         s = qw.score_now()
         data["score"] = {"total": s.total, "max_score": s.max_score, "percentage": s.percentage,
                          "first_tries": s.first_total, "checked": s.checked, "questions": s.count,
-                         "counted": "the last try of each checked question; unchecked questions count 0"}
+                         "counted": t("quiz.counted")}
     rows = []
     for k, (qid, panel) in enumerate(qw.panels.items(), 1):
         row: dict[str, Any] = {"question": k, "id": qid, "prompt": plain(panel.pq.prompt)}
@@ -350,8 +371,8 @@ def readable_json(qw: QuizWidget, sub: Submission) -> str:
             row["answer"] = answer_text(panel.pq, sub.responses[qid])
         r = qw.record.results.get(qid)
         if r is not None and not qw.assessment:
-            icon, word = STATUS[Status(r["status"])]
-            row["result"] = f"{icon} {word}, {practice.shown(r['score'])} of {pts(r['max_score'])}"
+            row["result"] = t("quiz.result", verdict=verdict(Status(r["status"])), score=round(r["score"], 2),
+                              points=pts(r["max_score"]))
             row["tries"] = qw.record.tries.get(qid, 1)
         rows.append(row)
     data["questions"] = rows

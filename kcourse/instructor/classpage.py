@@ -16,7 +16,9 @@ import html
 import unicodedata
 
 from ..core import model as m
+from ..core.course import language_of_quiz
 from ..core.errors import InputError, Problem
+from ..core.i18n import page_strings, t, use_language
 from ..core.variants import fnv1a32, make_variant, seed_for
 from ..frontend.static_html import asset, compact_js
 from ..views.pagedata import page_data, to_script_json
@@ -55,13 +57,18 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
             shown.update(make_variant(quiz, seed).question_ids)
     if problems:
         raise InputError(problems)
+    with use_language(language_of_quiz(quiz.source)):
+        return _page(quiz, people, variants), tuple(sorted(shown))
+
+
+def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
     from ..core.course import course_of_quiz
 
     cfg = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people,
-           "variants": variants}
+           "variants": variants, "strings": page_strings(extra=("class.", "page.quiz_label"))}
     title = html.escape(quiz.title)
     page = (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html>\n<html lang="{t("meta.lang")}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{title}</title>'
         '<style>body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}'
@@ -69,9 +76,9 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
         '@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}}</style>'
         f'<style>{asset("quiz.css")}</style>'
         f'</head><body><main><h1>{title}</h1>'
-        '<noscript><p>This quiz needs JavaScript. Without it, ask your instructor for your own page.</p></noscript>'
+        f'<noscript><p>{html.escape(t("class.noscript"))}</p></noscript>'
         '<div id="kc-gate" aria-live="polite"></div>'
         f'<script type="application/json" id="kc-class">{to_script_json(cfg)}</script>'
         f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
         '</main></body></html>\n')
-    return page, tuple(sorted(shown))
+    return page

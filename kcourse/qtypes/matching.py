@@ -48,7 +48,7 @@ def grade(q: Matching, r: Any) -> QuestionResult:
     rights = {c.id for c in q.right_choices}
     if not isinstance(r, Mapping) or not all(k in lefts and isinstance(v, str) and v in rights
                                              for k, v in r.items()):
-        return malformed(q, "a mapping from pair ids (" + ", ".join(sorted(lefts)) + ") to right-hand choice ids")
+        return malformed(q, "grade.expect_map", ids=", ".join(sorted(lefts)))
     right = sum(1 for k, v in r.items() if q.answer_of[k] == v)
     return result(q, right / len(q.pairs))
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import OPTIONS
 from ..core.grading import QuestionResult, malformed, result
+from ..core.i18n import t
 from ..core.warnings_ import WarningKind
 from .base import QType, Shuffle
 from .single import option_ids, public_options
@@ -40,14 +41,14 @@ def build(c: Any, raw: dict, path: tuple) -> MultipleSelect:
 def grade(q: MultipleSelect, r: Any) -> QuestionResult:
     by_id = q.by_id
     if not isinstance(r, list) or not all(isinstance(x, str) and x in by_id for x in r) or len(set(r)) != len(r):
-        return malformed(q, "a list of different option ids from " + ", ".join(by_id))
+        return malformed(q, "grade.expect_list", ids=", ".join(by_id))
     chosen = set(r)
     right = len(chosen & q.correct_ids)
     wrong = len(chosen - q.correct_ids)
     feedback = [o.feedback for o in q.options if o.id in chosen]
     missed = len(q.correct_ids - chosen)
     if missed:
-        feedback.append(f"You missed {missed} right option{'s' if missed > 1 else ''}.")
+        feedback.append(t("grade.missed", n=missed))
     return result(q, (right - wrong) / len(q.correct_ids), feedback)
 
 

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import NUMBER, OPTIONAL_TEXT
 from ..core.grading import QuestionResult, malformed, result, to_number
+from ..core.i18n import t
 from ..core.numbers import read_number
-from ..core.rules import format_number
 from ..core.warnings_ import WarningKind
 from .base import QType
 
@@ -121,16 +121,16 @@ def grade(q: Numeric, r: Any) -> QuestionResult:
     else:
         x = to_number(r)
     if x is None:
-        return malformed(q, "a number such as 13500 or 2.5")
+        return malformed(q, "grade.expect_number")
     if x in q.accepted:
         return result(q, 1.0)
-    side = "too high" if x > q.accepted.high or (x == q.accepted.high) else "too low"
-    return result(q, 0.0, [f"{format_number(x)} is {side}."])
+    side = "grade.too_high" if x > q.accepted.high or (x == q.accepted.high) else "grade.too_low"
+    return result(q, 0.0, [t(side, x=x)])
 
 
 def answer_text(q: Numeric) -> str:
     """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``"""
-    return f"Accepted: {q.accepted.describe()}{' ' + q.unit if q.unit else ''}."
+    return t("grade.accepted_range", range=q.accepted.describe() + (" " + q.unit if q.unit else ""))
 
 
 def correct_response(q: Numeric) -> float:

@@ -28,7 +28,7 @@ def build(c: Any, raw: dict, path: tuple) -> Ordering:
 def grade(q: Ordering, r: Any) -> QuestionResult:
     ids = [i.id for i in q.items]
     if not isinstance(r, list) or sorted(map(str, r)) != sorted(ids) or not all(isinstance(x, str) for x in r):
-        return malformed(q, "every item id exactly once: " + ", ".join(sorted(ids)))
+        return malformed(q, "grade.expect_items", ids=", ".join(sorted(ids)))
     pos = {item_id: k for k, item_id in enumerate(r)}
     n = len(ids)
     pairs = n * (n - 1) // 2

@@ -39,7 +39,7 @@ def build(c: Any, raw: dict, path: tuple) -> SingleChoice:
 def grade(q: SingleChoice, r: Any) -> QuestionResult:
     by_id = q.by_id
     if not isinstance(r, str) or r not in by_id:
-        return malformed(q, "one option id of " + ", ".join(by_id))
+        return malformed(q, "grade.expect_one", ids=", ".join(by_id))
     o = by_id[r]
     return result(q, 1.0 if o.correct else 0.0, [o.feedback])
 

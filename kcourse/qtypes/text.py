@@ -50,7 +50,7 @@ def build(c: Any, raw: dict, path: tuple) -> ShortText:
 
 def grade(q: ShortText, r: Any) -> QuestionResult:
     if not isinstance(r, str) or len(r) > 10_000:
-        return malformed(q, "text")
+        return malformed(q, "grade.expect_text")
     given = normalise(r, case_sensitive=q.case_sensitive)
     if not given:
         return result(q, 0.0, unanswered=True)

@@ -27,7 +27,7 @@ def build(c: Any, raw: dict, path: tuple) -> TrueFalse:
 
 def grade(q: TrueFalse, r: Any) -> QuestionResult:
     if not isinstance(r, bool):
-        return malformed(q, "true or false")
+        return malformed(q, "grade.expect_bool")
     return result(q, 1.0 if r == q.answer else 0.0, [q.feedback_true if r else q.feedback_false])
 
 

@@ -80,6 +80,18 @@ def quiz_images(folder: str | Path | None) -> Iterator[ImageLog]:
         _LOG.reset(t2)
 
 
+@contextmanager
+def images_of(source: str | Path | None) -> Iterator[ImageLog | None]:
+    """Inside the block, a quiz loaded from ``source`` shows the image files next to it, inlined as ``data:``
+    addresses (the static page and the JupyterLab widgets alike); a quiz from no file, or a block already inside
+    :func:`quiz_images`, changes nothing (yields ``None`` then)."""
+    if images_active() or not source or str(source).startswith("<"):
+        yield None
+        return
+    with quiz_images(Path(source).parent) as log:
+        yield log
+
+
 def images_active() -> bool:
     return _FOLDER.get() is not None
 
@@ -102,7 +114,9 @@ def _image(src: str, alt: str) -> str:
     if why or target is None:
         if log is not None:
             log.missing.append(f"{src}: {why}")
-        return f'<span class="kq-missing-image">[image: {html.escape(alt)}]</span>'
+        from ..core.i18n import t
+
+        return f'<span class="kq-missing-image">{html.escape(t("page.missing_image", alt=alt))}</span>'
     if log is not None:
         log.used.append(target)
     data = base64.b64encode(target.read_bytes()).decode("ascii")

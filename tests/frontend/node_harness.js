@@ -27,6 +27,7 @@ const OPS = {
     return { question_ids: v.question_ids, orders: v.orders };
   },
   checkVectors: (vectors) => checkVectors(api, vectors),
+  useStrings: (strings) => api.useStrings(strings),
   exports: () => Object.keys(api).sort(),
 };
 

@@ -43,6 +43,9 @@ class Node:
         self.js = js
         self.proc = subprocess.Popen([exe, str(HERE / "node_harness.js"), str(js)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        from kcourse.core.i18n import page_strings
+
+        self.call("useStrings", page_strings("en"))  # what an English page gives grader.js
 
     def call(self, op: str, *args):
         assert self.proc.stdin and self.proc.stdout

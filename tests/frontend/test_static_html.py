@@ -37,12 +37,13 @@ def test_the_pattern_matcher_carries_at_most_12_kb():
 def test_fragment_is_self_contained(quiz, mode):
     html = render_fragment(quiz, mode=mode)
     scripts = 3 if mode == "practice" else 2  # saferegex.js (a practice page with a text pattern), then quiz.js
-    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">'] + \
-        ["<script>"] * (scripts - 1)
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script type="application/json" class="kq-data">',
+                                                    '<script type="application/json" class="kq-strings">'] + \
+        ["<script>"] * (scripts - 1)  # the data, the words, then the scripts
     assert not re.search(r"""\b(?:src|href)\s*=|@import|url\(|<link\b""", html.replace('href="https://', "")), \
         "no external or relative resource may be referenced"
     assert "//cdn" not in html and "http://" not in html
-    assert html.count("</script>") == scripts and html.count("<style>") == 1
+    assert html.count("</script>") == scripts + 1 and html.count("<style>") == 1
     assert data_of(html)["quiz"]["mode"] == mode
 
 
@@ -76,7 +77,8 @@ def test_quiz_js_puts_no_learner_text_into_html():
     # every HTML source, reviewed: page data rendered by kcourse/views/markdown.py (or a grading form made of it) or a
     # fixed string. A new one must be added here after checking that no learner input can reach it.
     sources = {s.strip() for s in re.findall(r"\bhtml: ([^,}]+)", js)}
-    assert sources == {'"False"', '"True"', "byId.get(id).html", "f.html", "html.get(id)", "o.feedback_html", "o.html",
+    # tr("quiz.true"): the catalogue's words, which hold no markup (tests/test_i18n.py)
+    assert sources == {'tr("quiz.false")', 'tr("quiz.true")', "byId.get(id).html", "f.html", "html.get(id)", "o.feedback_html", "o.html",
                        "p.hints_html[i]", "p.prompt_html", "pair.html", "full.explanation_html", "i.html",
                        "r ? q.feedback_true_html : q.feedback_false_html",
                        "fromData"}  # plain(): prompt_html, option, item and pair html of the page data, read as text

@@ -11,7 +11,8 @@
 (function () {
   "use strict";
   const doc = document, api = window.kcourseQuizV1, grader = window.kcourseGraderV1;
-  const cfg = JSON.parse(doc.getElementById("kc-class").textContent);
+  const cfg = JSON.parse(doc.getElementById("kc-class").textContent), tr = grader.tr;
+  grader.useStrings(cfg.strings);  // the class page's language (kcourse/core/i18n)
   /* The confirmed id is kept under kcourse:v2:<course>:class:<quiz id>, so two courses' class pages on one
      origin (one LMS's file domain) keep apart, like the quiz answers (quiz.js storeKeys). Pages from before course
      ids kept it under kcourse:v1:class:<quiz id>: the first course page that finds it takes it over (then removes it). */
@@ -42,10 +43,10 @@
 
   function start(id, person) {
     const data = Object.assign({}, cfg.variants[String(person[0])], { student_id: id });
-    box.replaceChildren(el("p", { class: "kc-who", text: "Student: " + (person[1] ? person[1] + " (" + id + ")" : id) }));
+    box.replaceChildren(el("p", { class: "kc-who", text: tr("class.student", { who: person[1] ? person[1] + " (" + id + ")" : id }) }));
     // text of a <script> element: nothing in it can end the element (a "<" never gets there)
     const json = JSON.stringify(data).split("<").join("\\u003c");
-    const attrs = { class: "kq", "data-kq": "", "aria-label": "Quiz: " + cfg.title };
+    const attrs = { class: "kq", "data-kq": "", "aria-label": tr("page.quiz_label", { title: cfg.title }) };
     if (cfg.course) attrs["data-kq-course"] = cfg.course;  // the answers are kept under the course, as on its other pages
     const sec = el("section", attrs, [
       el("p", { class: "kq-title", text: cfg.title }), el("div", { class: "kq-app" }),
@@ -70,14 +71,14 @@
       const id = input.value.trim();
       const person = id ? cfg.people[hashOf(id)] : undefined;
       confirmRow.replaceChildren();
-      if (!person) { msg.textContent = id ? "This id is not on the class list of this quiz. Check it, or ask your instructor." : "Type your student id."; input.focus(); return; }
-      msg.textContent = "You are " + (person[1] || id) + " (" + id + ")? Once you start, this page keeps this id.";
-      const yes = el("button", { type: "button", class: "kq-btn", text: "Yes, start", onclick: () => { store.set(id); start(id, person); } });
+      if (!person) { msg.textContent = tr(id ? "class.not_listed" : "class.type_id"); input.focus(); return; }
+      msg.textContent = tr("class.confirm", { who: (person[1] || id) + " (" + id + ")" });
+      const yes = el("button", { type: "button", class: "kq-btn", text: tr("class.yes_start"), onclick: () => { store.set(id); start(id, person); } });
       confirmRow.appendChild(yes);
       yes.focus();
     }
-    box.replaceChildren(el("form", { onsubmit: check }, [el("label", { for: "kc-id", text: "Your student id" }), input,
-      el("button", { type: "submit", class: "kq-btn", text: "Continue" })]), msg, confirmRow);
+    box.replaceChildren(el("form", { onsubmit: check }, [el("label", { for: "kc-id", text: tr("class.your_id") }), input,
+      el("button", { type: "submit", class: "kq-btn", text: tr("class.continue") })]), msg, confirmRow);
   }
 
   const saved = store.get(), person = saved ? cfg.people[hashOf(saved)] : undefined;

@@ -23,6 +23,20 @@
   const ids = (list) => list.map((x) => x.id);
   const same = (a, b) => a.join("\0") === b.join("\0");
 
+  // ---- interface strings (kcourse/core/i18n: the page carries one language's, English filling gaps) ------
+  let STR = {};
+  /** Installs the page's strings (a <script class="kq-strings"> block, or the test's). */
+  const useStrings = (s) => { if (isObj(s)) STR = s; };
+  /** i18n.number: a number with the reader's decimal mark. */
+  const num = (x) => fmtNum(x).replace(".", STR["meta.decimal"] || ".");
+  /** i18n.t: string `key`, its plural form chosen by p.n, each {name} filled from p (numbers through num). */
+  function tr(key, p) {
+    let s = own(STR, key) ? STR[key] : key;
+    p = p || {};
+    if (isObj(s)) s = p.n === 1 ? s.one : s.other;
+    return String(s).replace(/\{([a-z_]+)\}/g, (m, k) => !own(p, k) ? m : typeof p[k] === "number" ? num(p[k]) : String(p[k]));
+  }
+
   /** textnorm.normalise: NFKC, trimmed, whitespace runs to one space, lower case unless case-sensitive. */
   const normalise = (s, cs) => {
     s = pyStrip(s.normalize("NFKC")).replace(RUN_WS, " ");
@@ -47,7 +61,6 @@
     [/^[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?$|^[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+$/, (s) => s.replace(/\./g, "").replace(",", ".")],
     [new RegExp("^[0-9]{1,3}(?:[" + SP + "][0-9]{3})+(?:[.,][0-9]+)?$"), (s) => s.replace(new RegExp("[" + SP + "]", "g"), "").replace(",", ".")],
     [/^[0-9]*,[0-9]+(?:[eE][+-]?[0-9]+)?$/, (s) => s.replace(",", ".")]];
-  const EXAMPLE = "a number such as 13500 or 2.5";
   function body(s) {
     for (const [re, f] of FORMS) if (re.test(s)) return Number(f(s));
     return null;
@@ -59,25 +72,24 @@
   /** {value} or {problem}: see kcourse/numbers.py for the rules. */
   function readNumber(text, unit) {
     let s = pyStrip(text).replace(ND_ALL, digitValue).replace(/\u2212/g, "-");
-    if (!s) return { problem: "Type a number first." };
-    const inUnit = unit ? " in " + unit : "";
+    if (!s) return { problem: tr("num.first") };
     const m = UNIT.exec(s);
     if (m && !/^[eE][+-]?$/.test(m[2])) {
       const given = pyStrip(m[2]);
       s = pyStrip(m[1]);
       if (!unit || unitKey(given) !== unitKey(unit))
-        return { problem: unit ? "Write the number only" + inUnit + ": " + given + " is not the unit asked for." : "Write the number only, without " + given + "." };
+        return { problem: unit ? tr("num.unit_wrong", { unit, given }) : tr("num.no_unit", { given }) };
     }
     const r = RANGE.exec(s), unsigned = (x) => pyStrip(x).replace(/^[+-]+/, "");
-    if (r && body(unsigned(r[1])) !== null && body(unsigned(r[2])) !== null) return { problem: "Give one number" + inUnit + ", not a range." };
+    if (r && body(unsigned(r[1])) !== null && body(unsigned(r[2])) !== null) return { problem: unit ? tr("num.range_unit", { unit }) : tr("num.range") };
     const sign = s[0] === "-" ? -1 : 1, b = "+-".includes(s[0]) ? s.slice(1) : s, a = AMBIGUOUS.exec(b);
     if (a) {
       const whole = a[1] + a[2], frac = (a[1] + "." + a[2].replace(/0+$/, "")).replace(/\.$/, "");
-      return { problem: s + " could mean " + whole + " (with a thousands separator) or " + frac + ": write " + whole + " or " + frac + "." };
+      return { problem: tr("num.ambiguous", { text: s, whole, frac }) };
     }
     const x = body(b);
-    if (x === null) return { problem: "This is not a number: write " + EXAMPLE + "." };
-    if (!isFinite(x)) return { problem: "That number is too large: write it with fewer digits." };
+    if (x === null) return { problem: tr("num.not_number") };
+    if (!isFinite(x)) return { problem: tr("num.too_large") };
     return { value: sign * x };
   }
   /** grading.to_number: a finite number from a number, or from text (readNumber without a unit). */
@@ -131,7 +143,7 @@
       feedback: (feedback || []).filter((f) => f.html || f.text), explanation_html: q.explanation_html || ""
     };
   }
-  const malformed = (q, expected) => result(q, 0, [{ text: "This answer could not be read: expected " + expected + "." }]);
+  const malformed = (q, key, p) => result(q, 0, [{ text: tr("grade.malformed", { expected: tr(key, p) }) }]);
   const isStr = (x) => typeof x === "string";
   /** Text matching (``text`` questions): an accepted answer, or the author's pattern (saferegex.js, time linear in
    * the answer; the page carries it before this file, node tests load it first). */
@@ -149,7 +161,7 @@
     single: {
       grade(q, r) {
         const o = q.options.find((x) => x.id === r);
-        if (!isStr(r) || !o) return malformed(q, "one option id of " + ids(q.options).join(", "));
+        if (!isStr(r) || !o) return malformed(q, "grade.expect_one", { ids: ids(q.options).join(", ") });
         return result(q, o.correct ? 1 : 0, [{ html: o.feedback_html }]);
       },
       expand: expandChoice, natural: optionIds, shuffle: "options"
@@ -158,7 +170,7 @@
       grade(q, r) {
         const known = new Set(ids(q.options));
         if (!Array.isArray(r) || !r.every((x) => isStr(x) && known.has(x)) || new Set(r).size !== r.length)
-          return malformed(q, "a list of different option ids from " + ids(q.options).join(", "));
+          return malformed(q, "grade.expect_list", { ids: ids(q.options).join(", ") });
         const chosen = new Set(r), fb = [];
         let right = 0, wrong = 0, nright = 0;
         for (const o of q.options) {
@@ -166,14 +178,14 @@
           if (chosen.has(o.id)) { if (o.correct) right++; else wrong++; fb.push({ html: o.feedback_html }); }
         }
         const missed = nright - right;
-        if (missed) fb.push({ text: "You missed " + missed + " right option" + (missed > 1 ? "s" : "") + "." });
+        if (missed) fb.push({ text: tr("grade.missed", { n: missed }) });
         return result(q, (right - wrong) / nright, fb);
       },
       expand: expandChoice, natural: optionIds, shuffle: "options"
     },
     true_false: {
       grade(q, r) {
-        if (typeof r !== "boolean") return malformed(q, "true or false");
+        if (typeof r !== "boolean") return malformed(q, "grade.expect_bool");
         return result(q, r === q.answer ? 1 : 0, [{ html: r ? q.feedback_true_html : q.feedback_false_html }]);
       },
       expand: (f, p, k) => Object.assign(f, k),  // the key holds exactly the grading fields
@@ -187,16 +199,16 @@
           if (rd.problem) return result(q, 0, [{ text: rd.problem }], true);  // not an answer yet: costs no try
           x = rd.value;
         } else x = toNumber(r);
-        if (x === null) return malformed(q, EXAMPLE);
+        if (x === null) return malformed(q, "grade.expect_number");
         if ((q.low_inclusive ? x >= q.low : x > q.low) && (q.high_inclusive ? x <= q.high : x < q.high)) return result(q, 1);
-        return result(q, 0, [{ text: fmtNum(x) + " is " + (x >= q.high ? "too high" : "too low") + "." }]);
+        return result(q, 0, [{ text: tr(x >= q.high ? "grade.too_high" : "grade.too_low", { x }) }]);
       },
       expand(f, p, k) { const { answer_text, ...rest } = k; Object.assign(f, rest, { unit: p.unit, answer_text }); },
       natural: () => [], shuffle: "never"
     },
     text: {
       grade(q, r) {
-        if (!isStr(r) || cpLen(r) > 10000) return malformed(q, "text");
+        if (!isStr(r) || cpLen(r) > 10000) return malformed(q, "grade.expect_text");
         const given = normalise(r, q.case_sensitive);
         if (!given) return result(q, 0, [], true);
         return result(q, textMatches(q, given) ? 1 : 0);
@@ -208,7 +220,7 @@
       grade(q, r) {
         const want = ids(q.items), sorted = want.slice().sort();
         if (!Array.isArray(r) || !r.every(isStr) || !same(r.slice().sort(), sorted))
-          return malformed(q, "every item id exactly once: " + sorted.join(", "));
+          return malformed(q, "grade.expect_items", { ids: sorted.join(", ") });
         const pos = new Map(r.map((id, k) => [id, k])), n = want.length;
         let good = 0;
         for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (pos.get(want[a]) < pos.get(want[b])) good++;
@@ -224,7 +236,7 @@
       grade(q, r) {
         const lefts = new Set(ids(q.pairs)), rights = new Set(ids(q.rights));
         if (!isObj(r) || !Object.keys(r).every((k) => lefts.has(k) && isStr(r[k]) && rights.has(r[k])))
-          return malformed(q, "a mapping from pair ids (" + [...lefts].sort().join(", ") + ") to right-hand choice ids");
+          return malformed(q, "grade.expect_map", { ids: [...lefts].sort().join(", ") });
         return result(q, Object.keys(r).filter((k) => r[k] === q.answer[k]).length / q.pairs.length);
       },
       expand(f, p, k) {
@@ -251,24 +263,24 @@
   }
 
   // ---- practice rules (kcourse/practice.py): what a try costs, what it shows, the one score ------------
-  const DEFAULT_TRIES = 2, ANSWER_FIRST = "Answer first, then check.";
+  const DEFAULT_TRIES = 2, answerFirst = () => tr("practice.answer_first");
   /** What to fix before ``r`` counts as a try; null when it can be checked. */
   function readyProblem(q, r) {
-    if (isBlank(r)) return ANSWER_FIRST;
+    if (isBlank(r)) return answerFirst();
     if (q.type === "matching" && isObj(r)) {
       const left = q.pairs.filter((p) => isBlank(own(r, p.id) ? r[p.id] : null)).length;
-      if (left) return "Choose an answer in every row: " + left + " row" + (left > 1 ? "s are" : " is") + " still “Choose…”.";
+      if (left) return tr("practice.rows_left", { n: left, choose: tr("quiz.choose") });
       if (new Set(Object.values(q.answer)).size === q.pairs.length) {  // each answer fits one row
         const seen = new Map();
         for (let k = 0; k < q.pairs.length; k++) {
           const v = r[q.pairs[k].id];
-          if (isStr(v) && seen.has(v)) return "Each answer fits one row only: rows " + seen.get(v) + " and " + (k + 1) + " have the same answer.";
+          if (isStr(v) && seen.has(v)) return tr("practice.same_answer", { a: seen.get(v), b: k + 1 });
           if (isStr(v)) seen.set(v, k + 1);
         }
       }
     }
     const res = grade(q, r);
-    if (res.status === "unanswered") return res.feedback.length ? res.feedback[0].text : ANSWER_FIRST;
+    if (res.status === "unanswered") return res.feedback.length ? res.feedback[0].text : answerFirst();
     return null;
   }
   /** Part by part, right (true) or wrong: chosen options, ordering items in place, matching rows. */
@@ -294,11 +306,11 @@
     return { total, first_total: sum(first), max_score: max, checked: qids.filter((id) => own(results, id)).length,
       count: qids.length, percentage: max ? pyRound(100 * total / max, 2) : 0 };
   }
-  /** A score as people read it: 2 decimals at most. */
-  const shown = (x) => String(pyRound(x, 2));
-  const points = (x) => shown(x) + " point" + (x === 1 ? "" : "s");
-  const scoreLine = (s) => "Score: " + shown(s.total) + " of " + points(s.max_score) + " (" + shown(s.percentage) + " %) · first tries: " +
-    shown(s.first_total) + " · " + s.checked + " of " + s.count + " questions checked. Counted: the last try of each checked question; unchecked questions count 0.";
+  /** A score as people read it: 2 decimals at most, the reader's decimal mark (i18n.shown). */
+  const shown = (x) => num(pyRound(x, 2));
+  const points = (x) => tr("practice.points", { n: pyRound(x, 2) });
+  const scoreLine = (s) => tr("practice.score_line", { total: pyRound(s.total, 2), points: points(s.max_score), pct: pyRound(s.percentage, 2),
+    first: pyRound(s.first_total, 2), checked: s.checked, count: s.count });
 
   // ---- variants (kcourse/variants.py) ---------------------------------------------------------------
   function fnv1a32(s) {
@@ -363,6 +375,6 @@
     return f;
   }
 
-  return { TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same,
+  return { useStrings, tr, num, TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });

@@ -11,7 +11,7 @@
   api.mountAll(root.document);
 })(typeof globalThis !== "undefined" ? globalThis : this, function (G, root) {
   "use strict";
-  const { isObj, own, ids, isBlank, pyRound, toNumber, grade, makeVariant, expand, naturalOrder } = G;
+  const { isObj, own, ids, isBlank, pyRound, toNumber, grade, makeVariant, expand, naturalOrder, tr } = G;
   const isStr = (x) => typeof x === "string";
 
   // ---- the page -------------------------------------------------------------------------------------
@@ -93,21 +93,29 @@
   const isSeed = (x) => Number.isInteger(x) && x >= 0 && x <= 4294967295;
   const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const show = G.shown;  // scores as people read them; files and grading keep 6 decimals
-  const plural = (n, word) => show(n) + " " + word + (n === 1 ? "" : "s");
+  const pts = (x) => G.points(x), worth = (x) => tr("quiz.worth", { n: pyRound(x, 2) });
   const btn = (text, onclick, cls, more) => h("button", Object.assign({ type: "button", cls: "kq-btn " + (cls || ""), text, onclick }, more));
   const plain = (fromData) => h("div", { html: fromData }).textContent.trim();  // page data only
   // ---- words on screen ------------------------------------------------------------------------------
-  const VERDICT = { correct: "✓ Correct", partial: "◐ Partly right", incorrect: "✗ Not right", unanswered: "No answer yet" };
-  const MARK = { true: "✓ right", false: "✗ wrong" };
+  // every word comes from the page's strings (kcourse/core/i18n, one language; grader.js's tr fills them in)
+  const verdict = (status) => tr("quiz.verdict." + status), mark = (ok) => tr(ok ? "quiz.mark.right" : "quiz.mark.wrong");
+  /** The strings the page carries in a <script class="kq-strings"> block, installed once. */
+  function strings(doc) {
+    const el = doc.querySelector("script.kq-strings");
+    if (el && !root.kqStrings) { root.kqStrings = true; G.useStrings(JSON.parse(el.textContent)); }
+  }
 
   function mountAll(doc) {
     if (!doc) return;
-    const go = () => doc.querySelectorAll("[data-kq]:not([data-kq-state]), [data-kq-progress]:not([data-kq-state])").forEach((el) => {
-      try { if (el.hasAttribute("data-kq-progress")) root.kcourseProgressV1.mount(el); else mount(el); } catch (e) {
-        el.setAttribute("data-kq-state", "error");
-        el.appendChild(h("p", { role: "alert", text: "This quiz could not start: " + e }));
-      }
-    });
+    const go = () => {
+      strings(doc);
+      doc.querySelectorAll("[data-kq]:not([data-kq-state]), [data-kq-progress]:not([data-kq-state])").forEach((el) => {
+        try { if (el.hasAttribute("data-kq-progress")) root.kcourseProgressV1.mount(el); else mount(el); } catch (e) {
+          el.setAttribute("data-kq-state", "error");
+          el.appendChild(h("p", { role: "alert", text: tr("quiz.could_not_start", { error: String(e) }) }));
+        }
+      });
+    };
     go();
     if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", go);
   }
@@ -159,18 +167,17 @@
     const live = h("div", { cls: "kq-live", role: "status", "aria-live": "polite" });
     const say = (text) => { live.textContent = ""; setTimeout(() => { live.textContent = text; }, 30); };
     const scoreLine = h("p", { cls: "kq-score" }), summary = h("div", { cls: "kq-summary" });
+    const questions = tr("quiz.questions", { n: qids.length });
     app.appendChild(h("div", { cls: "kq-meta" }, [h("p", {
-      text: (practice ? "Practice quiz: check each answer as you go; the explanation and the answer show when you are right, after " +
-        plural(N, "try").replace("trys", "tries") + " or when you ask. " : "Assessment: answers are saved, not marked here. ") +
-        plural(qids.length, "question") + (practice ? ", pass mark " + quiz.pass_mark + " %." : ".")
+      text: practice ? tr("quiz.meta_practice", { after: tr("quiz.after_tries", { n: N }), questions, pass_mark: quiz.pass_mark })
+        : tr("quiz.meta_assessment", { questions })
     }), scoreLine]));
     if (!store.ok) {
-      app.appendChild(h("p", { cls: "kq-note", role: "note", text: "This browser does not let the page keep your answers (private " +
-        "mode, or a page opened from a file?). They are lost when you reload or close it: download them before you leave." }));
+      app.appendChild(h("p", { cls: "kq-note", role: "note", text: tr("quiz.no_storage") }));
     }
     const views = qids.map((qid, n) => questionView(qid, n));
     for (const vw of views) app.appendChild(vw.el);
-    const newBtn = practice ? btn("Start a new attempt", newAttempt, "kq-btn2") : null;
+    const newBtn = practice ? btn(tr("quiz.new_attempt"), newAttempt, "kq-btn2") : null;
     app.append(summary, h("div", { cls: "kq-actions" }, [newBtn]), saveBox(), live);
     addEventListener("storage", (e) => {  // another tab of this quiz saved: take its newer answers
       if (e.key !== store.key || root.kqGen !== gen) return;
@@ -181,37 +188,36 @@
 
     function refresh() {
       if (!practice) {
-        scoreLine.textContent = "Answered " + Object.keys(responses()).length + " of " + qids.length + ". Answers are kept in " +
-          "this browser" + (store.ok ? "" : " only until you leave") + "; download them when you are done.";
+        scoreLine.textContent = tr(store.ok ? "quiz.answered_kept" : "quiz.answered_leave", { n: Object.keys(responses()).length, count: qids.length });
         return;
       }
       const s = scoreNow();
-      scoreLine.textContent = G.scoreLine(s) + (st.best ? " Best so far: " + show(st.best) + " %." : "");
+      scoreLine.textContent = G.scoreLine(s) + (st.best ? " " + tr("quiz.best", { pct: pyRound(st.best, 2) }) : "");
       summary.textContent = "";
       if (s.checked < qids.length) return;
-      summary.append(h("h3", { cls: "kq-h", text: "Summary" }), h("p", {
-        text: "All questions checked: " + show(s.total) + " of " + plural(s.max_score, "point") + " (" + show(s.percentage) + " %), first tries " +
-          show(s.first_total) + ". " + (s.percentage >= quiz.pass_mark ? "Passed" : "Not passed yet") + ": the pass mark is " + quiz.pass_mark + " %."
+      summary.append(h("h3", { cls: "kq-h", text: tr("quiz.summary") }), h("p", {
+        text: tr("quiz.summary_line", { total: pyRound(s.total, 2), points: pts(s.max_score), pct: pyRound(s.percentage, 2), first: pyRound(s.first_total, 2),
+          verdict: tr(s.percentage >= quiz.pass_mark ? "quiz.passed" : "quiz.not_passed"), pass_mark: quiz.pass_mark })
       }), h("ol", null, qids.map((id, n) => {
         const r = st.results[id], f = st.first[id] || r;
-        return h("li", { cls: "kq-st-" + r.status }, [h("a", { href: "#" + uid + "q" + n, text: "Question " + (n + 1) }),
-          h("span", { text: ": " + VERDICT[r.status] + ", " + show(r.score) + " of " + plural(r.max_score, "point") +
-            (f !== r ? " (first try " + show(f.score) + ")" : "") + "." })]);
+        return h("li", { cls: "kq-st-" + r.status }, [h("a", { href: "#" + uid + "q" + n, text: tr("quiz.question_n", { n: n + 1 }) }),
+          h("span", { text: tr(f !== r ? "quiz.summary_item_first" : "quiz.summary_item", { verdict: verdict(r.status), score: pyRound(r.score, 2),
+            points: pts(r.max_score), first: pyRound(f.score, 2) }) })]);
       })));
     }
 
     function questionView(qid, n) {
-      const p = pubs[qid], q = forms[qid], base = uid + "q" + n, name = "Question " + (n + 1);
+      const p = pubs[qid], q = forms[qid], base = uid + "q" + n, name = tr("quiz.question_n", { n: n + 1 });
       const promptBlock = p.prompt_inline ? null : h("div", { cls: "kq-prompt", id: base + "-p", html: p.prompt_html });
       const ctl = CONTROLS[p.type](p, q, orders[qid] || [], base, onChange, say);
       const fb = h("div", { cls: "kq-fb", tabindex: "-1" }), hints = h("div", { cls: "kq-hints" });
-      const checkBtn = practice ? btn("Check", check) : btn("Save answer", saveAnswer);
-      const againBtn = practice ? btn("Try again", again, "kq-btn2") : null;
-      const answerBtn = practice ? btn("Show answer", reveal, "kq-btn2") : null;
+      const checkBtn = practice ? btn(tr("quiz.check"), check) : btn(tr("quiz.save_answer"), saveAnswer);
+      const againBtn = practice ? btn(tr("quiz.try_again"), again, "kq-btn2") : null;
+      const answerBtn = practice ? btn(tr("quiz.show_answer"), reveal, "kq-btn2") : null;
       const hintBtn = p.hints_html.length ? btn("", hint, "kq-btn2") : null;
       const el = h("fieldset", { cls: "kq-q", id: base, "data-qid": qid, "aria-describedby": promptBlock ? base + "-p" : null }, [
         h("legend", { cls: "kq-legend" }, [
-          h("span", { cls: "kq-num", text: name + " of " + qids.length + " · " + plural(p.points, "point") }),
+          h("span", { cls: "kq-num", text: tr("quiz.legend", { n: n + 1, count: qids.length, points: worth(p.points) }) }),
           p.prompt_inline ? h("span", { cls: "kq-prompt", html: p.prompt_html }) : null]),
         promptBlock, ctl.el, h("div", { cls: "kq-actions" }, [checkBtn, againBtn, hintBtn, answerBtn]), hints, fb]);
       const done = () => !!st.reveal[qid];
@@ -228,11 +234,11 @@
       function showHints(k) {
         hints.textContent = "";
         for (let i = 0; i < k; i++) {
-          hints.appendChild(h("div", { cls: "kq-hint", tabindex: "-1" }, [h("strong", { text: "Hint " + (i + 1) + ": " }), h("div", { html: p.hints_html[i] })]));
+          hints.appendChild(h("div", { cls: "kq-hint", tabindex: "-1" }, [h("strong", { text: tr("quiz.hint_n", { n: i + 1 }) }), h("div", { html: p.hints_html[i] })]));
         }
         if (hintBtn) {
           hintBtn.hidden = k >= p.hints_html.length || done();
-          hintBtn.textContent = (k ? "Show another hint" : "Show a hint") + " (" + (k + 1) + " of " + p.hints_html.length + ")";
+          hintBtn.textContent = tr(k ? "quiz.show_another_hint" : "quiz.show_hint", { n: k + 1, count: p.hints_html.length });
         }
       }
       function hint() {
@@ -251,18 +257,17 @@
         const full = grade(q, r.response), tries = st.tries[qid] || 1, shown = done();
         fb.className = "kq-fb kq-st-" + r.status;
         if (!locked()) {  // Try again: the last try still counts until the next check
-          fb.appendChild(h("p", { text: "Your last try: " + VERDICT[r.status] + ", " + show(r.score) + " of " + plural(r.max_score, "point") +
-            ". It counts until you check again." }));
+          fb.appendChild(h("p", { text: tr("quiz.last_try", { verdict: verdict(r.status), score: pyRound(r.score, 2), points: pts(r.max_score) }) }));
           return;
         }
         ctl.mark(G.marks(q, r.response), shown && q);
-        fb.appendChild(h("p", { cls: "kq-verdict", text: VERDICT[r.status] + ": " + show(r.score) + " of " + plural(r.max_score, "point") + "." }));
-        fb.appendChild(h("p", { cls: "kq-tries", text: "Try " + tries + (shown ? "." : " of " + N + ": the answer shows after " + N + " tries.") }));
+        fb.appendChild(h("p", { cls: "kq-verdict", text: tr("quiz.verdict_line", { verdict: verdict(r.status), score: pyRound(r.score, 2), points: pts(r.max_score) }) }));
+        fb.appendChild(h("p", { cls: "kq-tries", text: shown ? tr("quiz.try_n", { n: tries }) : tr("quiz.try_n_of", { n: tries, max: N, after: tr("quiz.after_tries", { n: N }) }) }));
         if (full.feedback.length) fb.appendChild(h("ul", { cls: "kq-fblist" }, full.feedback.map((f) => h("li", f.html ? { html: f.html } : { text: f.text }))));
-        if (!shown) { fb.appendChild(h("p", { text: "Think about the feedback" + (hintBtn && !hintBtn.hidden ? ", take a hint" : "") + " and try again, or press Show answer." })); return; }
+        if (!shown) { fb.appendChild(h("p", { text: tr(hintBtn && !hintBtn.hidden ? "quiz.think_hint" : "quiz.think") })); return; }
         const a = answerView();
         if (a) fb.appendChild(h("div", { cls: "kq-answer" }, [a]));
-        if (full.explanation_html) fb.appendChild(h("div", { cls: "kq-expl" }, [h("strong", { text: "Explanation" }), h("div", { html: full.explanation_html })]));
+        if (full.explanation_html) fb.appendChild(h("div", { cls: "kq-expl" }, [h("strong", { text: tr("quiz.explanation") }), h("div", { html: full.explanation_html })]));
       }
       function sync() {
         if (qid in st.answers) ctl.set(st.answers[qid], !!st.touched[qid]); else ctl.set(null, false);
@@ -290,12 +295,12 @@
         if (G.answerShown(res.status, tries, N, false)) st.reveal[qid] = true;
         stamp(qid); save(); sync(); refresh();
         say(name + ": " + [...fb.querySelectorAll(".kq-verdict, .kq-fblist li")].map((x) => x.textContent).join(" ") +
-          (qids.every((id) => own(st.results, id)) ? " All questions checked. " + scoreLine.textContent : ""));
+          (qids.every((id) => own(st.results, id)) ? " " + tr("quiz.all_checked") + " " + scoreLine.textContent : ""));
         (againBtn.hidden ? fb : againBtn).focus();
       }
       function again() {
         st.open[qid] = true; stamp(qid); save(); sync(); ctl.focus();
-        say(name + ": try again. Your answer is kept; your last try counts until you check again.");
+        say(tr("quiz.say_again", { name }));
       }
       function reveal() {
         st.reveal[qid] = true; stamp(qid); save(); sync(); refresh(); fb.focus();
@@ -304,8 +309,8 @@
       function saveAnswer() {
         onChange();
         takeOrder();
-        fb.textContent = qid in st.answers ? "Saved at " + new Date().toLocaleTimeString() + (store.ok ? "." : " (until you leave this page).")
-          : "Nothing to save yet: answer first.";
+        fb.textContent = qid in st.answers ? tr(store.ok ? "quiz.saved_at" : "quiz.saved_at_leave", { time: new Date().toLocaleTimeString(tr("meta.lang")) })
+          : tr("quiz.nothing_to_save");
         say(name + ": " + fb.textContent);
       }
       sync();
@@ -313,17 +318,19 @@
     }
 
     function newAttempt() {
-      if (newBtn.textContent !== "Yes, clear my answers") {
-        newBtn.textContent = "Yes, clear my answers";
-        say("Press again to clear every answer and start over; your best score is kept.");
+      if (!newBtn.kqConfirm) {
+        newBtn.kqConfirm = true;
+        newBtn.textContent = tr("quiz.confirm_clear");
+        say(tr("quiz.confirm_clear_say"));
         return;
       }
-      newBtn.textContent = "Start a new attempt";
+      newBtn.kqConfirm = false;
+      newBtn.textContent = tr("quiz.new_attempt");
       for (const id of qids) { for (const k of MAPS) if (k !== "stamps") delete st[k][id]; stamp(id); }
       save();
       for (const vw of views) vw.sync();
       refresh(); views[0].ctl.focus();
-      say("New attempt: every answer cleared. Your best score so far is kept.");
+      say(tr("quiz.cleared"));
     }
 
     /** What a person reads of one answer: the chosen texts, not ids. */
@@ -332,7 +339,7 @@
       if (Array.isArray(r) && q.items) { const t = new Map(q.items.map((i) => [i.id, plain(i.html)])); return r.map((x, k) => (k + 1) + ". " + t.get(x)).join("; "); }
       if (q.options) { const t = new Map(q.options.map((o) => [o.id, plain(o.html)])); return [].concat(r).map((x) => t.get(x)).join("; "); }
       if (p.pairs && isObj(r)) { const t = new Map(q.rights.map((c) => [c.id, c.text])); return p.pairs.filter((x) => own(r, x.id)).map((x) => plain(x.html) + " → " + t.get(r[x.id])).join("; "); }
-      if (typeof r === "boolean") return r ? "True" : "False";
+      if (typeof r === "boolean") return tr(r ? "quiz.true" : "quiz.false");
       return String(r);
     }
     function saveBox() {
@@ -341,40 +348,39 @@
       sid.value = data.student_id || st.student_id || "";
       if (data.student_id) { sid.readOnly = true; sid.setAttribute("aria-readonly", "true"); }  // a page made for one student
       const msg = h("p", { cls: "kq-savemsg", role: "status" });
-      const picker = h("input", { type: "file", id: uid + "file", "aria-label": "Answers file to load", accept: ".json,application/json", hidden: true, onchange: () => picker.files[0] && picker.files[0].text().then(loadBack) });
+      const picker = h("input", { type: "file", id: uid + "file", "aria-label": tr("quiz.file_label"), accept: ".json,application/json", hidden: true, onchange: () => picker.files[0] && picker.files[0].text().then(loadBack) });
       function download() {
         const id = sid.value.trim();
-        if (!id) { msg.textContent = "Type your student id first."; say(msg.textContent); sid.focus(); return; }
+        if (!id) { msg.textContent = tr("quiz.type_sid"); say(msg.textContent); sid.focus(); return; }
         const resp = responses(), s = scoreNow();
         const sub = { schema_version: 1, quiz_id: quiz.id, student_id: id.slice(0, 200), variant_seed: seed, responses: resp,
           started_at: st.started_at || null, submitted_at: nowIso(), generator: data.generator, quiz_title: quiz.title };
         if (practice) {
           sub.score = { total: s.total, max_score: s.max_score, percentage: s.percentage, first_tries: s.first_total, checked: s.checked,
-            questions: s.count, counted: "the last try of each checked question; unchecked questions count 0" };
+            questions: s.count, counted: tr("quiz.counted") };
         }
         sub.questions = views.map((vw, n) => {
           const r = st.results[vw.qid], out = { question: n + 1, id: vw.qid, prompt: plain(vw.p.prompt_html) };
           if (vw.qid in resp) out.answer = answerText(vw, resp[vw.qid]);
-          if (practice && r) Object.assign(out, { result: VERDICT[r.status] + ", " + show(r.score) + " of " + plural(r.max_score, "point"), tries: st.tries[vw.qid] || 1 });
+          if (practice && r) Object.assign(out, { result: tr("quiz.result", { verdict: verdict(r.status), score: pyRound(r.score, 2), points: pts(r.max_score) }), tries: st.tries[vw.qid] || 1 });
           return out;
         });
-        if (practice) sub.practice = st;  // loaded back by "Load answers from a file"
+        if (practice) sub.practice = st;  // loaded back by the load button
         const file = (quiz.id + "-" + id).replace(/[^A-Za-z0-9._-]+/g, "_") + ".json";
         const url = URL.createObjectURL(new Blob([JSON.stringify(sub, null, 2) + "\n"], { type: "application/json" }));
         const a = h("a", { href: url, download: file, hidden: true });
         document.body.appendChild(a); a.click(); a.remove();
         setTimeout(() => URL.revokeObjectURL(url), 10000);
-        let text = "Saved " + file + " with " + plural(Object.keys(resp).length, "answer") + " of " + qids.length + ".";
-        if (practice) text += " Its score is the page's: " + show(s.total) + " of " + plural(s.max_score, "point") + " (" + show(s.percentage) + " %).";
+        let text = tr("quiz.saved_file", { file, n: Object.keys(resp).length, count: qids.length });
+        if (practice) text += " " + tr("quiz.saved_score", { total: pyRound(s.total, 2), points: pts(s.max_score), pct: pyRound(s.percentage, 2) });
         msg.textContent = text; say(text);
       }
       function loadBack(text) {
         let sub = null;
         try { sub = JSON.parse(text); } catch (e) { sub = null; }
-        let why = !isObj(sub) ? "it is not a kcourse answers file (JSON)" : sub.quiz_id !== quiz.id ? "it holds answers to another quiz (" + String(sub.quiz_id).slice(0, 60) + ")"
-          : sub.variant_seed !== seed && (data.seed !== null || Object.keys(st.answers).length) ? "it holds another variant of this quiz" +
-            (data.seed !== null ? "" : ": start a new attempt first") : "";
-        if (why) { msg.textContent = "That file was not loaded: " + why + "."; say(msg.textContent); return; }
+        const why = !isObj(sub) ? tr("quiz.why_not_json") : sub.quiz_id !== quiz.id ? tr("quiz.why_other_quiz", { id: String(sub.quiz_id).slice(0, 60) })
+          : sub.variant_seed !== seed && (data.seed !== null || Object.keys(st.answers).length) ? tr(data.seed !== null ? "quiz.why_other_variant" : "quiz.why_other_variant_new") : "";
+        if (why) { msg.textContent = tr("quiz.not_loaded", { why }); say(msg.textContent); return; }
         const other = isObj(sub.practice) ? sub.practice : { answers: isObj(sub.responses) ? sub.responses : {} };
         other.seed = sub.variant_seed;
         if (!isObj(sub.practice)) { other.stamps = {}; for (const k of Object.keys(other.answers)) other.stamps[k] = Date.now(); }
@@ -385,11 +391,11 @@
         root.removeAttribute("data-kq-state");
         mount(root);
         const m = root.querySelector(".kq-savemsg");
-        m.textContent = "Loaded the answers of " + String(sub.student_id || "this file").slice(0, 60) + "; answers given in both places keep the newer one.";
+        m.textContent = tr("quiz.loaded", { who: String(sub.student_id || tr("quiz.this_file")).slice(0, 60) });
         say(m.textContent);
       }
-      return h("div", { cls: "kq-save" }, [h("label", { for: uid + "sid", text: "Student id" }), sid,
-        btn("Download my answers", download), btn("Load answers from a file", () => picker.click(), "kq-btn2"), picker, msg]);
+      return h("div", { cls: "kq-save" }, [h("label", { for: uid + "sid", text: tr("quiz.student_id") }), sid,
+        btn(tr("quiz.download"), download), btn(tr("quiz.load"), () => picker.click(), "kq-btn2"), picker, msg]);
     }
 
     refresh();
@@ -427,7 +433,7 @@
         const right = new Set(shown && q.options ? q.options.filter((o) => o.correct).map((o) => o.id) : []);
         for (const [id, row] of rows) {
           const chosen = row.firstChild.checked;
-          marker(row, m && own(m, id) ? MARK[m[id]] : right.has(id) ? (chosen ? "✓ right" : "✓ right answer") : "");
+          marker(row, m && own(m, id) ? mark(m[id]) : right.has(id) ? tr(chosen ? "quiz.mark.right" : "quiz.mark.right_answer") : "");
         }
       }
     };
@@ -436,7 +442,7 @@
     const inp = h("input", { type: "text", id: base + "-in", cls: "kq-input", autocomplete: "off", spellcheck: "false",
       inputmode: numeric ? "decimal" : null, "aria-describedby": numeric && p.unit ? base + "-u" : null, oninput: onChange });
     return {
-      el: h("div", { cls: "kq-line" }, [h("label", { for: base + "-in", text: "Your answer" }), inp,
+      el: h("div", { cls: "kq-line" }, [h("label", { for: base + "-in", text: tr("quiz.your_answer") }), inp,
         numeric && p.unit ? h("span", { cls: "kq-unit", id: base + "-u", text: p.unit }) : null]),
       get: () => inp.value.trim() ? inp.value : null,  // as typed: grading reads numbers as people write them
       set(r) { inp.value = isStr(r) || typeof r === "number" ? String(r) : ""; },
@@ -449,7 +455,7 @@
     single: choiceControl("radio"),
     multiple: choiceControl("checkbox"),
     true_false(p, q, order, base, onChange) {
-      const c = choiceControl("radio")({ options: [{ id: "true", html: "True" }, { id: "false", html: "False" }] }, {},
+      const c = choiceControl("radio")({ options: [{ id: "true", html: tr("quiz.true") }, { id: "false", html: tr("quiz.false") }] }, {},
         ["true", "false"], base, onChange);
       const get = c.get, set = c.set;
       c.get = () => { const v = get(); return v === null ? null : v === "true"; };
@@ -464,23 +470,23 @@
       const number = () => [...list.children].forEach((li, i) => { li.firstChild.textContent = (i + 1) + "."; });
       function move(li, d, b) {
         const to = d < 0 ? li.previousElementSibling : li.nextElementSibling, text = li.querySelector(".kq-item").textContent;
-        if (!to) { say(text + " is already " + (d < 0 ? "first." : "last.")); return; }
+        if (!to) { say(tr(d < 0 ? "quiz.already_first" : "quiz.already_last", { item: text })); return; }
         list.insertBefore(d < 0 ? li : to, d < 0 ? to : li);
         ctl.touched = true; number(); onChange();
         b.focus();  // focus follows the moved item
-        say(text + " moved to position " + ([...list.children].indexOf(li) + 1) + " of " + list.children.length + ".");
+        say(tr("quiz.moved", { item: text, n: [...list.children].indexOf(li) + 1, count: list.children.length }));
       }
       for (const id of order) {
         const li = h("li", { "data-id": id }), t = h("span", { cls: "kq-item", html: html.get(id) });
-        const up = btn("↑", () => move(li, -1, up), "kq-btn2 kq-mv", { "aria-label": "Move up: " + t.textContent });
-        const dn = btn("↓", () => move(li, 1, dn), "kq-btn2 kq-mv", { "aria-label": "Move down: " + t.textContent });
+        const up = btn("↑", () => move(li, -1, up), "kq-btn2 kq-mv", { "aria-label": tr("quiz.move_up", { item: t.textContent }) });
+        const dn = btn("↓", () => move(li, 1, dn), "kq-btn2 kq-mv", { "aria-label": tr("quiz.move_down", { item: t.textContent }) });
         btns.push(up, dn);
         li.append(h("span", { cls: "kq-pos", "aria-hidden": "true" }), t, up, dn);
         list.appendChild(li); lis.set(id, li);
       }
       number();
       return Object.assign(ctl, {
-        el: h("div", null, [h("p", { cls: "kq-help", text: "Put the items in order with the ↑ and ↓ buttons (first at the top)." }), list]),
+        el: h("div", null, [h("p", { cls: "kq-help", text: tr("quiz.order_help") }), list]),
         get: () => ctl.touched ? [...list.children].map((li) => li.getAttribute("data-id")) : null,
         set(r, touched) {
           const ok = Array.isArray(r) && r.length === lis.size && r.every((id) => lis.has(id));
@@ -489,13 +495,13 @@
         },
         disable(on) { for (const b of btns) b.disabled = on; },
         focus() { btns[0].focus(); },
-        mark(m) { for (const [id, li] of lis) marker(li, m && own(m, id) ? (m[id] ? "✓ in place" : "✗ not here") : ""); }
+        mark(m) { for (const [id, li] of lis) marker(li, m && own(m, id) ? tr(m[id] ? "quiz.mark.in_place" : "quiz.mark.not_here") : ""); }
       });
     },
     matching(p, q, order, base, onChange) {
       const byId = new Map(q.rights.map((r) => [r.id, r])), idOf = new Map(q.rights.map((r) => [String(r.ref), r.id]));
       const sels = p.pairs.map((pair, i) => h("select", { id: base + "-m" + i, cls: "kq-input", "data-pair": pair.id, onchange: onChange },
-        [h("option", { value: "", text: "Choose…" })].concat(order.map((id) => h("option", { value: String(byId.get(id).ref), text: byId.get(id).text })))));
+        [h("option", { value: "", text: tr("quiz.choose") })].concat(order.map((id) => h("option", { value: String(byId.get(id).ref), text: byId.get(id).text })))));
       const rows = p.pairs.map((pair, i) => h("div", { cls: "kq-mrow" }, [h("label", { for: base + "-m" + i, html: pair.html }), sels[i]]));
       return {
         el: h("div", { cls: "kq-match" }, rows),
@@ -515,7 +521,7 @@
         mark(m, shown) {
           p.pairs.forEach((pair, i) => {
             const bad = m && own(m, pair.id) && !m[pair.id], want = shown && q.answer[pair.id];
-            marker(rows[i], !m || !own(m, pair.id) ? "" : !bad ? MARK.true : "✗ wrong" + (want && byId.has(want) ? ", right: " + byId.get(want).text : ""));
+            marker(rows[i], !m || !own(m, pair.id) ? "" : !bad ? mark(true) : want && byId.has(want) ? tr("quiz.mark.wrong_right", { right: byId.get(want).text }) : mark(false));
           });
         }
       };
@@ -526,13 +532,13 @@
   const ANSWER_VIEW = {
     single: () => null,
     multiple: () => null,
-    true_false: (q) => h("p", { text: "The right answer: " + (q.answer ? "True." : "False.") }),
+    true_false: (q) => h("p", { text: tr("quiz.right_answer", { answer: tr(q.answer ? "quiz.true" : "quiz.false") }) }),
     numeric: (q) => h("p", { text: q.answer_text }),
-    text: (q) => h("p", { text: "Accepted: " + q.accept.slice(0, 3).join(" · ") + "." }),
-    ordering: (q) => h("div", null, [h("span", { text: "The right order:" }), h("ol", null, q.items.map((i) => h("li", { html: i.html })))]),
+    text: (q) => h("p", { text: tr("quiz.accepted", { list: q.accept.slice(0, 3).join(" · ") }) }),
+    ordering: (q) => h("div", null, [h("span", { text: tr("quiz.right_order") }), h("ol", null, q.items.map((i) => h("li", { html: i.html })))]),
     matching: () => null
   };
 
   // the per-type tables, for tests/test_qtypes.py (which checks that each has every question type)
-  return { mountAll, h, show, KEY_PREFIX, isObj, CONTROLS, ANSWER_VIEW };
+  return { mountAll, h, show, KEY_PREFIX, isObj, tr, CONTROLS, ANSWER_VIEW };
 });
