@@ -10,8 +10,9 @@ import sys
 import click
 
 from . import __version__
+from .core.i18n import DEFAULT as DEFAULT_LANGUAGE
+from .core.i18n import LANGUAGES
 from .core.rules import MASK32
-from .core.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
