@@ -22,6 +22,9 @@ function render({ model, el }) {
     if (!b || b.hasAttribute("data-lm-suppress-shortcuts")) return;
     b.setAttribute("data-lm-suppress-shortcuts", "true");
     b.addEventListener("keydown", keep);  // the notebook listens further up: it never sees these keys
+    b.addEventListener("keydown", (e) => {  // Enter in an answer box: its value goes to the kernel before the submit
+      if (e.key === "Enter" && e.target.matches("input[type=text]")) e.target.dispatchEvent(new Event("change", { bubbles: true }));
+    }, true);
   };
   mark(); requestAnimationFrame(mark); setTimeout(mark, 300);
   model.on("change:focus_request", () => {

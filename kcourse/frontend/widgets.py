@@ -176,10 +176,21 @@ class QuizWidget:
             panel.retry_button.on_click(lambda _b, qid=qid: self.try_again(qid))
             panel.hint_button.on_click(lambda _b, qid=qid: self.hint(qid))
             panel.answer_button.on_click(lambda _b, qid=qid: self.show_answer(qid))
+            for box in [i for i in panel.control.inputs if isinstance(i, w.Text)]:
+                box.on_msg(self._on_enter(panel.check_button))
             if hasattr(panel.control, "on_move"):
                 panel.control.on_move = self._focus
         self.save_button.on_click(lambda _b: self.save_submission())
         self.new_button.on_click(lambda _b: self.new_attempt())
+
+    @staticmethod
+    def _on_enter(button: w.Button) -> Callable[..., None]:
+        """Enter in an answer box (the browser sends a "submit" message; keys.py sends the value first): like
+        the button. ``on_msg`` rather than the deprecated ``Text.on_submit``."""
+        def entered(_widget: Any, content: Any, _buffers: Any = None) -> None:
+            if isinstance(content, dict) and content.get("event") == "submit":
+                button.click()
+        return entered
 
     def _on_change(self, qid: str) -> Callable[[], None]:
         def changed() -> None:

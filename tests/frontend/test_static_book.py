@@ -324,6 +324,17 @@ def test_keyboard_only_on_a_phone(open_book, quiz):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("Move down:"), \
         "the focus follows the moved item"
     assert root.evaluate("(r) => r.scrollWidth <= r.clientWidth + 1"), "the quiz fits a 390 px phone"
+    for qid, typed, shown in (("commits", "zzz", ""), ("commits", "13500", "✓ Correct"), ("async-io", "io_uring", "✓ Correct")):
+        box = fieldset(root, qid).locator("input[type=text]")
+        box.focus()
+        box.press("Control+a")
+        page.keyboard.type(typed)
+        page.keyboard.press("Enter")  # Enter in an answer box checks, like the Check button
+        if shown:
+            expect(fieldset(root, qid).locator(".kq-verdict")).to_contain_text(shown)
+        else:  # not an answer yet: it says what to fix and the focus stays in the box
+            expect(fieldset(root, qid).locator(".kq-fb")).not_to_be_empty()
+            assert page.evaluate("document.activeElement.type") == "text"
 
 
 # -- the learner's flows on other screens: dark mode, 200 % zoom, a 390 px phone (one representative flow each) --

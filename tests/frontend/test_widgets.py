@@ -512,3 +512,13 @@ def test_every_control_is_labelled_and_every_button_has_a_tooltip(qw):
             assert x.description and x.tooltip, x
         elif isinstance(x, (w.RadioButtons, w.Checkbox, w.Text, w.Dropdown)):
             assert x.description.strip(), x
+
+
+@pytest.mark.parametrize("qid, typed", [("commits", "13500"), ("async-io", "io_uring")])
+def test_enter_in_an_answer_box_checks_like_the_check_button(qw, qid, typed):
+    panel = qw.panels[qid]
+    box = panel.control.text
+    box.value = typed
+    box._handle_custom_msg({"event": "submit"}, [])  # what the browser sends for Enter in the box
+    assert panel.result is not None and panel.result.status.value == "correct"
+    assert qw.record.results[qid]["score"] == panel.result.score

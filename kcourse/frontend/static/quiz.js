@@ -220,6 +220,9 @@
           h("span", { cls: "kq-num", text: tr("quiz.legend", { n: n + 1, count: qids.length, points: worth(p.points) }) }),
           p.prompt_inline ? h("span", { cls: "kq-prompt", html: p.prompt_html }) : null]),
         promptBlock, ctl.el, h("div", { cls: "kq-actions" }, [checkBtn, againBtn, hintBtn, answerBtn]), hints, fb]);
+      ctl.el.addEventListener("keydown", (e) => {  // Enter in an answer box checks (or saves) like the button
+        if (e.key === "Enter" && e.target.type === "text" && !e.isComposing && !checkBtn.hidden) { e.preventDefault(); checkBtn.click(); }
+      });
       const done = () => !!st.reveal[qid];
       const locked = () => done() || (own(st.results, qid) && !st.open[qid]);
 
