@@ -43,7 +43,10 @@ def render_math(latex: str, display: bool = False) -> str:
     try:
         from latex2mathml.converter import convert
 
-        return convert(latex, display="block" if display else "inline")
+        out = convert(latex, display="block" if display else "inline")
+        # the TeX source rides along (MathML's own alttext): text made from the HTML, such as the quiz's
+        # readable download, writes it instead of the bare digits ("2^{10}", not "210")
+        return out.replace("<math ", f'<math alttext="{html.escape(latex)}" ', 1)
     except Exception:  # ImportError, or one of the several exceptions latex2mathml raises for unsupported TeX
         code = f'<code class="kq-math">{html.escape(latex)}</code>'
         return f"<p>{code}</p>" if display else code

@@ -271,3 +271,40 @@ def test_the_progress_view_lists_only_its_own_courses_quizzes(open_page, quiz, t
         assert len(rows) == 1 and mine in rows[0] and theirs not in rows[0], rows
         assert rows[0].split("\t")[3].startswith("1 of "), rows  # checked: the one question of this course
     assert page.errors == []
+
+
+MATH_QUIZ = """\
+schema_version: 1
+id: math-prompt
+title: "Math"
+questions:
+  - id: power
+    type: numeric
+    prompt: "What is $2^{10}$?"
+    answer: 1024
+    tolerance: {absolute: 0}
+    explanation: "1024."
+  - id: square
+    type: single
+    prompt: "Which is $x^2$ for $x = 3$?"
+    explanation: "9."
+    options:
+      - {id: a, text: "$3^2 = 9$", correct: true}
+      - {id: b, text: "6", correct: false}
+"""
+
+
+def test_the_readable_download_keeps_math_readable(open_page, tmp_path):
+    from kcourse.core.loader import load_quiz_text
+
+    page = open_page(render_document(load_quiz_text(MATH_QUIZ, "math.yml"), seed=1))
+    root = page.locator("section.kq")
+    assert root.locator("math").count() >= 3, "the page shows MathML"
+    fieldset(root, "power").locator("input").fill("1024")
+    fieldset(root, "square").locator('input[value="a"]').check()
+    press(root, "power", "Check")
+    press(root, "square", "Check")
+    questions = {x["id"]: x for x in json.loads(download(page, root, "s-1", tmp_path).read_text())["questions"]}
+    assert questions["power"]["prompt"] == "What is $2^{10}$?"
+    assert questions["square"]["prompt"] == "Which is $x^2$ for $x = 3$?"
+    assert questions["square"]["answer"] == "$3^2 = 9$"

@@ -95,7 +95,11 @@
   const show = G.shown;  // scores as people read them; files and grading keep 6 decimals
   const pts = (x) => G.points(x), worth = (x) => tr("quiz.worth", { n: pyRound(x, 2) });
   const btn = (text, onclick, cls, more) => h("button", Object.assign({ type: "button", cls: "kq-btn " + (cls || ""), text, onclick }, more));
-  const plain = (fromData) => h("div", { html: fromData }).textContent.trim();  // page data only
+  const plain = (fromData) => {  // page data only; math as its TeX source ("$2^{10}$", not "210")
+    const d = h("div", { html: fromData });
+    for (const m of d.querySelectorAll("math[alttext]")) m.replaceWith("$" + m.getAttribute("alttext") + "$");
+    return d.textContent.trim();
+  };
   // ---- words on screen ------------------------------------------------------------------------------
   // every word comes from the page's strings (kcourse/core/i18n, one language; grader.js's tr fills them in)
   const verdict = (status) => tr("quiz.verdict." + status), mark = (ok) => tr(ok ? "quiz.mark.right" : "quiz.mark.wrong");
