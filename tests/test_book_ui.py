@@ -126,6 +126,21 @@ def test_the_page_contents_button_opens_the_sections_and_a_link_goes_there(open_
     page.wait_for_url(f"**{target}")
 
 
+@pytest.mark.parametrize("size", ["phone-390", "zoom-200"])
+def test_back_to_top_covers_no_text_on_small_screens(open_page, size, tmp_path):
+    page = open_page(CHAPTER, **SMALL[size])
+    page.mouse.move(SMALL[size]["viewport"]["width"] // 2, 200)
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -400)  # scrolling up is when the theme shows its button
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(tmp_path / f"back-to-top-{size}.png"))
+    button = page.locator("#pst-back-to-top")
+    assert button.count() == 1, "the theme's button is there"
+    assert page.evaluate("document.getElementById('pst-back-to-top').style.display") == "block", "the theme showed it"
+    assert not button.is_visible(), "the pill would float over the text"
+
+
 def test_the_menu_works_by_keyboard_only_on_a_phone(open_page):
     page = open_page(CHAPTER, **PHONE)
     toggle = visible_toggle(page, "primary")
