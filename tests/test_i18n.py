@@ -112,7 +112,7 @@ def test_every_key_a_script_uses_is_in_the_catalogue():
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`')
 WORDS = re.compile(r"[A-Za-z]{2,}[ ,.:;!?][ ]?[A-Za-z]{2,}|^[A-Z][a-z]{2,}|[✓✗◐]")
 #: literals that look like words but are code: directives, event and key names
-CODE = {"use strict", "DOMContentLoaded", "✓"}  # "✓": marker() tells a right mark by the catalogue's first sign
+CODE = {"use strict", "DOMContentLoaded", "Enter", "✓"}  # "✓": marker() tells a right mark by the catalogue's first sign
 SELECTOR = re.compile(r"kq-|kc-|^\.|^script\.|^[a-z]+/[a-z]+|^kcourse:|^[a-z-]+:[a-z-]+$")  # class names, selectors, MIME types, keys, CSS
 KEY = re.compile(r"^[a-z_]+(?:\.[a-z_]+)+\.?$")  # a catalogue key ("quiz.check", "quiz.verdict.")
 
