@@ -23,7 +23,8 @@ function render({ model, el }) {
     b.setAttribute("data-lm-suppress-shortcuts", "true");
     b.addEventListener("keydown", keep);  // the notebook listens further up: it never sees these keys
     b.addEventListener("keydown", (e) => {  // Enter in an answer box: its value goes to the kernel before the submit
-      if (e.key === "Enter" && e.target.matches("input[type=text]")) e.target.dispatchEvent(new Event("change", { bubbles: true }));
+      const t = e.target;
+      if (e.key === "Enter" && t.matches("input[type=text]")) t.dispatchEvent(new Event("change", { bubbles: true }));
     }, true);
   };
   mark(); requestAnimationFrame(mark); setTimeout(mark, 300);
