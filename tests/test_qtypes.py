@@ -23,6 +23,8 @@ TABLES = {
     "export/moodle.py _WRITERS": moodle._WRITERS,
     "export/qti_items.py _KIND": qti_items._KIND,
     "export/qti_items.py _BODY": qti_items._BODY,
+    "export/qti_items.py _LEFT_OUT": qti_items._LEFT_OUT,
+    "export/qti_items.py _PROMPT_EXTRA": qti_items._PROMPT_EXTRA,
     "frontend/controls.py CONTROLS": controls.CONTROLS,
     "frontend/panel.py ANSWER_HTML": panel.ANSWER_HTML,
     "instructor/answers.py _DESCRIBE": answers._DESCRIBE,
