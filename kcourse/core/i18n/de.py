@@ -3,6 +3,7 @@ buttons are infinitives ("Prüfen", "Antwort zeigen"). Numbers use the decimal c
 STRINGS: dict = {
     "meta.lang": "de",
     "meta.decimal": ",",
+    "meta.group": "\u202f",  # 12 500: a narrow no-break space (DIN 5008, SI), never a dot beside English pages
     "num.first": "Geben Sie zuerst eine Zahl ein.",
     "num.unit_wrong": "Schreiben Sie nur die Zahl in {unit}: {given} ist nicht die gefragte Einheit.",
     "num.no_unit": "Schreiben Sie nur die Zahl, ohne {given}.",

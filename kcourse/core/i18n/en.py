@@ -4,6 +4,7 @@ the progress view, ``class.`` the class page, ``page.`` page markup made in Pyth
 STRINGS: dict = {
     "meta.lang": "en",
     "meta.decimal": ".",
+    "meta.group": "",
     "num.first": "Type a number first.",
     "num.unit_wrong": "Write the number only in {unit}: {given} is not the unit asked for.",
     "num.no_unit": "Write the number only, without {given}.",
