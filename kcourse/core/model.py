@@ -5,8 +5,8 @@ Responses (what a learner answered) always name the stable ids defined here, nev
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 

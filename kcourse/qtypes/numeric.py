@@ -132,8 +132,13 @@ def grade(q: Numeric, r: Any) -> QuestionResult:
 def answer_text(q: Numeric) -> str:
     """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``, in
     German ``Akzeptiert: 12 500 <= x <= 14 500 weeks.`` (English keeps its established ``12,500``)."""
+    return t("grade.accepted_range", range=range_text(q))
+
+
+def range_text(q: Numeric) -> str:
+    """The accepted interval with its unit, numbers as the reader of the language in use writes them."""
     num = None if i18n.current() == i18n.DEFAULT else i18n.number
-    return t("grade.accepted_range", range=q.accepted.describe(num) + (" " + q.unit if q.unit else ""))
+    return q.accepted.describe(num) + (" " + q.unit if q.unit else "")
 
 
 def correct_response(q: Numeric) -> float:
