@@ -15,7 +15,7 @@ from kcourse import qtypes as qt
 from kcourse.core.schema import COMMON_QUESTION, QUESTION_SCHEMAS, full_schema
 from kcourse.export import gift, moodle, qti_items
 from kcourse.frontend import controls, panel
-from kcourse.instructor import answers
+from kcourse.instructor import answers, assign, stats
 from kcourse.views import pagedata, textview
 
 TABLES = {
@@ -23,10 +23,15 @@ TABLES = {
     "export/moodle.py _WRITERS": moodle._WRITERS,
     "export/qti_items.py _KIND": qti_items._KIND,
     "export/qti_items.py _BODY": qti_items._BODY,
+    "export/qti_items.py _LEFT_OUT": qti_items._LEFT_OUT,
+    "export/qti_items.py _PROMPT_EXTRA": qti_items._PROMPT_EXTRA,
     "frontend/controls.py CONTROLS": controls.CONTROLS,
     "frontend/panel.py ANSWER_HTML": panel.ANSWER_HTML,
     "instructor/answers.py _DESCRIBE": answers._DESCRIBE,
     "instructor/answers.py _RIGHT_ANSWER": answers._RIGHT_ANSWER,
+    "instructor/answers.py _GROUP_KEY": answers._GROUP_KEY,
+    "instructor/assign.py _KEY_TEXTS": assign._KEY_TEXTS,
+    "instructor/stats.py _COUNTS": stats._COUNTS,
     "views/pagedata.py _GRADING_FORM": pagedata._GRADING_FORM,
     "views/pagedata.py _PRACTICE": pagedata._PRACTICE,
     "views/textview.py _LINES": textview._LINES,
@@ -70,7 +75,8 @@ def test_every_browser_table_handles_every_type_and_nothing_else(where):
             assert row == "function", f"{where}[{name!r}] is a {row}, not a function"
         else:
             assert None not in row.values(), f"{where}[{name!r}] lacks {[k for k, v in row.items() if v is None]}"
-            assert {k for k, v in row.items() if v == "function"} == {"grade", "expand", "natural"}, (where, name)
+            assert {k for k, v in row.items() if v == "function"} == {"grade", "expand", "natural", "marks", "ready"}, (
+                where, name)
 
 
 @pytest.mark.node

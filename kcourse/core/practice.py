@@ -34,22 +34,13 @@ MAX_TRIES = 10
 
 
 def ready_problem(q: m.Question, response: Any) -> str | None:
-    """What to fix before ``response`` counts as a try; ``None`` when it can be checked."""
+    """What to fix before ``response`` counts as a try; ``None`` when it can be checked. Beyond a blank answer
+    and what grading cannot read yet, the type says (its ``ready``, e.g. matching rows left at "Choose…")."""
     if is_blank(response):
         return t("practice.answer_first")
-    if isinstance(q, qt.Matching) and isinstance(response, Mapping):
-        left = sum(1 for p in q.pairs if is_blank(response.get(p.id)))
-        if left:
-            return t("practice.rows_left", n=left, choose=t("quiz.choose"))
-        if len(set(q.answer_of.values())) == len(q.pairs):  # each answer fits one row
-            rows = [k + 1 for k, p in enumerate(q.pairs)]
-            seen: dict[Any, int] = {}
-            for row, p in zip(rows, q.pairs, strict=True):
-                v = response.get(p.id)
-                if isinstance(v, str) and v in seen:
-                    return t("practice.same_answer", a=seen[v], b=row)
-                if isinstance(v, str):
-                    seen[v] = row
+    problem = qt.qtype(q).ready(q, response)
+    if problem is not None:
+        return problem
     result = grade(q, response)
     if result.status is Status.UNANSWERED:
         return result.feedback[0] if result.feedback else t("practice.answer_first")
@@ -58,22 +49,9 @@ def ready_problem(q: m.Question, response: Any) -> str | None:
 
 def marks(q: m.Question, response: Any) -> dict[str, bool]:
     """Part by part, right (``True``) or wrong: chosen options of a multiple, items of an ordering (in their
-    right place or not), rows of a matching. Empty for other types and for responses of the wrong shape."""
-    if isinstance(q, qt.MultipleSelect) and isinstance(response, list):
-        by_id = q.by_id
-        out: dict[str, bool] = {}
-        for x in response:
-            if isinstance(x, str) and x in by_id and x not in out:
-                out[x] = by_id[x].correct
-        return out
-    if isinstance(q, qt.Ordering) and isinstance(response, list):
-        right = [i.id for i in q.items]
-        if sorted(map(str, response)) != sorted(right):
-            return {}
-        return {x: right[k] == x for k, x in enumerate(response)}
-    if isinstance(q, qt.Matching) and isinstance(response, Mapping):
-        return {p.id: response.get(p.id) == q.answer_of[p.id] for p in q.pairs if p.id in response}
-    return {}
+    right place or not), rows of a matching (each type's ``marks``). Empty for other types and for responses of
+    the wrong shape."""
+    return qt.qtype(q).marks(q, response)
 
 
 def answer_shown(status: str, tries: int, tries_before_answer: int, asked: bool) -> bool:

@@ -67,11 +67,8 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
     """Writes the question as an ``<item>`` into ``parent``; ``False`` when it is left out."""
     q = placed.question
     kind, body = qt.dispatch(_KIND, q, "Canvas QTI export"), qt.dispatch(_BODY, q, "Canvas QTI export")
-    if (left_out := _LEFT_OUT.get(q.type)) and left_out(placed, rep):
+    if qt.dispatch(_LEFT_OUT, q, "Canvas QTI export")(placed, rep):
         return False
-    if q.type == "ordering":
-        rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
-                 "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
     qid = qti_ident(quiz.id, q.id)
     while qid in used:  # only if two ids differ by '/' against '_' or by characters outside the ident set
         qid += "-x"
@@ -82,8 +79,7 @@ def _item(quiz: m.Quiz, placed: Placed, parent: ET.Element, rep: Reporter, used:
     _field(meta, "points_possible", num(q.points))
     pres = _sub(item, "presentation")
     prompt = md_block(q.prompt)
-    if extra := _PROMPT_EXTRA.get(q.type):
-        prompt += extra(q)
+    prompt += qt.dispatch(_PROMPT_EXTRA, q, "Canvas QTI export")(q)
     _material(pres, prompt)
     proc = _sub(item, "resprocessing")
     _sub(_sub(proc, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
@@ -240,13 +236,28 @@ _BODY: dict[str, Callable[..., None]] = {
     "ordering": _ordering_question,
 }
 """The response and its scoring, for each question type."""
-_LEFT_OUT: dict[str, Callable[[Placed, Reporter], bool]] = {"text": _short_left_out}
-"""Types that may be left out of the export (with a warning)."""
+def _ordering_kept(placed: Placed, rep: Reporter) -> bool:
+    rep.warn(placed, "Canvas classic quizzes have no ordering question: exported as a matching of each "
+             "item to its position (1, 2, ...), graded per item in place instead of per pair in order")
+    return False
+
+
+def _kept(placed: Placed, rep: Reporter) -> bool:
+    return False
+
+
+_LEFT_OUT: dict[str, Callable[[Placed, Reporter], bool]] = {
+    "single": _kept, "multiple": _kept, "true_false": _kept, "numeric": _kept, "text": _short_left_out,
+    "matching": _kept, "ordering": _ordering_kept,
+}
+"""Whether a question is left out of the export, for each type; warns what Canvas loses either way."""
 _PROMPT_EXTRA: dict[str, Callable[[Any], str]] = {
+    "single": lambda q: "", "multiple": lambda q: "", "true_false": lambda q: "",
     "numeric": lambda q: f"<p>(Answer in {_esc(q.unit)}.)</p>" if q.unit else "",
+    "text": lambda q: "", "matching": lambda q: "",
     "ordering": lambda q: "<p>Give each item its position in the order (1 = first).</p>",
 }
-"""What some types add to the prompt."""
+"""What each type adds to the prompt (mostly nothing)."""
 
 
 def _esc(s: str) -> str:

@@ -156,10 +156,25 @@ def group_key(q: m.Question, r: Any) -> str:
     numbers, lists and mappings as canonical JSON)."""
     if is_blank(r):
         return ""
-    if isinstance(q, qt.ShortText) and isinstance(r, str):
-        return "t:" + normalise(r, case_sensitive=q.case_sensitive)
-    if isinstance(q, qt.Numeric):
-        x = to_number(r)
-        if x is not None:
-            return f"n:{x!r}"
-    return "j:" + json.dumps(r, sort_keys=True, ensure_ascii=False)
+    return qt.dispatch(_GROUP_KEY, q, "group answers")(q, r) or "j:" + json.dumps(r, sort_keys=True, ensure_ascii=False)
+
+
+def _text_key(q: qt.ShortText, r: Any) -> str | None:
+    return "t:" + normalise(r, case_sensitive=q.case_sensitive) if isinstance(r, str) else None
+
+
+def _number_key(q: qt.Numeric, r: Any) -> str | None:
+    x = to_number(r)
+    return None if x is None else f"n:{x!r}"
+
+
+def _as_json(q: Any, r: Any) -> None:
+    return None
+
+
+_GROUP_KEY: dict[str, Callable[[Any, Any], str | None]] = {
+    "single": _as_json, "multiple": _as_json, "true_false": _as_json, "numeric": _number_key,
+    "text": _text_key, "ordering": _as_json, "matching": _as_json,
+}
+"""The key that groups a (non-blank) response with the same answers, for each type; ``None``: its canonical
+JSON (``j:...``)."""

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from .. import qtypes as qt
@@ -53,13 +54,21 @@ def key_texts(quiz: m.Quiz, question_ids: tuple[str, ...] | None = None) -> list
     out = []
     for qid in question_ids if question_ids is not None else [q.id for q in quiz.all_questions]:
         q = quiz.question(qid)
-        texts = [("explanation", q.explanation)]
-        if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-            texts += [(f"options.{o.id}.feedback", o.feedback) for o in q.options]
-        if isinstance(q, qt.TrueFalse):
-            texts += [("feedback_true", q.feedback_true), ("feedback_false", q.feedback_false)]
+        texts = [("explanation", q.explanation)] + qt.dispatch(_KEY_TEXTS, q, "key texts")(q)
         out += [(f"{qid}.{where}", t.strip()) for where, t in texts if len(t.strip()) >= _MIN_LEAK]
     return out
+
+
+def _option_feedback(q: Any) -> list[tuple[str, str]]:
+    return [(f"options.{o.id}.feedback", o.feedback) for o in q.options]
+
+
+_KEY_TEXTS: dict[str, Callable[[Any], list[tuple[str, str]]]] = {
+    "single": _option_feedback, "multiple": _option_feedback,
+    "true_false": lambda q: [("feedback_true", q.feedback_true), ("feedback_false", q.feedback_false)],
+    "numeric": lambda q: [], "text": lambda q: [], "ordering": lambda q: [], "matching": lambda q: [],
+}
+"""The texts beyond the explanation that only the key of a question holds, ``(field, text)``, for each type."""
 
 
 def _forms(text: str) -> set[str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -186,38 +186,56 @@ def choice_counts(q: m.Question, given: list[tuple[Any, int]]) -> tuple[ChoiceCo
     "no answer")."""
     blank = sum(c for r, c in given if is_blank(r))
     given = [(r, c) for r, c in given if not is_blank(r) and c]
-    out: list[ChoiceCount] = []
-    if isinstance(q, (qt.SingleChoice, qt.MultipleSelect)):
-        counts: Counter[str] = Counter()
-        other = 0
-        option_ids = {o.id for o in q.options}
-        for r, c in given:
-            ids = r if isinstance(r, list) else [r]
-            known = [i for i in ids if isinstance(i, str) and i in option_ids]
-            for i in set(known):
-                counts[i] += c
-            other += c * (len(known) < len(ids))
-        out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
-        if other:
-            out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
-    elif isinstance(q, qt.TrueFalse):
-        out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(c for r, c in given if r is v), v == q.answer)
-               for v in (True, False)]
-        other = sum(c for r, c in given if not isinstance(r, bool))
-        if other:
-            out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
-    else:
-        groups: Counter[str] = Counter()
-        example: dict[str, Any] = {}
-        for r, c in given:
-            k = answers.group_key(q, r)
-            groups[k] += c
-            example.setdefault(k, r)
-        for k, c in sorted(groups.items(), key=lambda kc: (-kc[1], kc[0]))[:TOP_ANSWERS]:
-            r = example[k]
-            out.append(ChoiceCount(k, answers.describe(q, r), c, grade(q, r).status is Status.CORRECT))
+    out = qt.dispatch(_COUNTS, q, "answer counts")(q, given)
     out.append(ChoiceCount("", answers.NO_ANSWER, blank, None))
     return tuple(out)
+
+
+def _option_counts(q: Any, given: list[tuple[Any, int]]) -> list[ChoiceCount]:
+    counts: Counter[str] = Counter()
+    other = 0
+    option_ids = {o.id for o in q.options}
+    for r, c in given:
+        ids = r if isinstance(r, list) else [r]
+        known = [i for i in ids if isinstance(i, str) and i in option_ids]
+        for i in set(known):
+            counts[i] += c
+        other += c * (len(known) < len(ids))
+    out = [ChoiceCount(o.id, answers.plain(o.text), counts[o.id], o.correct) for o in q.options]
+    if other:
+        out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
+    return out
+
+
+def _true_false_counts(q: Any, given: list[tuple[Any, int]]) -> list[ChoiceCount]:
+    out = [ChoiceCount(str(v).lower(), str(v).lower(), sum(c for r, c in given if r is v), v == q.answer)
+           for v in (True, False)]
+    other = sum(c for r, c in given if not isinstance(r, bool))
+    if other:
+        out.append(ChoiceCount("(unreadable)", "(unreadable answer)", other, False))
+    return out
+
+
+def _top_answers(q: m.Question, given: list[tuple[Any, int]]) -> list[ChoiceCount]:
+    groups: Counter[str] = Counter()
+    example: dict[str, Any] = {}
+    for r, c in given:
+        k = answers.group_key(q, r)
+        groups[k] += c
+        example.setdefault(k, r)
+    out = []
+    for k, c in sorted(groups.items(), key=lambda kc: (-kc[1], kc[0]))[:TOP_ANSWERS]:
+        r = example[k]
+        out.append(ChoiceCount(k, answers.describe(q, r), c, grade(q, r).status is Status.CORRECT))
+    return out
+
+
+_COUNTS: dict[str, Callable[[Any, list[tuple[Any, int]]], list[ChoiceCount]]] = {
+    "single": _option_counts, "multiple": _option_counts, "true_false": _true_false_counts,
+    "numeric": _top_answers, "text": _top_answers, "ordering": _top_answers, "matching": _top_answers,
+}
+"""What the item analysis counts for each type, from the non-blank ``(response, students)`` pairs: each option
+(and unreadable answers), or the :data:`TOP_ANSWERS` most common answers."""
 
 
 def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],

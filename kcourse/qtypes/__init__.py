@@ -6,18 +6,22 @@ and variants are all derived from it.
 Front ends and exporters keep their per-format code in tables keyed by type name;
 ``tests/test_qtypes.py`` checks that every table covers every type in :data:`REGISTRY`.
 
-To add a type (16 places in 12 files; ``tests/test_qtypes.py`` fails naming each table that lacks it): a module
-here (copy the nearest one) and its entry in ``_MODULES``; then one entry in each per-format table: GIFT
-(``export/gift.py``), Moodle XML (``export/moodle.py``), Canvas QTI kind and body (``export/qti_items.py``), the
+To add a type (21 places in 14 files, every one checked: ``tests/test_qtypes.py`` fails naming each table that
+lacks it, and a module that leaves out a :class:`QType` field without a default fails on import): a module here
+(copy the nearest one; it says how the type grades, marks the parts of an answer in practice (``marks``) and
+what to fix before an answer counts as a try (``ready``)) and its entry in ``_MODULES``; then one entry in each
+per-format table: GIFT (``export/gift.py``), Moodle XML (``export/moodle.py``), Canvas QTI kind, body, left-out
+check and prompt extra (``_KIND``, ``_BODY``, ``_LEFT_OUT``, ``_PROMPT_EXTRA`` in ``export/qti_items.py``), the
 widget and its right-answer words (``frontend/controls.py``, ``frontend/panel.py``), the instructor's words for a
-response and for the key (``instructor/answers.py``), the page data's grading form and practice key
-(``views/pagedata.py``), the text view (``views/textview.py``); and in the browser, the grader's row
-(``TYPES`` in ``frontend/static/grader.js``) and the page's control and right-answer view (``CONTROLS`` and
-``ANSWER_VIEW`` in ``frontend/static/quiz.js``). The schema, the validator's dispatch and fixes, grading, correct
-responses, variants, the learner's view (:func:`kcourse.core.public.public_view`) and so the key-less copy follow
-from the module. A type whose answer has parts to mark right or wrong also needs them in ``core/practice.py``
-(``marks``, ``ready_problem``) and ``grader.js`` (``marks``, ``readyProblem``); the grading vectors check that the two
-agree.
+response and for the key and how like answers group (``_DESCRIBE``, ``_RIGHT_ANSWER``, ``_GROUP_KEY`` in
+``instructor/answers.py``), the texts only the key holds (``_KEY_TEXTS`` in ``instructor/assign.py``), what the
+item analysis counts (``_COUNTS`` in ``instructor/stats.py``), the page data's grading form and practice key
+(``views/pagedata.py``), the text view (``views/textview.py``); and in the browser, the grader's row (``TYPES`` in
+``frontend/static/grader.js``: grade, expand, natural order, shuffle, marks, ready) and the page's control and
+right-answer view (``CONTROLS`` and ``ANSWER_VIEW`` in ``frontend/static/quiz.js``). The schema, the validator's
+dispatch and fixes, grading, correct responses, variants, the practice rules (``core/practice.py``), the learner's
+view (:func:`kcourse.core.public.public_view`) and so the key-less copy follow from the module; the grading
+vectors check that the Python and JavaScript rows agree.
 """
 from __future__ import annotations
 

@@ -26,6 +26,16 @@ def no_order(q: Any) -> tuple[str, ...]:
     return ()
 
 
+def no_marks(q: Any, response: Any) -> dict[str, bool]:
+    """The ``marks`` of a type whose answer has no parts to mark."""
+    return {}
+
+
+def always_ready(q: Any, response: Any) -> str | None:
+    """The ``ready`` of a type whose every non-blank response grading can read counts as a try."""
+    return None
+
+
 @dataclass(frozen=True)
 class QType:
     cls: type[m.Question]
@@ -51,6 +61,14 @@ class QType:
     shuffle: Shuffle = Shuffle.NEVER
     required_fix: Mapping[str, str] = field(default_factory=dict)
     """How to fix a missing required key, for the keys this type adds."""
+    marks: Callable[[Any, Any], dict[str, bool]] = field(kw_only=True)
+    """``marks(question, response)``, practice: part by part (by id), right (``True``) or wrong; empty for a
+    response of the wrong shape, and always for a type without parts (:func:`no_marks`). Mirrored by ``marks``
+    in the type's row of ``TYPES`` in ``frontend/static/grader.js``. No default: every type says it."""
+    ready: Callable[[Any, Any], str | None] = field(kw_only=True)
+    """``ready(question, response)``, practice, on a non-blank response: what to fix before it counts as a try,
+    beyond what grading says (:func:`kcourse.core.practice.ready_problem`); ``None`` (:func:`always_ready`) when
+    nothing. Mirrored by ``ready`` in ``grader.js`` ``TYPES``. No default: every type says it."""
 
     @property
     def name(self) -> str:

@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from ..core import model as m
 from ..core.fragments import ITEM, PAIR
-from ..core.grading import QuestionResult, malformed, result
+from ..core.grading import QuestionResult, is_blank, malformed, result
+from ..core.i18n import t
 from ..core.ids import choice_id
 from ..core.textnorm import normalise
 from .base import QType, Shuffle
@@ -60,6 +61,31 @@ def public(q: Matching, order: tuple[str, ...]) -> dict[str, Any]:
             "choices": tuple(m.Item(id=i, text=rights[i]) for i in order)}
 
 
+def marks(q: Matching, r: Any) -> dict[str, bool]:
+    """Each row answered, right or wrong."""
+    if not isinstance(r, Mapping):
+        return {}
+    return {p.id: r.get(p.id) == q.answer_of[p.id] for p in q.pairs if p.id in r}
+
+
+def ready(q: Matching, r: Any) -> str | None:
+    """Rows left at "Choose…", or one answer in two rows where each answer fits one row."""
+    if not isinstance(r, Mapping):
+        return None
+    left = sum(1 for p in q.pairs if is_blank(r.get(p.id)))
+    if left:
+        return t("practice.rows_left", n=left, choose=t("quiz.choose"))
+    if len(set(q.answer_of.values())) == len(q.pairs):  # each answer fits one row
+        seen: dict[Any, int] = {}
+        for row, p in enumerate(q.pairs, 1):
+            v = r.get(p.id)
+            if isinstance(v, str) and v in seen:
+                return t("practice.same_answer", a=seen[v], b=row)
+            if isinstance(v, str):
+                seen[v] = row
+    return None
+
+
 TYPE = QType(
     cls=Matching,
     properties={
@@ -70,4 +96,5 @@ TYPE = QType(
     public=public, shows=("pairs", "choices"), natural_order=lambda q: tuple(c.id for c in q.right_choices),
     shuffle=Shuffle.ALWAYS,
     required_fix={"pairs": "add 'pairs:' with id, left and right"},
+    marks=marks, ready=ready,
 )

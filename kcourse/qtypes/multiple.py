@@ -9,7 +9,7 @@ from ..core.fragments import OPTIONS
 from ..core.grading import QuestionResult, malformed, result
 from ..core.i18n import t
 from ..core.warnings_ import WarningKind
-from .base import QType, Shuffle
+from .base import QType, Shuffle, always_ready
 from .single import option_ids, public_options
 
 
@@ -52,10 +52,23 @@ def grade(q: MultipleSelect, r: Any) -> QuestionResult:
     return result(q, (right - wrong) / len(q.correct_ids), feedback)
 
 
+def marks(q: MultipleSelect, r: Any) -> dict[str, bool]:
+    """Each chosen option, right or wrong."""
+    if not isinstance(r, list):
+        return {}
+    by_id = q.by_id
+    out: dict[str, bool] = {}
+    for x in r:
+        if isinstance(x, str) and x in by_id and x not in out:
+            out[x] = by_id[x].correct
+    return out
+
+
 TYPE = QType(
     cls=MultipleSelect, properties={"options": OPTIONS}, required=("options",),
     build=build, grade=grade, correct_response=lambda q: [o.id for o in q.options if o.correct],
     public=public_options, shows=("options",), natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
+    marks=marks, ready=always_ready,
 )

@@ -12,7 +12,7 @@ from ..core.grading import QuestionResult, malformed, result, to_number
 from ..core.i18n import t
 from ..core.numbers import read_number
 from ..core.warnings_ import WarningKind
-from .base import QType
+from .base import QType, always_ready, no_marks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,4 +151,5 @@ def correct_response(q: Numeric) -> float:
 TYPE = QType(
     cls=Numeric, properties=PROPERTIES, required=(), build=build, grade=grade,
     correct_response=correct_response, public=lambda q, order: {"unit": q.unit}, shows=("unit",),
+    marks=no_marks, ready=always_ready,
 )

@@ -8,7 +8,7 @@ from ..core import model as m
 from ..core.fragments import ITEM
 from ..core.grading import QuestionResult, malformed, result
 from ..core.textnorm import normalise
-from .base import QType, Shuffle
+from .base import QType, Shuffle, always_ready
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,10 +45,21 @@ def public(q: Ordering, order: tuple[str, ...]) -> dict[str, Any]:
     return {"items": tuple(m.Item(id=i, text=by_id[i].text) for i in order)}
 
 
+def marks(q: Ordering, r: Any) -> dict[str, bool]:
+    """Each item, in its right place or not (nothing unless the response lists the items)."""
+    if not isinstance(r, list):
+        return {}
+    right = [i.id for i in q.items]
+    if sorted(map(str, r)) != sorted(right):
+        return {}
+    return {x: right[k] == x for k, x in enumerate(r)}
+
+
 TYPE = QType(
     cls=Ordering,
     properties={"items": {"type": "array", "items": ITEM, "minItems": 2, "maxItems": 20}}, required=("items",),
     build=build, grade=grade, correct_response=lambda q: list(item_ids(q)),
     public=public, shows=("items",), natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
     required_fix={"items": "add 'items:' listed in the correct order"},
+    marks=marks, ready=always_ready,
 )

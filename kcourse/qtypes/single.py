@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import OPTIONS
 from ..core.grading import QuestionResult, malformed, result
-from .base import QType, Shuffle
+from .base import QType, Shuffle, always_ready, no_marks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,4 +59,5 @@ TYPE = QType(
     public=public_options, shows=("options",), natural_order=option_ids, shuffle=Shuffle.OPTIONS,
     required_fix={"options": "add 'options:' with at least two options",
                   "correct": "add 'correct: true' or 'correct: false'"},
+    marks=no_marks, ready=always_ready,
 )

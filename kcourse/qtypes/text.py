@@ -9,7 +9,7 @@ from ..core import saferegex
 from ..core.fragments import TEXT
 from ..core.grading import QuestionResult, malformed, result
 from ..core.textnorm import normalise
-from .base import QType
+from .base import QType, always_ready, no_marks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,4 +71,5 @@ TYPE = QType(
         "case_sensitive": {"type": "boolean"},
     },
     required=(), build=build, grade=grade, correct_response=lambda q: q.accept[0] if q.accept else None,
+    marks=no_marks, ready=always_ready,
 )

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import OPTIONAL_TEXT
 from ..core.grading import QuestionResult, malformed, result
-from .base import QType
+from .base import QType, always_ready, no_marks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,4 +36,5 @@ TYPE = QType(
     properties={"answer": {"type": "boolean"}, "feedback_true": OPTIONAL_TEXT, "feedback_false": OPTIONAL_TEXT},
     required=("answer",), build=build, grade=grade, correct_response=lambda q: q.answer,
     required_fix={"answer": "add 'answer:'"},
+    marks=no_marks, ready=always_ready,
 )

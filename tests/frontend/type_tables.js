@@ -16,7 +16,7 @@ const rows = (table, fields) => Object.fromEntries(Object.entries(table).map(([t
   [type, Object.fromEntries(fields.map((f) => [f, typeof row[f] === "function" ? "function" : row[f] === undefined ? null : row[f]]))]));
 const kinds = (table) => Object.fromEntries(Object.entries(table).map(([type, fn]) => [type, typeof fn]));
 process.stdout.write(JSON.stringify({
-  "grader.js TYPES": rows(grader.TYPES, ["grade", "expand", "natural", "shuffle"]),
+  "grader.js TYPES": rows(grader.TYPES, ["grade", "expand", "natural", "shuffle", "marks", "ready"]),
   "quiz.js CONTROLS": kinds(quiz.CONTROLS),
   "quiz.js ANSWER_VIEW": kinds(quiz.ANSWER_VIEW),
 }) + "\n");

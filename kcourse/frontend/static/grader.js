@@ -157,8 +157,10 @@
 
   // ---- one row per question type: grade(q, r) on a non-blank response; expand(f, p, k) fills the grading
   // form from the public part p and the unpacked key k; natural(q): the ids a variant shuffles; shuffle: how
-  // (the type's Shuffle in kcourse/qtypes, by value: never, options, always, not_natural).
-  const optionIds = (q) => ids(q.options);
+  // (the type's Shuffle in kcourse/qtypes, by value: never, options, always, not_natural); practice (the type's
+  // marks and ready in kcourse/qtypes): marks(q, r) part by part right or wrong, ready(q, r) on a non-blank
+  // response what to fix before it counts as a try (null: nothing).
+  const optionIds = (q) => ids(q.options), noMarks = () => ({}), alwaysReady = () => null;
   const TYPES = {
     single: {
       grade(q, r) {
@@ -166,7 +168,7 @@
         if (!isStr(r) || !o) return malformed(q, "grade.expect_one", { ids: ids(q.options).join(", ") });
         return result(q, o.correct ? 1 : 0, [{ html: o.feedback_html }]);
       },
-      expand: expandChoice, natural: optionIds, shuffle: "options"
+      expand: expandChoice, natural: optionIds, shuffle: "options", marks: noMarks, ready: alwaysReady
     },
     multiple: {
       grade(q, r) {
@@ -183,7 +185,15 @@
         if (missed) fb.push({ text: tr("grade.missed", { n: missed }) });
         return result(q, (right - wrong) / nright, fb);
       },
-      expand: expandChoice, natural: optionIds, shuffle: "options"
+      expand: expandChoice, natural: optionIds, shuffle: "options",
+      marks(q, r) {
+        const out = {};
+        if (!Array.isArray(r)) return out;
+        const by = new Map(q.options.map((o) => [o.id, o]));
+        for (const x of r) if (isStr(x) && by.has(x) && !own(out, x)) out[x] = by.get(x).correct;
+        return out;
+      },
+      ready: alwaysReady
     },
     true_false: {
       grade(q, r) {
@@ -191,7 +201,7 @@
         return result(q, r === q.answer ? 1 : 0, [{ html: r ? q.feedback_true_html : q.feedback_false_html }]);
       },
       expand: (f, p, k) => Object.assign(f, k),  // the key holds exactly the grading fields
-      natural: () => [], shuffle: "never"
+      natural: () => [], shuffle: "never", marks: noMarks, ready: alwaysReady
     },
     numeric: {
       grade(q, r) {
@@ -206,7 +216,7 @@
         return result(q, 0, [{ text: tr(x >= q.high ? "grade.too_high" : "grade.too_low", { x }) }]);
       },
       expand(f, p, k) { const { answer_text, ...rest } = k; Object.assign(f, rest, { unit: p.unit, answer_text }); },
-      natural: () => [], shuffle: "never"
+      natural: () => [], shuffle: "never", marks: noMarks, ready: alwaysReady
     },
     text: {
       grade(q, r) {
@@ -216,7 +226,7 @@
         return result(q, textMatches(q, given) ? 1 : 0);
       },
       expand: (f, p, k) => Object.assign(f, k),
-      natural: () => [], shuffle: "never"
+      natural: () => [], shuffle: "never", marks: noMarks, ready: alwaysReady
     },
     ordering: {
       grade(q, r) {
@@ -232,7 +242,14 @@
         const html = new Map(p.items.map((i) => [i.id, i.html]));
         f.items = (k.order || ids(p.items)).map((id) => ({ id, html: html.get(id) }));
       },
-      natural: (q) => ids(q.items), shuffle: "not_natural"
+      natural: (q) => ids(q.items), shuffle: "not_natural",
+      marks(q, r) {
+        const right = ids(q.items), out = {};
+        if (!Array.isArray(r) || !same(r.map(String).sort(), right.slice().sort())) return out;
+        r.forEach((x, k) => { out[x] = right[k] === x; });
+        return out;
+      },
+      ready: alwaysReady
     },
     matching: {
       grade(q, r) {
@@ -246,7 +263,26 @@
         f.rights = (k.natural || p.rights.map((_, i) => i)).map((i) => ({ id: p.rights[i].id, text: p.rights[i].text, ref: i }));
         f.answer = k.answer || {};  // practice only: pair id -> choice id
       },
-      natural: (q) => ids(q.rights), shuffle: "always"
+      natural: (q) => ids(q.rights), shuffle: "always",
+      marks(q, r) {
+        const out = {};
+        if (isObj(r)) for (const p of q.pairs) if (own(r, p.id)) out[p.id] = r[p.id] === q.answer[p.id];
+        return out;
+      },
+      ready(q, r) {
+        if (!isObj(r)) return null;
+        const left = q.pairs.filter((p) => isBlank(own(r, p.id) ? r[p.id] : null)).length;
+        if (left) return tr("practice.rows_left", { n: left, choose: tr("quiz.choose") });
+        if (new Set(Object.values(q.answer)).size === q.pairs.length) {  // each answer fits one row
+          const seen = new Map();
+          for (let k = 0; k < q.pairs.length; k++) {
+            const v = r[q.pairs[k].id];
+            if (isStr(v) && seen.has(v)) return tr("practice.same_answer", { a: seen.get(v), b: k + 1 });
+            if (isStr(v)) seen.set(v, k + 1);
+          }
+        }
+        return null;
+      }
     }
   };
   function expandChoice(f, p, k) {
@@ -269,37 +305,14 @@
   /** What to fix before ``r`` counts as a try; null when it can be checked. */
   function readyProblem(q, r) {
     if (isBlank(r)) return answerFirst();
-    if (q.type === "matching" && isObj(r)) {
-      const left = q.pairs.filter((p) => isBlank(own(r, p.id) ? r[p.id] : null)).length;
-      if (left) return tr("practice.rows_left", { n: left, choose: tr("quiz.choose") });
-      if (new Set(Object.values(q.answer)).size === q.pairs.length) {  // each answer fits one row
-        const seen = new Map();
-        for (let k = 0; k < q.pairs.length; k++) {
-          const v = r[q.pairs[k].id];
-          if (isStr(v) && seen.has(v)) return tr("practice.same_answer", { a: seen.get(v), b: k + 1 });
-          if (isStr(v)) seen.set(v, k + 1);
-        }
-      }
-    }
+    const problem = TYPES[q.type].ready(q, r);
+    if (problem !== null) return problem;
     const res = grade(q, r);
     if (res.status === "unanswered") return res.feedback.length ? res.feedback[0].text : answerFirst();
     return null;
   }
-  /** Part by part, right (true) or wrong: chosen options, ordering items in place, matching rows. */
-  function marks(q, r) {
-    const out = {};
-    if (q.type === "multiple" && Array.isArray(r)) {
-      const by = new Map(q.options.map((o) => [o.id, o]));
-      for (const x of r) if (isStr(x) && by.has(x) && !own(out, x)) out[x] = by.get(x).correct;
-    } else if (q.type === "ordering" && Array.isArray(r)) {
-      const right = ids(q.items);
-      if (!same(r.map(String).sort(), right.slice().sort())) return {};
-      r.forEach((x, k) => { out[x] = right[k] === x; });
-    } else if (q.type === "matching" && isObj(r)) {
-      for (const p of q.pairs) if (own(r, p.id)) out[p.id] = r[p.id] === q.answer[p.id];
-    }
-    return out;
-  }
+  /** Part by part, right (true) or wrong: chosen options, ordering items in place, matching rows (the row's marks). */
+  const marks = (q, r) => TYPES[q.type].marks(q, r);
   const answerShown = (status, tries, n, asked) => asked || status === "correct" || tries >= n;
   /** The one score of a practice quiz from the last and first results by question id. */
   function scoreOf(results, first, qids, maxTotal) {
