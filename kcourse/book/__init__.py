@@ -16,6 +16,7 @@ What it does, each part in its own module:
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -61,6 +62,28 @@ def unique_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+_STRINGS_BLOCK = re.compile(r'<script type="application/json" class="kq-strings">.*?</script>', re.S)
+
+
+def one_strings_block(body: str) -> str:
+    """A page's quizzes share one copy of the interface strings: each fragment carries its own (a notebook output
+    or a ``kcourse assign`` page stands alone), and quiz.js installs the page's first block; the later copies
+    identical to the first are dropped (one that differs, a quiz in another language, stays)."""
+    blocks = _STRINGS_BLOCK.findall(body)
+    if len(blocks) < 2:
+        return body
+    first = blocks[0]
+    head, sep, rest = body.partition(first)
+    return head + sep + _STRINGS_BLOCK.sub(lambda m: "" if m.group(0) == first else m.group(0), rest)
+
+
+def strings_once(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: :func:`one_strings_block` on the page's body (7-8 KB saved per further quiz)."""
+    body = context.get("body")
+    if isinstance(body, str):
+        context["body"] = one_strings_block(body)
+
+
 def _builder_inited(app) -> None:
     from .execution import book_pages, builder_inited
     from .quizzes import validate_used_quizzes
@@ -81,6 +104,7 @@ def setup(app) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited, priority=900)  # after myst-nb's (500) sets the cache path
     app.connect("env-get-outdated", outdated)
     app.connect("html-page-context", unique_scripts, priority=900)
+    app.connect("html-page-context", strings_once, priority=900)
     app.add_directive("quiz", QuizDirective)
     mathml.setup(app)
     from .. import __version__

@@ -5,6 +5,7 @@ Responses (what a learner answered) always name the stable ids defined here, nev
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -55,11 +56,13 @@ class Interval:
         below = x <= self.high if self.high_inclusive else x < self.high
         return above and below
 
-    def describe(self) -> str:
-        """``9 <= x <= 10``, ``9 < x <= 10``, ... (click's FloatRange style)."""
+    def describe(self, num: Callable[[float], str] | None = None) -> str:
+        """``9 <= x <= 10``, ``9 < x <= 10``, ... (click's FloatRange style); the bounds written by ``num``
+        (a learner's: :func:`kcourse.core.i18n.number`), else as instructors' English tools write them (``12,500``)."""
         lo = "<=" if self.low_inclusive else "<"
         hi = "<=" if self.high_inclusive else "<"
-        return f"{_num(self.low)} {lo} x {hi} {_num(self.high)}"
+        fmt = num or _num
+        return f"{fmt(self.low)} {lo} x {hi} {fmt(self.high)}"
 
 
 def cached(obj, name: str, compute):

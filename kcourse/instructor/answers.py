@@ -60,10 +60,18 @@ def terminal_safe(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_BREAKS = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, runs of spaces and line breaks as one space; no-break spaces kept (``12\u202f500``)."""
+    return _BREAKS.sub(" ", text).strip()
+
+
 def md_escape(text: str) -> str:
     """Plain text for the middle of a Markdown line: one line, ``<>&`` as entities, and the characters that
     start inline markup (``\\ ` * _ { } [ ] | ~``) backslashed. (Not for the start of a line.)"""
-    text = html.escape(" ".join(text.split()), quote=False)
+    text = html.escape(one_line(text), quote=False)
     return re.sub(r"([\\`*_{}\[\]|~])", r"\\\1", text)
 
 
@@ -135,7 +143,7 @@ _RIGHT_ANSWER: dict[str, Callable[[Any], str]] = {
     "single": lambda q: "; ".join(plain(o.text) for o in q.options if o.correct),
     "multiple": lambda q: "; ".join(plain(o.text) for o in q.options if o.correct),
     "true_false": lambda q: "true" if q.answer else "false",
-    "numeric": lambda q: q.accepted.describe() + (f" {q.unit}" if q.unit else ""),
+    "numeric": lambda q: qt.numeric.range_text(q),
     "text": _right_text,
     "ordering": lambda q: " → ".join(plain(i.text) for i in q.items),
     "matching": lambda q: "; ".join(f"{plain(p.left)} → {plain(p.right)}" for p in q.pairs),

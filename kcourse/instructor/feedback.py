@@ -15,22 +15,37 @@ from pathlib import Path
 from typing import Any
 
 from ..core import model as m
+from ..core.course import language_of_quiz
 from ..core.errors import UsageError
 from ..core.grading import grade
+from ..core.i18n import shown, t, use_language
 from ..core.rules import safe_name
 from ..core.variants import fnv1a32
 from ..views.markdown import safe_markdown
 from . import answers
 from . import gradebook as gb
-from .answers import md_escape
-from .classbook import round_score
+from .answers import md_escape, one_line
 from .files import write_text_atomically
 from .platform import display_name
 from .roster import Roster, Student
 
 FORMATS = ("html", "md")
-_STATUS = {"correct": "✓ right", "partial": "◐ partly right", "incorrect": "✗ not right",
-           "unanswered": "– not answered"}
+_STATUSES = ("correct", "partial", "incorrect", "unanswered")
+
+
+def _status(status: str) -> str:
+    return t("feedback.status." + status) if status in _STATUSES else status
+
+
+def _policy(policy: str) -> str:
+    key = "feedback.policy." + policy
+    got = t(key)
+    return policy if got == key else got
+
+
+def language_of(quiz: m.Quiz) -> str:
+    """The course's ``language:`` (course.yml, read once per change): feedback pages are for the students."""
+    return language_of_quiz(quiz.source)
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ class StudentFeedback:
 
 
 def _pct(f: StudentFeedback) -> str:
-    return round_score(100 * f.final / f.attempt.max_score) if f.attempt.max_score else "0"
+    return shown(100 * f.final / f.attempt.max_score) if f.attempt.max_score else "0"
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,11 @@ def views(quiz: m.Quiz, items: dict[str, gb.ItemRow], content: str) -> tuple[Que
         responses = json.loads(content).get("responses", {})
     except (ValueError, AttributeError):
         responses = {}
+    with use_language(language_of(quiz)):
+        return _views(quiz, items, responses)
+
+
+def _views(quiz: m.Quiz, items: dict[str, gb.ItemRow], responses: Any) -> tuple[QuestionView, ...]:
     out = []
     for k, (qid, it) in enumerate(items.items(), 1):
         q = quiz.question(qid) if quiz.has_question(qid) else None
@@ -171,54 +191,74 @@ dd{margin:0 0 .5rem 1rem}.answer{white-space:pre-wrap}
 
 
 def render_html(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
+    """The student's page, in the course's language (``language:`` in course.yml)."""
+    with use_language(language_of(quiz)) as lang:
+        return _render_html(quiz, f, policy, lang)
+
+
+def _render_html(quiz: m.Quiz, f: StudentFeedback, policy: str, lang: str) -> str:
     e = html.escape
     a = f.attempt
-    who = e(f.who)
-    verdict = "passed" if a.passed else "not passed"
-    out = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Feedback: {e(quiz.title)} – {who}"
-           f"</title><style>{CSS}</style></head><body>",
+    verdict = t("feedback.passed" if a.passed else "feedback.not_passed")
+    score = t("feedback.score", total=shown(f.final), points=shown(a.max_score), pct=_pct(f),
+              pass_mark=quiz.pass_mark, verdict=verdict)
+    out = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>"
+           f"{e(t('feedback.title', quiz=quiz.title, who=f.who))}</title><style>{CSS}</style></head><body>",
            f"<h1>{e(quiz.title)}</h1>",
-           f"<p>Feedback for <strong>{who}</strong>. Score: <strong>{round_score(f.final)} of "
-           f"{round_score(a.max_score)} ({_pct(f)}%)</strong>, pass mark {quiz.pass_mark:g}%: {verdict}.</p>",
+           f"<p>{e(t('feedback.for', who=f.who))} <strong>{e(score)}</strong></p>",
            f"<p>{e(f.note)}</p>" if f.note else "",
-           f"<p><small>Submitted {e(a.submitted_at or 'at an unknown time')}; "
-           f"{f.attempts} attempt{'s' if f.attempts != 1 else ''} handed in, the {e(policy)} one counts.</small></p>"]
+           f"<p><small>{e(_submitted(f, policy))}</small></p>"]
     for v in f.questions:
         q = v.question
         prompt = answers.render_block(q.prompt) if q else ""
-        fb = "".join(f"<li>{answers.render_block(t)}</li>" for t in v.feedback)
+        fb = "".join(f"<li>{answers.render_block(x)}</li>" for x in v.feedback)
         expl = answers.render_block(q.explanation) if q and q.explanation else ""
         out.append(
-            f"<section><h2>Question {v.number} <small class='{e(v.status)}'>{e(_STATUS.get(v.status, v.status))}: "
-            f"{round_score(v.score)} of {round_score(v.max_score)}</small></h2>{prompt}<dl>"
-            f"<dt>Your answer</dt><dd class='answer'>{e(v.answer)}</dd>"
-            f"<dt>Right answer</dt><dd>{e(v.right)}</dd>"
-            + (f"<dt>Feedback</dt><dd><ul>{fb}</ul></dd>" if fb else "")
-            + (f"<dt>Explanation</dt><dd>{expl}</dd>" if expl else "")
+            f"<section><h2>{e(t('feedback.question', n=v.number))} <small class='{e(v.status)}'>"
+            f"{e(_status(v.status))}: {e(_of(v))}</small></h2>{prompt}<dl>"
+            f"<dt>{e(t('feedback.your_answer'))}</dt><dd class='answer'>{e(v.answer)}</dd>"
+            f"<dt>{e(t('feedback.right_answer'))}</dt><dd>{e(v.right)}</dd>"
+            + (f"<dt>{e(t('feedback.feedback'))}</dt><dd><ul>{fb}</ul></dd>" if fb else "")
+            + (f"<dt>{e(t('feedback.explanation'))}</dt><dd>{expl}</dd>" if expl else "")
             + "</dl></section>")
     out.append("</body></html>\n")
     return "".join(out)
 
 
+def _submitted(f: StudentFeedback, policy: str) -> str:
+    return t("feedback.submitted", when=f.attempt.submitted_at or t("feedback.unknown_time"), n=f.attempts,
+             policy=_policy(policy))
+
+
+def _of(v: QuestionView) -> str:
+    return t("feedback.of", score=shown(v.score), points=shown(v.max_score))
+
+
 def render_md(quiz: m.Quiz, f: StudentFeedback, *, policy: str) -> str:
+    """The student's page as Markdown, in the course's language."""
+    with use_language(language_of(quiz)):
+        return _render_md(quiz, f, policy)
+
+
+def _render_md(quiz: m.Quiz, f: StudentFeedback, policy: str) -> str:
     a = f.attempt
-    verdict = "passed" if a.passed else "not passed"
+    verdict = t("feedback.passed" if a.passed else "feedback.not_passed")
+    score = t("feedback.score", total=shown(f.final), points=shown(a.max_score), pct=_pct(f),
+              pass_mark=quiz.pass_mark, verdict=verdict)
     lines = [f"# {md_escape(quiz.title)}", "",
-             f"Feedback for **{md_escape(f.who)}**. Score: **{round_score(f.final)} of {round_score(a.max_score)} "
-             f"({_pct(f)}%)**, pass mark {quiz.pass_mark:g}%: {verdict}.", "",
+             f"{md_escape(t('feedback.for', who=f.who))} **{md_escape(score)}**", "",
              *([md_escape(f.note), ""] if f.note else []),
-             f"Submitted {md_escape(a.submitted_at or 'at an unknown time')}; {f.attempts} attempt"
-             f"{'s' if f.attempts != 1 else ''} handed in, the {policy} one counts.", ""]
+             md_escape(_submitted(f, policy)), ""]
     for v in f.questions:
         q = v.question
-        lines += [f"## Question {v.number}: {_STATUS.get(v.status, v.status)}, {round_score(v.score)} of "
-                  f"{round_score(v.max_score)}", ""]
+        lines += [f"## {t('feedback.question', n=v.number)}: {_status(v.status)}, {_of(v)}", ""]
         if q:
             lines += [safe_markdown(q.prompt.strip()), ""]
-        lines += [f"- **Your answer:** {md_escape(v.answer)}", f"- **Right answer:** {md_escape(v.right)}"]
-        lines += [f"- **Feedback:** {safe_markdown(' '.join(t.split()))}" for t in v.feedback]
+        lines += [f"- **{t('feedback.your_answer')}:** {md_escape(v.answer)}",
+                  f"- **{t('feedback.right_answer')}:** {md_escape(v.right)}"]
+        lines += [f"- **{t('feedback.feedback')}:** {safe_markdown(one_line(x))}" for x in v.feedback]
         if q and q.explanation:
-            lines += [f"- **Explanation:** {safe_markdown(' '.join(q.explanation.split()))}"]
+            lines += [f"- **{t('feedback.explanation')}:** {safe_markdown(one_line(q.explanation))}"]
         lines.append("")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..core import i18n
 from ..core import model as m
 from ..core.fragments import NUMBER, OPTIONAL_TEXT
 from ..core.grading import QuestionResult, malformed, result, to_number
@@ -129,8 +130,15 @@ def grade(q: Numeric, r: Any) -> QuestionResult:
 
 
 def answer_text(q: Numeric) -> str:
-    """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``"""
-    return t("grade.accepted_range", range=q.accepted.describe() + (" " + q.unit if q.unit else ""))
+    """The accepted interval in words, shown with the right answer: ``Accepted: 12,500 <= x <= 14,500 weeks.``, in
+    German ``Akzeptiert: 12 500 <= x <= 14 500 weeks.`` (English keeps its established ``12,500``)."""
+    return t("grade.accepted_range", range=range_text(q))
+
+
+def range_text(q: Numeric) -> str:
+    """The accepted interval with its unit, numbers as the reader of the language in use writes them."""
+    num = None if i18n.current() == i18n.DEFAULT else i18n.number
+    return q.accepted.describe(num) + (" " + q.unit if q.unit else "")
 
 
 def correct_response(q: Numeric) -> float:

@@ -20,6 +20,8 @@ def kurs(tmp_path_factory):
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapters/02-practice\n")
     (book / "intro.md").write_text("# Kurs\n\n{doc}`chapters/02-practice`\n")
     (book / "chapters" / "01-first-steps.ipynb").unlink()  # the Markdown page's quiz: no kernel needed
+    with (book / "chapters" / "02-practice.md").open("a", encoding="utf-8") as f:
+        f.write("\n## Noch ein Quiz\n\n```{quiz} ch01-first-steps\n```\n")  # two quizzes on one page
     clean_build(book)
     return book
 
@@ -29,6 +31,11 @@ def test_the_german_page_carries_only_german_words(kurs):
     strings = re.search(r'class="kq-strings">(.*?)</script>', page).group(1)
     assert '"quiz.check":"Prüfen"' in strings.replace(" ", "") and "Try again" not in strings
     assert 'lang="de"' in page and "Dieses Quiz braucht JavaScript." in page
+
+
+def test_a_page_with_two_quizzes_carries_the_strings_once(kurs):
+    page = (kurs / "_build" / "html" / "chapters" / "02-practice.html").read_text()
+    assert page.count('class="kq-data"') == 2 and page.count('class="kq-strings"') == 1
 
 
 @pytest.mark.browser

@@ -28,6 +28,9 @@ const OPS = {
   },
   checkVectors: (vectors) => checkVectors(api, vectors),
   useStrings: (strings) => api.useStrings(strings),
+  num: (x) => api.num(x),
+  shown: (x) => api.shown(x),
+  tr: (key, params) => api.tr(key, params),
   exports: () => Object.keys(api).sort(),
 };
 

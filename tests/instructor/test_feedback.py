@@ -32,7 +32,7 @@ def test_html_feedback(quiz, book, tmp_path):
     assert "<script" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "javascript:" not in page.replace("(javascript:alert(1))", "")  # shown as text only, never a link
     assert "Ann &lt;i&gt;Doe&lt;/i&gt; (s1)" in page and "<i>Doe" not in page
-    assert "Score: <strong>0 of 10 (0%)</strong>" in page  # every answer of s1 is wrong
+    assert "<strong>Score: 0 of 10 (0 %), pass mark" in page  # every answer of s1 is wrong
     for expected in ("2.6.0", "2.6.39",  # chosen and right option texts
                      "2.6.0 still had ~500 <code>lock_kernel()</code> calls.",  # its option feedback, as Markdown
                      "20000 is too high.", "12,500 &lt;= x &lt;= 14,500",
@@ -59,3 +59,33 @@ def test_the_command(quiz, book, tmp_path, capsys):
     code, out, err = run_cli(capsys, "feedback", quiz.source, "--gradebook", str(book), "--out", str(tmp_path / "f"),
                              "--format", "md")
     assert code == 0 and "wrote 2 feedback file(s)" in out and (tmp_path / "f" / "s2.md").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_feedback_is_written_in_the_course_language(gradebook_address, tmp_path, fmt):
+    """A German course (``language: de`` in course.yml) gets German feedback pages: labels, grading feedback,
+    numbers with the decimal comma and grouped thousands; the CLI's own output stays English."""
+    import shutil
+
+    from kcourse.core.loader import load_quiz
+
+    from .conftest import ALL_TYPES
+
+    course = tmp_path / "quizzes"
+    course.mkdir()
+    shutil.copy(ALL_TYPES, course / ALL_TYPES.name)
+    (course / "course.yml").write_text("language: de\n", encoding="utf-8")
+    quiz = load_quiz(course / ALL_TYPES.name)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "s1.json").write_text(submission_json(quiz, "s1", responses={"commits": 20000}))
+    assert grade_run(quiz=quiz, inputs=[str(subs)], gradebook=gradebook_address).ok
+    write_feedback(quiz=quiz, gradebook=gradebook_address, out=tmp_path / "fb", fmt=fmt)
+    page = (tmp_path / "fb" / f"s1.{fmt}").read_text(encoding="utf-8")
+    for german in ("Rückmeldung für", "Punktzahl: 0 von 10", "Bestehensgrenze", "nicht bestanden", "Frage 1",
+                   "Ihre Antwort", "Richtige Antwort", "20\u202f000 ist zu hoch", "– nicht beantwortet"):
+        assert german in page, german
+    for english in ("Feedback for", "Your answer", "Right answer", "is too high", "Question 1", "pass mark"):
+        assert english not in page, english
+    if fmt == "html":
+        assert "<html lang='de'>" in page

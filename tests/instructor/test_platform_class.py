@@ -156,7 +156,7 @@ def test_feedback_zip_is_named_the_way_canvas_reads_it_back(canvas_class, quiz, 
     for n in names:
         uid, attachment = pf.canvas_reupload_target(n)
         assert int(attachment) == latest[uid]  # a file of the submission as Canvas has it now
-    assert f"{html.escape(PEOPLE[20].full)} (s020)" in page and "Score: <strong>10 of 10 (100%)</strong>" in page
+    assert f"{html.escape(PEOPLE[20].full)} (s020)" in page and "<strong>Score: 10 of 10 (100 %)" in page
 
 
 def test_moodle_class(tmp_path, quiz, capsys):

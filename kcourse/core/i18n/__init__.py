@@ -65,11 +65,29 @@ def use_language(value: Any) -> Iterator[str]:
         _language.reset(token)
 
 
+#: the integer part of a number in positional notation (not ``1e+16``), grouped when it has 5 digits or more
+_GROUPABLE = re.compile(r"^(-?)(\d{5,})(?=\.|$)")
+
+
+def group_digits(text: str, sep: str) -> str:
+    """``12500.5`` as ``12<sep>500.5`` (and ``grader.js``'s ``groupDigits``): the integer part of a number with 5 or
+    more digits in groups of three; 4-digit numbers stay whole (DIN 5008, the SI brochure); no ``sep``, no change."""
+    m = _GROUPABLE.match(text)
+    if not sep or not m:
+        return text
+    digits = m.group(2)
+    head = len(digits) % 3 or 3
+    grouped = sep.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+    return m.group(1) + grouped + text[m.end():]
+
+
 def number(x: Any, lang: str | None = None) -> str:
-    """A number as a reader of ``lang`` writes it: ``6.5`` or ``6,5``; whole numbers without ``.0``."""
+    """A number as a reader of ``lang`` writes it: ``6.5`` or ``6,5``; whole numbers without ``.0``; thousands
+    grouped by the language's ``meta.group`` (German: ``12 500`` with a narrow no-break space; English: none)."""
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return str(x)
     text = str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+    text = group_digits(text, str(entry("meta.group", lang)))
     return text.replace(".", str(entry("meta.decimal", lang)))
 
 

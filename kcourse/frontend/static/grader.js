@@ -27,8 +27,10 @@
   let STR = {};
   /** Installs the page's strings (a <script class="kq-strings"> block, or the test's). */
   const useStrings = (s) => { if (isObj(s)) STR = s; };
-  /** i18n.number: a number with the reader's decimal mark. */
-  const num = (x) => fmtNum(x).replace(".", STR["meta.decimal"] || ".");
+  /** i18n.group_digits: the integer part of 5 digits or more in groups of three, split by `sep` ("" = none). */
+  const groupDigits = (text, sep) => !sep ? text : text.replace(/^(-?)(\d{5,})(?=\.|$)/, (m, sign, d) => sign + d.replace(/\B(?=(\d{3})+$)/g, sep));
+  /** i18n.number: a number with the reader's decimal mark and thousands grouping. */
+  const num = (x) => groupDigits(fmtNum(x), STR["meta.group"] || "").replace(".", STR["meta.decimal"] || ".");
   /** i18n.t: string `key`, its plural form chosen by p.n, each {name} filled from p (numbers through num). */
   function tr(key, p) {
     let s = own(STR, key) ? STR[key] : key;
@@ -388,6 +390,6 @@
     return f;
   }
 
-  return { useStrings, tr, num, TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same,
+  return { useStrings, tr, num, groupDigits, TYPES, DEFAULT_TRIES, readyProblem, marks, answerShown, scoreOf, shown, points, scoreLine, normalise, readNumber, toNumber, pyRound, pyRepr, fmtNum, isBlank, isObj, own, ids, same,
     grade, gradeAll, fnv1a32, seedFor, Mulberry32, shuffled, naturalOrder, makeVariant, unpack, expand };
 });
