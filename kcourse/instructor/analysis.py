@@ -25,16 +25,7 @@ def observations(conn, quiz_id: str, policy: str) -> tuple[list[dict[str, Observ
     """Per counted attempt: ``question_id -> Observation`` (responses parsed), and the attempt's percentage."""
     chosen, items = gb.counted_items(conn, quiz_id, policy)
     parsed: dict[str, object] = {}  # answers repeat a lot: parse each distinct JSON text once
-
-    def value(raw: str | None) -> object:
-        if raw is None:
-            return None
-        v = parsed.get(raw, parsed)
-        if v is parsed:
-            v = parsed[raw] = json.loads(raw)
-        return v
-
-    out = [{qid: Observation(r.score, r.max_score, value(r.response), r.response) for qid, r in rows.items()}
+    out = [{qid: Observation(r.score, r.max_score, _value(r.response, parsed), r.response) for qid, r in rows.items()}
            for rows in items]
     return out, [a.percentage for a in chosen]
 
