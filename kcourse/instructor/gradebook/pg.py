@@ -24,6 +24,8 @@ gets and refreshes its statistics (``ANALYZE``, which in a transaction counts th
 whenever the table has grown by as many rows as it had at the last refresh (and at least
 :data:`ANALYZE_FROM`): statistics never lag more than a factor 2 behind, at a cost of a few ``ANALYZE``
 (a sample of at most 30,000 rows each) per doubling. A rollback undoes the refreshes too; the counts restart.
+Only the tables' owner may ``ANALYZE`` them: for a role that may only write rows, PostgreSQL skips it with a
+warning, and such a role's big runs are slower (autovacuum still refreshes the statistics after each commit).
 """
 from __future__ import annotations
 
