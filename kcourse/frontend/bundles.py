@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import warnings
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 #: Every script of ``static/`` that a page embeds, each with its bundle ``static/min/<name>``.
@@ -76,7 +76,7 @@ def problem(name: str, got: tuple[dict, str] | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _minified(name: str) -> str:
     got = read_bundle(name)
     why = problem(name, got)

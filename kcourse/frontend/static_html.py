@@ -105,7 +105,7 @@ def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | No
 
 
 def uses_patterns(quiz: Quiz | PublicQuiz, mode: str | None = None) -> bool:
-    """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 11 KB): only a practice
+    """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 9.4 KB): only a practice
     page grades, and only a text question with a ``pattern`` uses it (grader.js looks it up when grading)."""
     return isinstance(quiz, Quiz) and (mode or quiz.mode) == "practice" and \
         any(getattr(q, "pattern", None) for q in quiz.all_questions)
