@@ -213,18 +213,22 @@ class RunStore:
         return added
 
     def _copy_regrades(self, run_id: Callable[[], int]) -> int:
+        """The staged regrades, a page at a time: one ``UPDATE`` per attempt and its item scores replaced, each
+        statement sent once per page (``executemany``; on PostgreSQL the new item scores go by ``COPY``)."""
         conn, n = self.conn, 0
         for page in self._pages("kcourse_stage", "regrade_of, student_id, total, max_score, percentage, passed",
                                 " AND regrade_of IS NOT NULL"):
             rid = run_id()
+            page = list({r[1]: r for r in page}.values())  # an attempt staged twice: its later grading
             items = self._items([r[0] for r in page])
-            for seq, aid, student_id, total, max_score, pct, passed in page:
-                conn.execute("UPDATE attempts SET student_id = ?, total = ?, max_score = ?, percentage = ?,"
+            conn.executemany("UPDATE attempts SET student_id = ?, total = ?, max_score = ?, percentage = ?,"
                              " passed = ?, quiz_digest = ?, run_id = ? WHERE attempt_id = ?",
-                             (student_id, total, max_score, pct, passed, self.digest, rid, aid))
-                conn.execute("DELETE FROM item_scores WHERE attempt_id = ?", (aid,))
-                conn.executemany("INSERT INTO item_scores (attempt_id, question_id, score, max_score, status,"
-                                 f" response) VALUES ({_marks(6)})", [(aid, *it) for it in items[seq]])
+                             [(sid, total, mx, pct, passed, self.digest, rid, aid)
+                              for _seq, aid, sid, total, mx, pct, passed in page])
+            for part in _chunks([r[1] for r in page]):
+                conn.execute(f"DELETE FROM item_scores WHERE attempt_id IN ({_marks(len(part))})", part)
+            conn.executemany("INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
+                             f" VALUES ({_marks(6)})", [(r[1], *it) for r in page for it in items[r[0]]])
             n += len(page)
         return n
 
