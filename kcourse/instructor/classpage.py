@@ -39,7 +39,8 @@ def _script() -> str:
 def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...]]:
     """The page, and the question ids it shows (for the key-leak check)."""
     people: dict[str, list] = {}
-    variants: dict[str, dict] = {}
+    variants: dict[str, str] = {}
+    """seed -> the variant's data as script-safe JSON text (a tenth of the memory of the data itself)"""
     shown: set[str] = set()
     problems = []
     for s in roster:
@@ -52,8 +53,7 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
         seed = seed_for(quiz.id, s.student_id)
         people[h] = [seed, s.name]
         if str(seed) not in variants:
-            data = page_data(quiz, seed=seed, mode="assessment")
-            variants[str(seed)] = data
+            variants[str(seed)] = to_script_json(page_data(quiz, seed=seed, mode="assessment"))
             shown.update(make_variant(quiz, seed).question_ids)
     if problems:
         raise InputError(problems)
@@ -61,11 +61,14 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
         return _page(quiz, people, variants), tuple(sorted(shown))
 
 
-def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
+def _page(quiz: m.Quiz, people: dict, variants: dict[str, str]) -> str:
     from ..core.course import course_of_quiz
 
-    cfg = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people,
-           "variants": variants, "strings": page_strings(extra=("class.", "page.quiz_label"))}
+    head = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people}
+    # as to_script_json of the whole, with the variants' texts put in as they are
+    cfg = (to_script_json(head)[:-1] + ',"variants":{' + ",".join(
+        f"{to_script_json(seed)}:{text}" for seed, text in variants.items()) + '},"strings":'
+        + to_script_json(page_strings(extra=("class.", "page.quiz_label"))) + "}")
     title = html.escape(quiz.title)
     page = (
         f'<!doctype html>\n<html lang="{t("meta.lang")}"><head><meta charset="utf-8">'
@@ -78,7 +81,7 @@ def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
         f'</head><body><main><h1>{title}</h1>'
         f'<noscript><p>{html.escape(t("class.noscript"))}</p></noscript>'
         '<div id="kc-gate" aria-live="polite"></div>'
-        f'<script type="application/json" id="kc-class">{to_script_json(cfg)}</script>'
+        f'<script type="application/json" id="kc-class">{cfg}</script>'
         f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
         '</main></body></html>\n')
     return page

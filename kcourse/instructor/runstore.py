@@ -120,12 +120,13 @@ class RunStore:
                rejections: Iterable[RejectedFile], graded: Iterable[tuple[str, str]]) -> None:
         conn.executemany("INSERT INTO kcourse_seen (sha256, source) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          list(graded))
-        rows, items = [], []
+        rows, items = [], []  # a regrade keeps its stored text: not staged again
         for aid, a in [(None, a) for a in new] + list(regrade):
             self.seq += 1
             rows.append((self.seq, aid, a.sha256, a.student_id, a.variant_seed, a.submitted_at, a.sort_time, a.source,
-                         a.content, a.total, a.max_score, a.percentage, int(a.passed), a.uploader, a.upload_name,
-                         a.platform_file, None if a.platform_late is None else int(a.platform_late), a.time_note))
+                         a.content if aid is None else "", a.total, a.max_score, a.percentage, int(a.passed),
+                         a.uploader, a.upload_name, a.platform_file,
+                         None if a.platform_late is None else int(a.platform_late), a.time_note))
             items += [(self.seq, *item) for item in a.items]
         conn.executemany(f"INSERT INTO kcourse_stage (seq, regrade_of, {_ATT}) VALUES ({_marks(18)})", rows)
         conn.executemany(f"INSERT INTO kcourse_stage_items VALUES ({_marks(6)}) ON CONFLICT DO NOTHING", items)
