@@ -27,13 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from ..core.errors import InputError, Problem, UsageError
-from .platform import display_name, same_name
+from .platform import display_name, folded_name
 from .roster import Roster, Student
 
 IDENTIFIER, FULL_NAME, STATUS, GRADE, MAX_GRADE = "Identifier", "Full name", "Status", "Grade", "Maximum grade"
@@ -75,20 +75,33 @@ class Worksheet:
         self.by_participant = {r.participant: r for r in self.rows}
 
     def student(self, row: WorksheetRow, roster: Roster | Iterable[Student] | None) -> Student | None:
-        """The roster student of a worksheet row: by ID number, else email, else a name only they have."""
-        if roster is None:
-            return None
-        people = list(roster)
-        if row.id_number:
-            hit = [s for s in people if s.student_id.casefold() == row.id_number.casefold()]
-            if len(hit) == 1:
-                return hit[0]
-        if row.email:
-            hit = [s for s in people if s.email and s.email.casefold() == row.email.casefold()]
-            if len(hit) == 1:
-                return hit[0]
-        hit = [s for s in people if same_name(display_name(s.name), row.full_name) or same_name(s.name, row.full_name)]
-        return hit[0] if len(hit) == 1 else None
+        """The roster's student of ``row`` (see :meth:`matcher`; to match many rows, make one matcher)."""
+        return None if roster is None else self.matcher(roster)(row)
+
+    @staticmethod
+    def matcher(roster: Roster | Iterable[Student]) -> Callable[[WorksheetRow], Student | None]:
+        """Who a row is in ``roster``: the one student with its ID number, else the one with its email address,
+        else the one with its full name (as the roster or as :func:`.platform.display_name` writes it); ``None``
+        when there is not exactly one. The roster is indexed once: a row costs the same whatever its size."""
+        by_id: dict[str, list[Student]] = {}
+        by_email: dict[str, list[Student]] = {}
+        by_name: dict[str, list[Student]] = {}
+        for s in roster:
+            by_id.setdefault(s.student_id.casefold(), []).append(s)
+            if s.email:
+                by_email.setdefault(s.email.casefold(), []).append(s)
+            for key in {folded_name(n) for n in (display_name(s.name), s.name) if n}:
+                by_name.setdefault(key, []).append(s)
+
+        def match(row: WorksheetRow) -> Student | None:
+            for key, index in ((row.id_number, by_id), (row.email, by_email)):
+                hit = index.get(key.casefold(), ()) if key else ()
+                if len(hit) == 1:
+                    return hit[0]
+            hit = by_name.get(folded_name(row.full_name), ())
+            return hit[0] if len(hit) == 1 else None
+
+        return match
 
 
 def zone(name: str) -> tzinfo:

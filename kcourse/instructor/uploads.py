@@ -58,7 +58,7 @@ def anonymous_conflicts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str
 def hold_anonymous(report: RunReport, conn, quiz_id: str) -> None:
     """Files from Canvas anonymous submissions that cannot be told apart are rejected, never credited to the
     wrong student; the rest are graded as the student their file names (the uploader cannot be checked)."""
-    pairs = [(a.uploader[len("canvas:"):], a.student_id) for a in gb.attempts(conn, quiz_id)
+    pairs = [(a.uploader[len("canvas:"):], a.student_id) for a in gb.iter_attempts(conn, quiz_id)
              if a.uploader.startswith("canvas:anon_")]
     pairs += [(g.uploader.user, g.student_id) for g in report.graded if g.uploader is not None and g.uploader.anonymous]
     held = anonymous_conflicts(pairs)
