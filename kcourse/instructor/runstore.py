@@ -107,14 +107,8 @@ class RunStore:
               rejections: Iterable[RejectedFile] = (), graded: Iterable[tuple[str, str]] = ()) -> None:
         """Stage one batch: new attempts, regraded ones (``(attempt_id, attempt)``), rejections; and remember the
         batch's graded files (``(sha256, source)``) for :meth:`seen`."""
-        conn = self.conn
-        conn.execute("BEGIN")  # the staging tables only (the gradebook is not locked): one commit per batch
-        try:
-            self._stage(conn, new, regrade, rejections, graded)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        # the staging tables only (the gradebook is not locked): one commit per batch
+        self._in_batch(lambda c: self._stage(c, new, regrade, rejections, graded))
 
     def _stage(self, conn, new: Iterable[NewAttempt], regrade: Iterable[tuple[int, NewAttempt]],
                rejections: Iterable[RejectedFile], graded: Iterable[tuple[str, str]]) -> None:
@@ -145,6 +139,58 @@ class RunStore:
                 return
             last = rows[-1][0]
             yield rows
+
+    # -- run-wide checks (:mod:`.uploads`): the run's files looked at again, a page at a time --------------
+    def graded_pages(self) -> Iterator[list[tuple[str, str]]]:
+        """``(source, sha256)`` of every file this run graded (staged or already stored), by source."""
+        last = ""
+        while True:
+            rows = self.conn.execute("SELECT source, sha256 FROM kcourse_seen WHERE source > ? ORDER BY source"
+                                     f" LIMIT {PAGE}", (last,)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield rows
+
+    def staged(self, shas: Sequence[str]) -> dict[str, tuple[int, int | None, str, str | None]]:
+        """``sha256 -> (seq, regrade_of, student_id, submitted_at)`` of the given files' staged attempts."""
+        out = {}
+        for part in _chunks(list(shas)):
+            for seq, regrade_of, sha, sid, submitted_at in self.conn.execute(
+                    "SELECT seq, regrade_of, sha256, student_id, submitted_at FROM kcourse_stage"
+                    f" WHERE sha256 IN ({_marks(len(part))})", part):
+                out[sha] = (seq, regrade_of, sid, submitted_at)
+        return out
+
+    def stored_students(self, shas: Sequence[str]) -> dict[str, str]:
+        """``sha256 -> student_id`` of the given files already stored for the quiz."""
+        out: dict[str, str] = {}
+        for part in _chunks(list(shas)):
+            out.update(self.conn.execute("SELECT sha256, student_id FROM attempts WHERE quiz_id = ?"
+                                         f" AND sha256 IN ({_marks(len(part))})", (self.quiz_id, *part)).fetchall())
+        return out
+
+    def retime(self, rows: Sequence[tuple[str, str, int]]) -> None:
+        """Staged attempts given another time: ``(sort_time, time_note, seq)``; the platform's late mark goes."""
+        self._in_batch(lambda c: c.executemany("UPDATE kcourse_stage SET sort_time = ?, time_note = ?,"
+                                               " platform_late = NULL WHERE seq = ?", list(rows)))
+
+    def unstage(self, seqs: Sequence[int]) -> None:
+        """Staged attempts taken back (their files are rejected after all)."""
+        def drop(c) -> None:
+            for part in _chunks(list(seqs)):
+                c.execute(f"DELETE FROM kcourse_stage_items WHERE seq IN ({_marks(len(part))})", part)
+                c.execute(f"DELETE FROM kcourse_stage WHERE seq IN ({_marks(len(part))})", part)
+        self._in_batch(drop)
+
+    def _in_batch(self, work: Callable) -> None:
+        self.conn.execute("BEGIN")
+        try:
+            work(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     # -- storing ---------------------------------------------------------------------------------
     def finish(self, *, title: str, source: str, policy: str | None, started_at: str, files_in: int, graded: int,

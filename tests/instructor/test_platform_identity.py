@@ -144,6 +144,12 @@ def test_two_files_of_one_participant_in_one_run_keep_their_own_times(tmp_path, 
                        gradebook=tmp_path / "gb.sqlite", worksheet=ws)
     assert sorted(g.when[:16] for g in report.graded) == ["2026-11-26T08:00", "2026-11-26T09:00"]
     assert sum("grade each download with the worksheet downloaded with it" in w for w in report.warnings) == 2
+    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    try:  # what is stored, not only what the report shows: the files' own times, no late mark from the sheet
+        stored = sorted((a.sort_time[:16], a.platform_late) for a in gb.attempts(conn, quiz.id))
+    finally:
+        conn.close()
+    assert stored == [("2026-11-26T08:00", None), ("2026-11-26T09:00", None)]
 
 
 @pytest.mark.parametrize("pairs, held", [
@@ -178,6 +184,11 @@ def test_a_canvas_anonymous_class(tmp_path, quiz):
     assert [(r.reason, r.student_id) for r in report.rejected] == [(Reason.ANONYMOUS, "s002")] * 2
     assert "lift the assignment's anonymity in Canvas" in report.rejected[0].message
     assert any("2 file(s) came from Canvas anonymous submissions" in n for n in report.notes)
+    assert (report.count("new"), report.n_graded, report.n_rejected) == (2, 2, 2)
+    again = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=tmp_path / "gb.sqlite",
+                      roster=roster)  # the stored files are checked again, and the held ones still held
+    assert (again.count("unchanged"), again.n_graded, again.n_rejected) == (2, 2, 2)
+    assert again.write is not None and again.write.added == 0
     conn = gb.connect(tmp_path / "gb.sqlite", create=False)
     try:
         status = {r.student.student_id: r.status for r in class_status(conn, quiz.id, roster=roster)}
