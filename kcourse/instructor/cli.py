@@ -90,7 +90,7 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
 
     q = load(quiz)
     students = roster_of(roster, id_column, section)
-    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None) if worksheet else None
+    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None, cells=False) if worksheet else None
     deadline = DeadlineArgs(due=utc(due, what="--due") if due else None, grace_min=grace, penalty_pct=late_penalty,
                             opens=utc(opens, what="--opens") if opens else None,
                             extensions=read_extensions(extensions, students) if extensions else None)

@@ -46,7 +46,7 @@ _MONTHS = {m: k for k, m in enumerate(("January", "February", "March", "April", 
 _LATE = re.compile(r"(?:^| - )(?:\d+ (?:year|day|hour|min|sec)s? ?)+ late(?: - |$)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorksheetRow:
     line: int
     participant: str
@@ -137,20 +137,26 @@ def moodle_time(text: str, tz: tzinfo | None) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = True) -> Worksheet:
+def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = True,
+                   cells: bool = True) -> Worksheet:
     """Read a worksheet as Moodle's *Download grading worksheet* gives it; every problem located. ``times``:
-    read the submission times (in ``tz``); without, they are left '' (filling in grades needs none)."""
+    read the submission times (in ``tz``); without, they are left '' (filling in grades needs none). ``cells``:
+    keep every row's cells, which :func:`filled` writes back (grading needs none: a row then holds only what it
+    says, a few hundred bytes for each participant)."""
     source = str(path)
     try:
         raw = Path(path).read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError([Problem(source, None, "", f"cannot read the grading worksheet ({e})",
                                   "give the CSV file of the assignment's 'Download grading worksheet'")]) from None
-    table = list(csv.reader(io.StringIO(text, newline="")))
-    if not table:
+    del raw
+    table = csv.reader(io.StringIO(text, newline=""))  # row by row: the rows' lists are not all kept
+    first = next(table, None)
+    if first is None:
         raise InputError([Problem(source, 1, "", "the file is empty", "download the grading worksheet again")])
-    header = [h.strip() for h in table[0]]
+    header = [h.strip() for h in first]
     col = {h: k for k, h in enumerate(header)}
     lacking = [h for h in (IDENTIFIER, FULL_NAME, STATUS, GRADE) if h not in col]
     if lacking:
@@ -158,13 +164,13 @@ def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = 
                                   f"(the columns are: {', '.join(header[:12])})",
                                   "use the assignment's 'Download grading worksheet' (in English)")])
     rows, problems = [], []
-    for line, cells in enumerate(table[1:], 2):
-        if not any(c.strip() for c in cells):
+    for line, row in enumerate(table, 2):
+        if not any(c.strip() for c in row):
             continue
-        cells = cells + [""] * (len(header) - len(cells))
+        row = row + [""] * (len(header) - len(row))
 
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[col[name]].strip() if name in col else ""
+        def cell(name: str, row: list[str] = row) -> str:
+            return row[col[name]].strip() if name in col else ""
 
         ident = cell(IDENTIFIER)
         if not ident.startswith(PARTICIPANT) or not ident[len(PARTICIPANT):].isdigit():
@@ -183,10 +189,10 @@ def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = 
         status = cell(STATUS)
         rows.append(WorksheetRow(line, ident[len(PARTICIPANT):], cell(FULL_NAME), cell(EMAIL), cell(ID_NUMBER), status,
                                  when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else "", bool(_LATE.search(status)),
-                                 top, tuple(cells)))
+                                 top, tuple(row) if cells else ()))
     if problems:
         raise InputError(problems)
-    return Worksheet(source, header, rows, raw.startswith(b"\xef\xbb\xbf"))
+    return Worksheet(source, header, rows, bom)
 
 
 def php_csv_row(cells: Iterable[str]) -> str:
@@ -205,6 +211,8 @@ def filled(ws: Worksheet, grades: dict[str, str]) -> str:
     text = "\ufeff" if ws.bom else ""
     text += php_csv_row(ws.header)
     for r in ws.rows:
+        if not r.cells:
+            raise ValueError(f"{ws.source} was read without its cells: read_worksheet(..., cells=True) to fill it in")
         cells = list(r.cells)
         if r.participant in grades:
             cells[k] = grades[r.participant]
