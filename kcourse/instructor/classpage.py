@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Iterator
 
 from ..core import model as m
 from ..core.course import language_of_quiz
@@ -38,9 +39,16 @@ def _script() -> str:
 
 def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...]]:
     """The page, and the question ids it shows (for the key-leak check)."""
+    parts, shown = class_page_parts(quiz, roster)
+    return "".join(parts), shown
+
+
+def class_page_parts(quiz: m.Quiz, roster: Roster) -> tuple[Iterator[str], tuple[str, ...]]:
+    """The page in parts, each student's variant one part (made as it is written: the page of a large class is
+    never held whole), and the question ids it shows. Students whose ids cannot be told apart are refused
+    before any part is made."""
     people: dict[str, list] = {}
-    variants: dict[str, str] = {}
-    """seed -> the variant's data as script-safe JSON text (a tenth of the memory of the data itself)"""
+    seeds: dict[int, None] = {}
     shown: set[str] = set()
     problems = []
     for s in roster:
@@ -52,25 +60,31 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
             continue
         seed = seed_for(quiz.id, s.student_id)
         people[h] = [seed, s.name]
-        if str(seed) not in variants:
-            variants[str(seed)] = to_script_json(page_data(quiz, seed=seed, mode="assessment"))
+        if seed not in seeds:
+            seeds[seed] = None
             shown.update(make_variant(quiz, seed).question_ids)
     if problems:
         raise InputError(problems)
     with use_language(language_of_quiz(quiz.source)):
-        return _page(quiz, people, variants), tuple(sorted(shown))
+        head, tail = _page(quiz, people)
+
+    def parts() -> Iterator[str]:
+        yield head
+        for k, seed in enumerate(seeds):
+            yield f'{"," if k else ""}{to_script_json(str(seed))}:' + to_script_json(
+                page_data(quiz, seed=seed, mode="assessment"))
+        yield tail
+
+    return parts(), tuple(sorted(shown))
 
 
-def _page(quiz: m.Quiz, people: dict, variants: dict[str, str]) -> str:
+def _page(quiz: m.Quiz, people: dict) -> tuple[str, str]:
+    """The page before the variants' data (``"seed": data`` pairs, comma-separated) and after it."""
     from ..core.course import course_of_quiz
 
     head = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people}
-    # as to_script_json of the whole, with the variants' texts put in as they are
-    cfg = (to_script_json(head)[:-1] + ',"variants":{' + ",".join(
-        f"{to_script_json(seed)}:{text}" for seed, text in variants.items()) + '},"strings":'
-        + to_script_json(page_strings(extra=("class.", "page.quiz_label"))) + "}")
     title = html.escape(quiz.title)
-    page = (
+    before = (
         f'<!doctype html>\n<html lang="{t("meta.lang")}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{title}</title>'
@@ -81,7 +95,9 @@ def _page(quiz: m.Quiz, people: dict, variants: dict[str, str]) -> str:
         f'</head><body><main><h1>{title}</h1>'
         f'<noscript><p>{html.escape(t("class.noscript"))}</p></noscript>'
         '<div id="kc-gate" aria-live="polite"></div>'
-        f'<script type="application/json" id="kc-class">{cfg}</script>'
-        f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
-        '</main></body></html>\n')
-    return page
+        # the configuration's JSON, as to_script_json of the whole would write it, the variants left open
+        f'<script type="application/json" id="kc-class">{to_script_json(head)[:-1]},"variants":{{')
+    after = ('},"strings":' + to_script_json(page_strings(extra=("class.", "page.quiz_label"))) + "}</script>"
+             f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
+             '</main></body></html>\n')
+    return before, after
