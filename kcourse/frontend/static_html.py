@@ -3,7 +3,9 @@
 ``render_fragment`` gives one block of markup with the quiz data (``<script type="application/json">``),
 inline CSS and inline JS (``static/saferegex.js``, the pattern matcher, only where a practice quiz has patterns;
 then ``static/grader.js``, the pure grader, and ``static/quiz.js``, the page part, as one script; each defined
-once per page however many quizzes it holds), minified by rjsmin and rcssmin. Nothing is loaded from anywhere else.
+once per page however many quizzes it holds): the scripts minified by terser ahead of time (committed bundles,
+:mod:`kcourse.frontend.bundles`; ``KCOURSE_READABLE_JS=1`` embeds the readable sources), the style by rcssmin.
+Nothing is loaded from anywhere else.
 ``render_document`` wraps a fragment in a whole offline page.
 What the data holds in practice and assessment mode is described in :mod:`kcourse.views.pagedata`.
 """
@@ -14,37 +16,37 @@ from functools import lru_cache
 from importlib.resources import files
 
 import rcssmin
-import rjsmin
 
 from ..core.i18n import current, page_strings, t, t_html, use_language
 from ..core.model import Quiz
 from ..core.public import PublicQuiz
 from ..views.pagedata import page_data, to_script_json
+from . import bundles
 
 #: The scripts a page carries, in this order, as one inline <script> (a later one uses the earlier ones).
 SCRIPTS = ("grader.js", "quiz.js")
 
 
-@lru_cache(maxsize=8)
 def asset(name: str) -> str:
-    """A file of ``static/`` as a page carries it: minified (:func:`compact_js`, :func:`compact_css`).
-
-    ``asset("quiz.js")`` is the whole script of a page: every file of :data:`SCRIPTS`, in order.
+    """A file of ``static/`` as a page carries it: a script as :func:`script` gives it, the style minified
+    (:func:`compact_css`). ``asset("quiz.js")`` is the whole script of a page: every file of :data:`SCRIPTS`, in order.
     """
+    return _asset(name, bundles.readable())
+
+
+@lru_cache(maxsize=16)
+def _asset(name: str, readable: bool) -> str:
     if name == "quiz.js":
-        return "\n".join(_file(n) for n in SCRIPTS)
-    return _file(name)
+        return "\n".join(script(n) for n in SCRIPTS)
+    if name.endswith(".js"):
+        return script(name)
+    return compact_css(files(__package__).joinpath("static", name).read_text(encoding="utf-8"))
 
 
-def _file(name: str) -> str:
-    text = files(__package__).joinpath("static", name).read_text(encoding="utf-8")
-    return compact_js(text) if name.endswith(".js") else compact_css(text)
-
-
-def compact_js(js: str) -> str:
-    """The code as a page carries it, minified by rjsmin (comments and needless white space out; strings, regex
-    and template literals kept). ``</`` is kept out: an inline ``<script>`` ends at ``</script``."""
-    return rjsmin.jsmin(js).replace("</", "<\\/")
+def script(name: str) -> str:
+    """The script ``static/<name>`` as a page carries it (:func:`kcourse.frontend.bundles.code`: minified by terser,
+    unless the readable sources are asked for). ``</`` is kept out: an inline ``<script>`` ends at ``</script``."""
+    return bundles.code(name).replace("</", "<\\/")
 
 
 def compact_css(css: str) -> str:
@@ -103,7 +105,7 @@ def _fragment(quiz: Quiz | PublicQuiz, *, seed: int | None, student_id: str | No
 
 
 def uses_patterns(quiz: Quiz | PublicQuiz, mode: str | None = None) -> bool:
-    """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 11 KB): only a practice
+    """Whether a page of ``quiz`` needs the pattern matcher (``static/saferegex.js``, 9.4 KB): only a practice
     page grades, and only a text question with a ``pattern`` uses it (grader.js looks it up when grading)."""
     return isinstance(quiz, Quiz) and (mode or quiz.mode) == "practice" and \
         any(getattr(q, "pattern", None) for q in quiz.all_questions)
@@ -131,7 +133,7 @@ def render_progress_fragment(course: str | None = None, language: str | None = N
             '<div class="kq-app"></div>'
             f'{strings_block()}'
             f'<style>{asset("quiz.css")}</style>'
-            f'<script>{_file("grader.js")}\n{_file("progress.js")}\n{_file("quiz.js")}</script>'
+            f'<script>{script("grader.js")}\n{script("progress.js")}\n{script("quiz.js")}</script>'
             '</section>'
         )
 

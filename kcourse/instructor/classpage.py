@@ -21,7 +21,7 @@ from ..core.course import language_of_quiz
 from ..core.errors import InputError, Problem
 from ..core.i18n import page_strings, t, use_language
 from ..core.variants import fnv1a32, make_variant, seed_for
-from ..frontend.static_html import asset, compact_js
+from ..frontend.static_html import asset, script
 from ..views.pagedata import page_data, to_script_json
 from .roster import Roster
 
@@ -29,12 +29,6 @@ from .roster import Roster
 def class_hash(student_id: str) -> str:
     folded = "".join(unicodedata.normalize("NFC", student_id).split()).lower()
     return str(fnv1a32("kcourse-class\n" + folded))
-
-
-def _script() -> str:
-    from importlib.resources import files
-
-    return compact_js(files("kcourse.frontend").joinpath("static", "classpage.js").read_text(encoding="utf-8"))
 
 
 def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...]]:
@@ -98,6 +92,6 @@ def _page(quiz: m.Quiz, people: dict) -> tuple[str, str]:
         # the configuration's JSON, as to_script_json of the whole would write it, the variants left open
         f'<script type="application/json" id="kc-class">{to_script_json(head)[:-1]},"variants":{{')
     after = ('},"strings":' + to_script_json(page_strings(extra=("class.", "page.quiz_label"))) + "}</script>"
-             f'<script>{asset("quiz.js")}</script><script>{_script()}</script>'
+             f'<script>{asset("quiz.js")}</script><script>{script("classpage.js")}</script>'
              '</main></body></html>\n')
     return before, after

@@ -1,10 +1,11 @@
 /* A long-running node process for the tests: one JSON request per line on stdin, one answer per line.
  * Request: {"op": name, "args": [...]}; answer: {"ok": value} or {"error": message}.
- * Usage: node node_harness.js <path to grader.js, or to a page's whole compacted script> */
+ * Usage: node node_harness.js <path to grader.js, or to a page's whole script> [<path to saferegex.js>] */
 "use strict";
 const path = require("path");
 const readline = require("readline");
-const safeRegex = require(path.join(__dirname, "..", "..", "kcourse", "frontend", "static", "saferegex.js"));
+const safeRegex = require(path.resolve(process.argv[3] ||
+  path.join(__dirname, "..", "..", "kcourse", "frontend", "static", "saferegex.js")));
 const api = require(path.resolve(process.argv[2]));
 const checkVectors = require(path.join(__dirname, "vectors_check.js"));
 

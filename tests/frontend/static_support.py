@@ -18,7 +18,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FILES = ROOT / "tests" / "files"
 ALL_TYPES = FILES / "quiz" / "valid-all-types.yml"
-GRADER_JS = ROOT / "kcourse" / "frontend" / "static" / "grader.js"
+STATIC = ROOT / "kcourse" / "frontend" / "static"
+GRADER_JS = STATIC / "grader.js"
+BUILDS = ("source", "bundle")
+"""The browser scripts as written (``static/``) and as pages embed them (``static/min/``, made by terser): the node
+tests run against both, so the minified code behaves as the source."""
 VECTORS = FILES / "grading-vectors.json"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -36,12 +40,14 @@ def need(tool: str, path: str | None) -> str:
 
 
 class Node:
-    """One long-running node process with grader.js loaded (tests/frontend/node_harness.js)."""
+    """One long-running node process with grader.js loaded (tests/frontend/node_harness.js), and saferegex.js, both
+    of ``build`` (:data:`BUILDS`); ``js``: another grader.js, or a page's whole script."""
 
-    def __init__(self, js: Path = GRADER_JS) -> None:
+    def __init__(self, js: Path | None = None, build: str = "source") -> None:
         exe = need("nodejs", shutil.which("node"))
-        self.js = js
-        self.proc = subprocess.Popen([exe, str(HERE / "node_harness.js"), str(js)], stdin=subprocess.PIPE,
+        self.js = js or script_path("grader.js", build)
+        self.proc = subprocess.Popen([exe, str(HERE / "node_harness.js"), str(self.js),
+                                      str(script_path("saferegex.js", build))], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, encoding="utf-8")
         from kcourse.core.i18n import page_strings
 
@@ -61,6 +67,11 @@ class Node:
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
         self.proc.stdout.close()
+
+
+def script_path(name: str, build: str) -> Path:
+    """A browser script of ``build`` (:data:`BUILDS`)."""
+    return {"source": STATIC, "bundle": STATIC / "min"}[build] / name
 
 
 @contextmanager

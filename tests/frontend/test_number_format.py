@@ -9,7 +9,7 @@ from kcourse.core import i18n
 from kcourse.core.i18n import page_strings, t, use_language
 from kcourse.core.model import Interval
 
-from .static_support import Node
+from .static_support import BUILDS, Node
 
 NB = "\u202f"
 # (language, number, as i18n.number writes it)
@@ -32,9 +32,9 @@ STRINGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def node():
-    n = Node()
+@pytest.fixture(scope="module", params=BUILDS)
+def node(request):
+    n = Node(build=request.param)
     yield n
     n.close()
 

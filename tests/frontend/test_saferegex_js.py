@@ -7,15 +7,15 @@ from hypothesis import strategies as st
 from kcourse.core.saferegex import MAX_MATCH, PatternError, compile_pattern, fullmatch
 
 from ..test_saferegex import ALPHABET, PATHOLOGICAL, REFUSED, _patterns
-from .static_support import Node
+from .static_support import BUILDS, Node
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ODD = ["ſ", "K", "İ", "ǅ", "ß", "ẞ", "Σ", "\n", "\u3000", "\x1c", "٣", "𝟗", "😀", "\ud800", "_", "Ⅻ"]
 
 
-@pytest.fixture(scope="module")
-def node():
-    n = Node()
+@pytest.fixture(scope="module", params=BUILDS)
+def node(request):
+    n = Node(build=request.param)
     yield n
     n.close()
 

@@ -17,16 +17,16 @@ from kcourse.core.variants import Mulberry32, make_variant, seed_for
 from kcourse.views.pagedata import grading_form, page_data
 
 from .make_vectors import ROOT, build_vectors, expected, render
-from .static_support import VECTORS, Node
+from .static_support import BUILDS, VECTORS, Node
 
 VEC = json.loads(VECTORS.read_text(encoding="utf-8"))
 QUIZZES = {path: load_quiz(ROOT / path) for path in {g["quiz"] for g in VEC["grading"]}}
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.fixture(scope="module")
-def node():
-    n = Node()
+@pytest.fixture(scope="module", params=BUILDS)
+def node(request):
+    n = Node(build=request.param)
     yield n
     n.close()
 
