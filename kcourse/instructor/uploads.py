@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import gradebook as gb
 from .outcome import Reason, Rejection
-from .platform import parse_upload_name
+from .platform import MOODLE, parse_upload_name
 
 if TYPE_CHECKING:
     from .grade import Graded, Judge, RunReport
@@ -64,9 +64,9 @@ def one_file_per_participant(multi: dict[str, int], store: RunStore, report: Run
         staged = store.staged([sha for _src, sha, _user in mine])
         fixed = []
         for src, sha, user in mine:
-            report.warn(f"{src}: Moodle participant {user} has {multi[user]} files in this run, and the "
-                                   "worksheet's time belongs to the current one only: the time in the file is used; "
-                                   "grade each download with the worksheet downloaded with it")
+            report.warn(f"{src}: Moodle participant {user} has {multi[user]} files in this run, and the worksheet's "
+                        "time belongs to the current one only: the time in the file is used; grade each download "
+                        "with the worksheet downloaded with it")
             if sha in staged:
                 seq, _of, _sid, submitted_at = staged[sha]
                 when = sort_time(submitted_at)
@@ -82,8 +82,9 @@ def one_file_per_participant(multi: dict[str, int], store: RunStore, report: Run
 
 
 def _user(source: str) -> str | None:
+    """The Moodle participant whose download folder holds ``source``."""
     up = parse_upload_name(source)
-    return up.user if up is not None else None
+    return up.user if up is not None and up.platform == MOODLE else None
 
 
 def anonymous_conflicts(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
