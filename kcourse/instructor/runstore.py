@@ -143,6 +143,7 @@ class RunStore:
     # -- run-wide checks (:mod:`.uploads`): the run's files looked at again, a page at a time --------------
     def graded_pages(self) -> Iterator[list[tuple[str, str]]]:
         """``(source, sha256)`` of every file this run graded (staged or already stored), by source."""
+        self._index("kcourse_seen", "source")  # the pages below would each sort the whole table without it
         last = ""
         while True:
             rows = self.conn.execute("SELECT source, sha256 FROM kcourse_seen WHERE source > ? ORDER BY source"
@@ -152,9 +153,16 @@ class RunStore:
             last = rows[-1][0]
             yield rows
 
+    def _index(self, table: str, column: str) -> None:
+        """An index on a staging table, made the first time a run-wide check looks rows up by ``column`` (most
+        runs never do, and do not pay for keeping it)."""
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_by_{column} ON {table} ({column})")
+
     def staged(self, shas: Sequence[str]) -> dict[str, tuple[int, int | None, str, str | None]]:
         """``sha256 -> (seq, regrade_of, student_id, submitted_at)`` of the given files' staged attempts."""
         out = {}
+        if shas:
+            self._index("kcourse_stage", "sha256")
         for part in _chunks(list(shas)):
             for seq, regrade_of, sha, sid, submitted_at in self.conn.execute(
                     "SELECT seq, regrade_of, sha256, student_id, submitted_at FROM kcourse_stage"

@@ -162,7 +162,7 @@ def test_anonymous_submissions_that_cannot_be_told_apart(pairs, held):
     assert set(anonymous_conflicts(pairs)) == held
 
 
-def test_a_canvas_anonymous_class(tmp_path, quiz):
+def test_a_canvas_anonymous_class(tmp_path, quiz, gradebook_address):
     """Anonymous grading: files are credited to the student they name, with a note saying the uploader is
     unknown; when one anonymous submission holds someone else's file, neither that file nor the other is
     credited (rejected, with what to do); feedback cannot be named for Canvas, and says why."""
@@ -178,25 +178,25 @@ def test_a_canvas_anonymous_class(tmp_path, quiz):
                submission_json(quiz, "s002", right=False).encode()}
     (tmp_path / "anon.zip").write_bytes(pf.zip_of(members))
     roster = read_roster(tmp_path / "export.csv")
-    report = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=tmp_path / "gb.sqlite",
+    report = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=gradebook_address,
                        roster=roster)
     assert sorted(g.student_id for g in report.graded) == ["s000", "s001"]
     assert [(r.reason, r.student_id) for r in report.rejected] == [(Reason.ANONYMOUS, "s002")] * 2
     assert "lift the assignment's anonymity in Canvas" in report.rejected[0].message
     assert any("2 file(s) came from Canvas anonymous submissions" in n for n in report.notes)
     assert (report.count("new"), report.n_graded, report.n_rejected) == (2, 2, 2)
-    again = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=tmp_path / "gb.sqlite",
+    again = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=gradebook_address,
                       roster=roster)  # the stored files are checked again, and the held ones still held
     assert (again.count("unchanged"), again.n_graded, again.n_rejected) == (2, 2, 2)
     assert again.write is not None and again.write.added == 0
-    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    conn = gb.connect(gradebook_address, create=False)
     try:
         status = {r.student.student_id: r.status for r in class_status(conn, quiz.id, roster=roster)}
     finally:
         conn.close()
     assert (status["s000"], status["s001"], status["s002"]) == ("graded", "late", "rejected")
     with pytest.raises(UsageError, match="no feedback could be named for Canvas"):
-        pack_feedback(quiz=quiz, gradebook=tmp_path / "gb.sqlite", out=tmp_path / "fb.zip", platform="canvas")
+        pack_feedback(quiz=quiz, gradebook=gradebook_address, out=tmp_path / "fb.zip", platform="canvas")
     assert not (tmp_path / "fb.zip").exists()
     with zipfile.ZipFile(tmp_path / "anon.zip") as z:
         assert all(n.split("_")[0] in ("anon", "LATE") for n in z.namelist())
