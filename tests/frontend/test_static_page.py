@@ -308,3 +308,25 @@ def test_the_readable_download_keeps_math_readable(open_page, tmp_path):
     assert questions["power"]["prompt"] == "What is $2^{10}$?"
     assert questions["square"]["prompt"] == "Which is $x^2$ for $x = 3$?"
     assert questions["square"]["answer"] == "$3^2 = 9$"
+
+
+def test_the_summary_names_each_question_and_notes_a_first_try_only_when_it_differs(open_page, quiz):
+    """The page's summary reads like the widget's (kcourse.frontend.widgets): "Question 1, “prompt…”: ✓ Correct, 1 of 1
+    point." with the first try only when it was another try, also after a reload (answers then come from storage)."""
+    page = open_page(render_document(quiz, seed=3))
+    root = page.locator("section.kq")
+    qids = make_variant(quiz, 3).question_ids
+    for qid in qids:
+        q = quiz.question(qid)
+        set_response(root, q, correct_response(q))
+        press(root, qid, "Check")
+    for reloaded in (False, True):
+        items = root.locator(".kq-summary li").all_inner_texts()
+        assert len(items) == len(qids)
+        for n, (qid, item) in enumerate(zip(qids, items), 1):
+            q = quiz.question(qid)
+            prompt = render_plain(q.prompt)[:70]
+            assert item.startswith(f"Question {n}, “{prompt}”: ✓ Correct, "), (reloaded, item)
+            assert "first try" not in item, (reloaded, item)
+        page.reload()
+        page.wait_for_selector("[data-kq-state=ready]")
