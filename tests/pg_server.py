@@ -2,7 +2,11 @@
 listening only on a unix socket in that folder. PostgreSQL refuses to run as root, so as root (CI) the server
 runs as ``nobody`` (``runuser``). The binaries are found on PATH, then in Debian's /usr/lib/postgresql/*/bin,
 or in $KCOURSE_PG_BIN. ``KCOURSE_PG_URL=postgresql://...`` uses a running server instead (a role that may
-CREATE DATABASE)."""
+CREATE DATABASE).
+
+A watchdog goes with a throwaway server: a small shell process (:data:`WATCHDOG`, as the server's user, in a
+session of its own) that stops the server and deletes its folder as soon as the process that started it is gone,
+so a test run that is killed (``kill -9``, a CI timeout) leaves no server behind."""
 from __future__ import annotations
 
 import itertools
@@ -11,6 +15,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+WATCHDOG = r"""
+start() { read -r line < "/proc/$1/stat" 2>/dev/null || return 1; set -- ${line##*") "}; echo "${20}"; }
+born=$(start "$PARENT")
+while [ -d "$DATA" ] && [ -n "$born" ] && [ "$(start "$PARENT")" = "$born" ]; do sleep 1; done
+if [ -d "$DATA" ]; then "$PG_CTL" -D "$DATA" -m immediate -w stop >/dev/null 2>&1; rm -rf "$DIR"; fi
+"""
+"""Waits while the parent (``$PARENT``, the same process: its start time in /proc, against reuse of its pid)
+lives and the server's data folder is there; then stops the server and removes its folder."""
 
 HOW_TO_GET = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install them (Debian: sudo apt-get install "
               "postgresql; scripts/setup does it as root) or set KCOURSE_PG_URL=postgresql://user@host/db")
@@ -59,6 +72,11 @@ class Server:
         self._run(str(bins / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "log"), "-o", opts, "-w", "-t", "60",
                   "start")
         self.base = f"postgresql://kcourse@/postgres?host={self.dir}"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PARENT": str(os.getpid()), "DATA": str(data),
+               "DIR": str(self.dir), "PG_CTL": str(bins / "pg_ctl")}
+        self.watchdog = subprocess.Popen([*self._as, "sh", "-c", WATCHDOG], env=env, cwd="/", start_new_session=True,
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
 
     def _run(self, *cmd: str) -> None:
         r = subprocess.run([*self._as, *cmd], capture_output=True, text=True, cwd="/")
@@ -92,6 +110,7 @@ class Server:
         self._run(str(self.bins / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+        self.watchdog.wait(timeout=30)  # it sees the data folder gone within a second
 
 
 def _nobody() -> tuple[int, int]:

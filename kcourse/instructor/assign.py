@@ -28,7 +28,7 @@ from ..core.errors import Problem, UsageError
 from ..core.rules import safe_name
 from ..core.variants import make_variant, seed_for
 from .answers import md_escape
-from .files import write_text_atomically
+from .files import write_text_atomically, writing_text_atomically
 from .manifest import Assignment, Manifest, quiz_digest, read_manifest
 from .platform import display_name
 from .roster import Roster, Student
@@ -169,14 +169,16 @@ def assign(*, quiz: m.Quiz, roster: Roster, out: str | Path, now: str | None = N
                         created_at=now or now_iso(), generator=GENERATOR, assignments=tuple(entries),
                         source=str(out / "manifest.json"))
     if class_page:
-        from .classpage import render_class_page
+        from .classpage import class_page_parts
 
-        page, shown = render_class_page(quiz, roster)
-        leaks = key_leaks(quiz, page, shown)
-        if leaks:
-            raise KeyLeakError(f"the class page would contain key text ({', '.join(leaks[:3])}); it was not written."
-                               " Report this as a bug in the static page.")
-        write_text_atomically(out / f"{quiz.id}-class.html", page)
+        parts, shown = class_page_parts(quiz, roster)
+        with writing_text_atomically(out / f"{quiz.id}-class.html", newline="") as f:
+            for part in parts:  # a student's variant at a time (the page of a large class is big)
+                leaks = key_leaks(quiz, part, shown)
+                if leaks:
+                    raise KeyLeakError(f"the class page would contain key text ({', '.join(leaks[:3])}); it was not "
+                                       "written. Report this as a bug in the static page.")
+                f.write(part)
         written += 1
     write_text_atomically(out / "manifest.csv", manifest.to_csv())
     write_text_atomically(out / "manifest.json", manifest.to_json())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Iterator
 
 from ..core import model as m
 from ..core.course import language_of_quiz
@@ -32,8 +33,16 @@ def class_hash(student_id: str) -> str:
 
 def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...]]:
     """The page, and the question ids it shows (for the key-leak check)."""
+    parts, shown = class_page_parts(quiz, roster)
+    return "".join(parts), shown
+
+
+def class_page_parts(quiz: m.Quiz, roster: Roster) -> tuple[Iterator[str], tuple[str, ...]]:
+    """The page in parts, each student's variant one part (made as it is written: the page of a large class is
+    never held whole), and the question ids it shows. Students whose ids cannot be told apart are refused
+    before any part is made."""
     people: dict[str, list] = {}
-    variants: dict[str, dict] = {}
+    seeds: dict[int, None] = {}
     shown: set[str] = set()
     problems = []
     for s in roster:
@@ -45,23 +54,31 @@ def render_class_page(quiz: m.Quiz, roster: Roster) -> tuple[str, tuple[str, ...
             continue
         seed = seed_for(quiz.id, s.student_id)
         people[h] = [seed, s.name]
-        if str(seed) not in variants:
-            data = page_data(quiz, seed=seed, mode="assessment")
-            variants[str(seed)] = data
+        if seed not in seeds:
+            seeds[seed] = None
             shown.update(make_variant(quiz, seed).question_ids)
     if problems:
         raise InputError(problems)
     with use_language(language_of_quiz(quiz.source)):
-        return _page(quiz, people, variants), tuple(sorted(shown))
+        head, tail = _page(quiz, people)
+
+    def parts() -> Iterator[str]:
+        yield head
+        for k, seed in enumerate(seeds):
+            yield f'{"," if k else ""}{to_script_json(str(seed))}:' + to_script_json(
+                page_data(quiz, seed=seed, mode="assessment"))
+        yield tail
+
+    return parts(), tuple(sorted(shown))
 
 
-def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
+def _page(quiz: m.Quiz, people: dict) -> tuple[str, str]:
+    """The page before the variants' data (``"seed": data`` pairs, comma-separated) and after it."""
     from ..core.course import course_of_quiz
 
-    cfg = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people,
-           "variants": variants, "strings": page_strings(extra=("class.", "page.quiz_label"))}
+    head = {"quiz_id": quiz.id, "title": quiz.title, "course": course_of_quiz(quiz.source) or "", "people": people}
     title = html.escape(quiz.title)
-    page = (
+    before = (
         f'<!doctype html>\n<html lang="{t("meta.lang")}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>{title}</title>'
@@ -72,7 +89,9 @@ def _page(quiz: m.Quiz, people: dict, variants: dict) -> str:
         f'</head><body><main><h1>{title}</h1>'
         f'<noscript><p>{html.escape(t("class.noscript"))}</p></noscript>'
         '<div id="kc-gate" aria-live="polite"></div>'
-        f'<script type="application/json" id="kc-class">{to_script_json(cfg)}</script>'
-        f'<script>{asset("quiz.js")}</script><script>{script("classpage.js")}</script>'
-        '</main></body></html>\n')
-    return page
+        # the configuration's JSON, as to_script_json of the whole would write it, the variants left open
+        f'<script type="application/json" id="kc-class">{to_script_json(head)[:-1]},"variants":{{')
+    after = ('},"strings":' + to_script_json(page_strings(extra=("class.", "page.quiz_label"))) + "}</script>"
+             f'<script>{asset("quiz.js")}</script><script>{script("classpage.js")}</script>'
+             '</main></body></html>\n')
+    return before, after

@@ -90,7 +90,7 @@ def grade(quiz: str, submissions: tuple[str, ...], gradebook: str, roster: str |
 
     q = load(quiz)
     students = roster_of(roster, id_column, section)
-    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None) if worksheet else None
+    sheet = read_worksheet(worksheet, tz=zone(tz) if tz else None, cells=False) if worksheet else None
     deadline = DeadlineArgs(due=utc(due, what="--due") if due else None, grace_min=grace, penalty_pct=late_penalty,
                             opens=utc(opens, what="--opens") if opens else None,
                             extensions=read_extensions(extensions, students) if extensions else None)
@@ -183,8 +183,12 @@ def regrade(quiz: str, gradebook: str, accept: tuple[str, ...], credit: tuple[st
                "changed")
     for sid, old, new in report.students_changed[:50]:
         click.echo(f"  {sid}: {round_score(old)} -> {round_score(new)}")
+    if report.changed > 50:
+        click.echo(f"  ... and {report.changed - 50} more")
     for f in report.failed:
         click.echo(f"warning: not regraded, kept as it was: {printable(str(f))}", err=True)
+    if report.failed_total > len(report.failed):
+        click.echo(f"warning: {report.failed_total - len(report.failed)} more attempt(s) not regraded", err=True)
 
 
 def register(group: click.Group) -> None:

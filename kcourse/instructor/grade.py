@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 from ..core import safejson
 from ..core.errors import SubmissionError, UsageError
@@ -40,6 +39,7 @@ from .roster import Roster
 from .runreport import EXAMPLES, RunReport, summary
 from .runstore import RunStore, to_new_attempt
 from .runstore import _response_json as _response_json  # noqa: F401 - tests and older callers import it from here
+from .uploads import RunWide
 
 __all__ = ["BATCH_BYTES", "BATCH_FILES", "DeadlineArgs", "EXAMPLES", "Graded", "Judge", "RunReport", "grade_run",
            "sort_time", "summary", "to_new_attempt"]
@@ -273,22 +273,13 @@ def _grade_into(conn, report: RunReport, *, quiz: Quiz, inputs: list[str] | tupl
             sources: Iterable[Source] = found
             if progress is not None:
                 sources = progress(found, None)
-            held = RunWide(report) if worksheet is not None else None
+            wide = RunWide()  # the checks across the run's files (Moodle's worksheet, Canvas anonymous)
             for k, batch in enumerate(_batches(found, sources)):
                 graded, rejections = _judge_batch(store, report, judge, batch)
-                if held is None and any(g.uploader is not None and g.uploader.anonymous for g in graded):
-                    held = RunWide(report)
-                if held is not None:
-                    held.graded += graded
-                    held.rejections += rejections
-                    store.write(graded=[(g.sha256, g.source) for g in graded])  # for duplicates in later batches
-                else:
-                    _write_batch(store, report, graded, rejections, changes, quiz.pass_mark)
+                wide.note(_write_batch(store, report, graded, rejections, changes, quiz.pass_mark))
                 if k % 20 == 19:
                     gc.collect()  # the collector is paused (perf.paused_gc); a batch's garbage is freed here
-            if held is not None:
-                held.check(store, report, judge, quiz.id, worksheet)
-                _write_batch(store, report, held.graded, held.rejections, changes, quiz.pass_mark)
+            wide.check(store, report, judge, quiz.id)
             report.ignored, report.missing = found.ignored, found.missing
         return report.files_in, report.n_graded, report.n_rejected
 
@@ -345,12 +336,13 @@ def _rejected(report: RunReport, r: Rejection, sha: str) -> gb.RejectedFile:
 
 
 def _write_batch(store: RunStore, report: RunReport, graded: list[Graded], rejections: list[gb.RejectedFile],
-                 changes, pass_mark: float) -> None:
-    """Stage judged files: new attempts, regraded ones (the quiz changed), rejections."""
+                 changes, pass_mark: float) -> list[Graded]:
+    """Stage judged files: new attempts, regraded ones (the quiz changed), rejections; the graded files with their
+    state."""
     from .regrade import apply_changes
 
     known = store.known({g.sha256 for g in graded})
-    new, regrade = [], []
+    new, regrade, out = [], [], []
     for g in graded:
         if g.sha256 in known:
             aid, old_digest = known[g.sha256]
@@ -362,29 +354,7 @@ def _write_batch(store: RunStore, report: RunReport, graded: list[Graded], rejec
         else:
             new.append(apply_changes(to_new_attempt(g), changes, pass_mark) if changes else to_new_attempt(g))
         report._graded(g)
+        out.append(g)
     store.write(new=new, regrade=regrade, rejections=rejections, graded=[(g.sha256, g.source) for g in graded])
+    return out
 
-
-class RunWide:
-    """The files a platform's run-wide checks (:mod:`.uploads`) compare, held back until the run has been read:
-    every file of a run with Moodle's grading worksheet, and of a run with Canvas anonymous submissions from
-    the batch of the first one on. Such runs are a platform's download of one class, so they are small."""
-
-    def __init__(self, report: RunReport):
-        self.graded: list[Graded] = []
-        self.rejected: list[Rejection] = []
-        self.rejections: list[gb.RejectedFile] = []
-        self.notes = report.notes
-        self.warnings = SimpleNamespace(append=report.warn)
-
-    def check(self, store: RunStore, report: RunReport, judge: Judge, quiz_id: str, worksheet: Worksheet | None
-              ) -> None:
-        if worksheet is not None:
-            from .uploads import one_file_per_participant
-
-            one_file_per_participant(self, judge)  # type: ignore[arg-type]
-        if any(g.uploader is not None and g.uploader.anonymous for g in self.graded):
-            from .uploads import hold_anonymous
-
-            hold_anonymous(self, store.conn, quiz_id)  # type: ignore[arg-type]
-        self.rejections += [_rejected(report, r, "") for r in self.rejected]

@@ -34,8 +34,9 @@ class IdentityCheck:
         self.by_moodle: dict[str, Student] = {}
         """Moodle participant id -> student, from the assignment's grading worksheet."""
         if roster is not None and worksheet is not None:
+            match = worksheet.matcher(roster)
             for row in worksheet.rows:
-                s = worksheet.student(row, roster)
+                s = match(row)
                 if s is not None:
                     self.by_moodle[row.participant] = s
         self.by_canvas: dict[str, Student] = {}

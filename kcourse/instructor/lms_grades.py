@@ -204,7 +204,7 @@ def export_worksheet(*, gradebook: str | Path, quiz_id: str, worksheet: Workshee
         lines, left = _lines(conn, quiz_id, policy=policy, roster=roster)
         warning = mixed_versions_warning(conn, quiz_id)
         uploads: dict[str, set[str]] = {}
-        for a in gb.attempts(conn, quiz_id):
+        for a in gb.iter_attempts(conn, quiz_id):
             if a.uploader.startswith("moodle:"):
                 uploads.setdefault(a.uploader[len("moodle:"):], set()).add(a.student_id)
         known = list(roster) if roster is not None else list(gb.students(conn).values())
@@ -212,9 +212,10 @@ def export_worksheet(*, gradebook: str | Path, quiz_id: str, worksheet: Workshee
         lines += [GradeLine(s, None, 0, 0.0, "missing") for s in left["missing"]]
         left = {**left, "missing": ()}
     row_of: dict[str, str] = {}
+    match = worksheet.matcher(known)
     for r in worksheet.rows:
         sids = uploads.get(r.participant, set())
-        s = worksheet.student(r, known)
+        s = match(r)
         sid = next(iter(sids)) if len(sids) == 1 else (s.student_id if s is not None else "")
         if sid:
             row_of.setdefault(sid, r.participant)

@@ -27,13 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from ..core.errors import InputError, Problem, UsageError
-from .platform import display_name, same_name
+from .platform import display_name, folded_name
 from .roster import Roster, Student
 
 IDENTIFIER, FULL_NAME, STATUS, GRADE, MAX_GRADE = "Identifier", "Full name", "Status", "Grade", "Maximum grade"
@@ -46,7 +46,7 @@ _MONTHS = {m: k for k, m in enumerate(("January", "February", "March", "April", 
 _LATE = re.compile(r"(?:^| - )(?:\d+ (?:year|day|hour|min|sec)s? ?)+ late(?: - |$)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorksheetRow:
     line: int
     participant: str
@@ -75,20 +75,33 @@ class Worksheet:
         self.by_participant = {r.participant: r for r in self.rows}
 
     def student(self, row: WorksheetRow, roster: Roster | Iterable[Student] | None) -> Student | None:
-        """The roster student of a worksheet row: by ID number, else email, else a name only they have."""
-        if roster is None:
-            return None
-        people = list(roster)
-        if row.id_number:
-            hit = [s for s in people if s.student_id.casefold() == row.id_number.casefold()]
-            if len(hit) == 1:
-                return hit[0]
-        if row.email:
-            hit = [s for s in people if s.email and s.email.casefold() == row.email.casefold()]
-            if len(hit) == 1:
-                return hit[0]
-        hit = [s for s in people if same_name(display_name(s.name), row.full_name) or same_name(s.name, row.full_name)]
-        return hit[0] if len(hit) == 1 else None
+        """The roster's student of ``row`` (see :meth:`matcher`; to match many rows, make one matcher)."""
+        return None if roster is None else self.matcher(roster)(row)
+
+    @staticmethod
+    def matcher(roster: Roster | Iterable[Student]) -> Callable[[WorksheetRow], Student | None]:
+        """Who a row is in ``roster``: the one student with its ID number, else the one with its email address,
+        else the one with its full name (as the roster or as :func:`.platform.display_name` writes it); ``None``
+        when there is not exactly one. The roster is indexed once: a row costs the same whatever its size."""
+        by_id: dict[str, list[Student]] = {}
+        by_email: dict[str, list[Student]] = {}
+        by_name: dict[str, list[Student]] = {}
+        for s in roster:
+            by_id.setdefault(s.student_id.casefold(), []).append(s)
+            if s.email:
+                by_email.setdefault(s.email.casefold(), []).append(s)
+            for key in {folded_name(n) for n in (display_name(s.name), s.name) if n}:
+                by_name.setdefault(key, []).append(s)
+
+        def match(row: WorksheetRow) -> Student | None:
+            for key, index in ((row.id_number, by_id), (row.email, by_email)):
+                hit = index.get(key.casefold(), ()) if key else ()
+                if len(hit) == 1:
+                    return hit[0]
+            hit = by_name.get(folded_name(row.full_name), ())
+            return hit[0] if len(hit) == 1 else None
+
+        return match
 
 
 def zone(name: str) -> tzinfo:
@@ -124,20 +137,26 @@ def moodle_time(text: str, tz: tzinfo | None) -> datetime | None:
     return local.astimezone(UTC)
 
 
-def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = True) -> Worksheet:
+def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = True,
+                   cells: bool = True) -> Worksheet:
     """Read a worksheet as Moodle's *Download grading worksheet* gives it; every problem located. ``times``:
-    read the submission times (in ``tz``); without, they are left '' (filling in grades needs none)."""
+    read the submission times (in ``tz``); without, they are left '' (filling in grades needs none). ``cells``:
+    keep every row's cells, which :func:`filled` writes back (grading needs none: a row then holds only what it
+    says, a few hundred bytes for each participant)."""
     source = str(path)
     try:
         raw = Path(path).read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError([Problem(source, None, "", f"cannot read the grading worksheet ({e})",
                                   "give the CSV file of the assignment's 'Download grading worksheet'")]) from None
-    table = list(csv.reader(io.StringIO(text, newline="")))
-    if not table:
+    del raw
+    table = csv.reader(io.StringIO(text, newline=""))  # row by row: the rows' lists are not all kept
+    first = next(table, None)
+    if first is None:
         raise InputError([Problem(source, 1, "", "the file is empty", "download the grading worksheet again")])
-    header = [h.strip() for h in table[0]]
+    header = [h.strip() for h in first]
     col = {h: k for k, h in enumerate(header)}
     lacking = [h for h in (IDENTIFIER, FULL_NAME, STATUS, GRADE) if h not in col]
     if lacking:
@@ -145,13 +164,13 @@ def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = 
                                   f"(the columns are: {', '.join(header[:12])})",
                                   "use the assignment's 'Download grading worksheet' (in English)")])
     rows, problems = [], []
-    for line, cells in enumerate(table[1:], 2):
-        if not any(c.strip() for c in cells):
+    for line, row in enumerate(table, 2):
+        if not any(c.strip() for c in row):
             continue
-        cells = cells + [""] * (len(header) - len(cells))
+        row = row + [""] * (len(header) - len(row))
 
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[col[name]].strip() if name in col else ""
+        def cell(name: str, row: list[str] = row) -> str:
+            return row[col[name]].strip() if name in col else ""
 
         ident = cell(IDENTIFIER)
         if not ident.startswith(PARTICIPANT) or not ident[len(PARTICIPANT):].isdigit():
@@ -170,10 +189,10 @@ def read_worksheet(path: str | Path, *, tz: tzinfo | None = None, times: bool = 
         status = cell(STATUS)
         rows.append(WorksheetRow(line, ident[len(PARTICIPANT):], cell(FULL_NAME), cell(EMAIL), cell(ID_NUMBER), status,
                                  when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if when else "", bool(_LATE.search(status)),
-                                 top, tuple(cells)))
+                                 top, tuple(row) if cells else ()))
     if problems:
         raise InputError(problems)
-    return Worksheet(source, header, rows, raw.startswith(b"\xef\xbb\xbf"))
+    return Worksheet(source, header, rows, bom)
 
 
 def php_csv_row(cells: Iterable[str]) -> str:
@@ -192,6 +211,8 @@ def filled(ws: Worksheet, grades: dict[str, str]) -> str:
     text = "\ufeff" if ws.bom else ""
     text += php_csv_row(ws.header)
     for r in ws.rows:
+        if not r.cells:
+            raise ValueError(f"{ws.source} was read without its cells: read_worksheet(..., cells=True) to fill it in")
         cells = list(r.cells)
         if r.participant in grades:
             cells[k] = grades[r.participant]

@@ -123,11 +123,14 @@ def moodle_name_key(full_name: str) -> str:
     return "" if name in (".", "..") else name
 
 
+def folded_name(name: str) -> str:
+    """A name as :func:`same_name` compares it: Unicode-normalized, case-folded, single-spaced."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
 def same_name(a: str, b: str) -> bool:
     """Names equal after Unicode normalization, case folding and spacing."""
-    def norm(t: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", t).casefold().split())
-    return bool(a) and norm(a) == norm(b)
+    return bool(a) and folded_name(a) == folded_name(b)
 
 
 def display_name(name: str) -> str:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UsageError
 from ..core.model import Quiz
@@ -30,6 +31,9 @@ from ..core.rules import percentage
 from ..core.submission import now_iso
 from . import gradebook as gb
 from .manifest import quiz_digest
+
+if TYPE_CHECKING:
+    from .runstore import RunStore
 
 
 @dataclass(frozen=True)
@@ -91,16 +95,26 @@ def apply_changes(a: gb.NewAttempt, changes: list[KeyChange], pass_mark: float) 
     return replace(a, items=tuple(items), total=total, percentage=pct, passed=pct >= pass_mark)
 
 
+EXAMPLES = 1000
+"""Changed scores and failures the report keeps (it counts them all)."""
+PAGE = 1000
+"""Stored attempts read, graded and staged at a time."""
+
+
 @dataclass
 class RegradeReport:
+    """What a regrade did: every count exact, the changed scores and failures only the first :data:`EXAMPLES`."""
+
     quiz_id: str
     attempts: int = 0
     changed: int = 0
     """Attempts whose score changed."""
     students_changed: list[tuple[str, float, float]] = field(default_factory=list)
-    """``(student id, old total, new total)`` of the changed attempts."""
+    """``(student id, old total, new total)`` of the first :data:`EXAMPLES` changed attempts."""
     failed: list[str] = field(default_factory=list)
-    """Attempts that cannot be graded against the quiz as it is now (kept as they were)."""
+    """The first :data:`EXAMPLES` attempts that cannot be graded against the quiz as it is now (kept as they
+    were); :attr:`failed_total` counts them all."""
+    failed_total: int = 0
     digest: str = ""
 
 
@@ -120,8 +134,10 @@ def parse_accept(text: str, quiz: Quiz) -> KeyChange:
 
 def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str, ...] = (),
             credit: list[str] | tuple[str, ...] = ()) -> RegradeReport:
-    """Record the key changes, then grade every stored attempt of ``quiz`` again (one transaction)."""
-    from .grade import Graded, Judge, to_new_attempt
+    """Record the key changes, then grade every stored attempt of ``quiz`` again: read, graded and staged
+    :data:`PAGE` at a time (:class:`.runstore.RunStore`), then stored in one transaction (a killed regrade changes
+    nothing)."""
+    from .grade import Judge
 
     new_changes = [parse_accept(a, quiz) for a in accept]
     for qid in credit:
@@ -139,24 +155,15 @@ def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str,
         digest = digest_with(quiz, changes)
         report.digest = digest
         judge = Judge(quiz, platform_names=False)
-        stored = gb.attempts(conn, quiz.id)
-        report.attempts = len(stored)
-        todo: list[tuple[int, gb.NewAttempt]] = []
-        for a in stored:
-            content = gb.content_of(conn, a.attempt_id)
-            g = judge(a.source, content.encode("utf-8"))
-            judge.seen.clear()
-            if not isinstance(g, Graded):
-                report.failed.append(f"{a.source} ({a.student_id}): {g}")
-                continue
-            fresh = apply_changes(to_new_attempt(replace(g, student_id=a.student_id), content), changes,
-                                  quiz.pass_mark)
-            if a.quiz_digest == digest and abs(fresh.total - a.total) < 1e-9:
-                continue
-            if abs(fresh.total - a.total) > 1e-9:
-                report.changed += 1
-                report.students_changed.append((a.student_id, a.total, fresh.total))
-            todo.append((a.attempt_id, fresh))
+
+        def stream(store: RunStore) -> tuple[int, int, int]:
+            staged = 0
+            for page in _pages(conn, quiz.id):
+                todo = [t for t in (_regraded(judge, a, changes, digest, quiz.pass_mark, report) for a in page)
+                        if t is not None]
+                store.write(regrade=todo)
+                staged += len(todo)
+            return 0, staged, 0
 
         def store_changes(c: gb.Connection) -> None:
             c.executemany("INSERT INTO key_changes (quiz_id, question_id, kind, value) VALUES (?, ?, ?, ?)"
@@ -164,8 +171,56 @@ def regrade(*, quiz: Quiz, gradebook: str | Path, accept: list[str] | tuple[str,
                           [(quiz.id, k.question_id, k.kind, k.value) for k in new_changes])
 
         gb.write_run(conn, quiz_id=quiz.id, title=quiz.title, digest=digest, source=quiz.source, policy=None,
-                     started_at=now_iso(), files_in=0, graded=len(todo), rejected=0, new=[], regrade=todo,
-                     setup=store_changes)
+                     started_at=now_iso(), files_in=0, graded=0, rejected=0, setup=store_changes, stream=stream)
+        report.students_changed.sort()
     finally:
         conn.close()
     return report
+
+
+@dataclass(frozen=True)
+class _Stored:
+    attempt_id: int
+    student_id: str
+    source: str
+    total: float
+    quiz_digest: str
+    content: str
+
+
+def _pages(conn: gb.Connection, quiz_id: str) -> Iterator[list[_Stored]]:
+    """The quiz's stored attempts with their text, :data:`PAGE` at a time by ``attempt_id`` (each page its own
+    short query: the run's staging writes go through the same connection in between)."""
+    last = 0
+    while True:
+        rows = conn.execute("SELECT attempt_id, student_id, source, total, quiz_digest, content FROM attempts"
+                            f" WHERE quiz_id = ? AND attempt_id > ? ORDER BY attempt_id LIMIT {PAGE}",
+                            (quiz_id, last)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [_Stored(*r) for r in rows]
+
+
+def _regraded(judge, a: _Stored, changes: list[KeyChange], digest: str, pass_mark: float,
+              report: RegradeReport) -> tuple[int, gb.NewAttempt] | None:
+    """``(attempt_id, the attempt graded now)`` when it is to be stored again (graded against another effective
+    digest, or its score changed); counted in ``report``."""
+    from .grade import Graded, to_new_attempt
+
+    report.attempts += 1
+    g = judge(a.source, a.content.encode("utf-8"))
+    judge.seen.clear()
+    if not isinstance(g, Graded):
+        report.failed_total += 1
+        if len(report.failed) < EXAMPLES:
+            report.failed.append(f"{a.source} ({a.student_id}): {g}")
+        return None
+    fresh = apply_changes(to_new_attempt(replace(g, student_id=a.student_id), a.content), changes, pass_mark)
+    if a.quiz_digest == digest and abs(fresh.total - a.total) < 1e-9:
+        return None
+    if abs(fresh.total - a.total) > 1e-9:
+        report.changed += 1
+        if len(report.students_changed) < EXAMPLES:
+            report.students_changed.append((a.student_id, a.total, fresh.total))
+    return a.attempt_id, fresh

@@ -68,13 +68,15 @@ def _label(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def plot_scores(percentages: Sequence[float]) -> str:
+def plot_scores(score_counts: Sequence[tuple[float, int]]) -> str:
+    """The histogram of the scores in 10-point bins, from ``(percentage, students)`` pairs."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(6, 2.6))
     ax = fig.add_subplot()
-    ax.hist(list(percentages), bins=[k * 10 for k in range(11)], color="#4477aa", edgecolor="white")
+    ax.hist([p for p, _c in score_counts], bins=[k * 10 for k in range(11)], weights=[c for _p, c in score_counts],
+            color="#4477aa", edgecolor="white")
     ax.set_xlabel("score (%)")
     ax.set_ylabel("students")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of students: no 0.5 or 1.5 students
@@ -180,7 +182,7 @@ def html_report(stats: QuizStats, *, title: str = "", policy: str = "latest", pl
            f"<p>{e(THRESHOLDS)}</p>"]
     if plots and stats.students:
         out.append(f"<img alt='Histogram of the students&#39; scores' src='data:image/png;base64,"
-                   f"{plot_scores(stats.percentages)}'>")
+                   f"{plot_scores(stats.score_counts)}'>")
         out.append(f"<img alt='Facility against discrimination for each question' src='data:image/png;base64,"
                    f"{plot_items(stats.items)}'>")
     out.append(_scroll("<table><thead><tr><th>question</th><th>type</th><th>n</th><th>facility</th><th>"

@@ -107,25 +107,20 @@ class RunStore:
               rejections: Iterable[RejectedFile] = (), graded: Iterable[tuple[str, str]] = ()) -> None:
         """Stage one batch: new attempts, regraded ones (``(attempt_id, attempt)``), rejections; and remember the
         batch's graded files (``(sha256, source)``) for :meth:`seen`."""
-        conn = self.conn
-        conn.execute("BEGIN")  # the staging tables only (the gradebook is not locked): one commit per batch
-        try:
-            self._stage(conn, new, regrade, rejections, graded)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        # the staging tables only (the gradebook is not locked): one commit per batch
+        self._in_batch(lambda c: self._stage(c, new, regrade, rejections, graded))
 
     def _stage(self, conn, new: Iterable[NewAttempt], regrade: Iterable[tuple[int, NewAttempt]],
                rejections: Iterable[RejectedFile], graded: Iterable[tuple[str, str]]) -> None:
         conn.executemany("INSERT INTO kcourse_seen (sha256, source) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          list(graded))
-        rows, items = [], []
+        rows, items = [], []  # a regrade keeps its stored text: not staged again
         for aid, a in [(None, a) for a in new] + list(regrade):
             self.seq += 1
             rows.append((self.seq, aid, a.sha256, a.student_id, a.variant_seed, a.submitted_at, a.sort_time, a.source,
-                         a.content, a.total, a.max_score, a.percentage, int(a.passed), a.uploader, a.upload_name,
-                         a.platform_file, None if a.platform_late is None else int(a.platform_late), a.time_note))
+                         a.content if aid is None else "", a.total, a.max_score, a.percentage, int(a.passed),
+                         a.uploader, a.upload_name, a.platform_file,
+                         None if a.platform_late is None else int(a.platform_late), a.time_note))
             items += [(self.seq, *item) for item in a.items]
         conn.executemany(f"INSERT INTO kcourse_stage (seq, regrade_of, {_ATT}) VALUES ({_marks(18)})", rows)
         conn.executemany(f"INSERT INTO kcourse_stage_items VALUES ({_marks(6)}) ON CONFLICT DO NOTHING", items)
@@ -144,6 +139,58 @@ class RunStore:
                 return
             last = rows[-1][0]
             yield rows
+
+    # -- run-wide checks (:mod:`.uploads`): the run's files looked at again, a page at a time --------------
+    def graded_pages(self) -> Iterator[list[tuple[str, str]]]:
+        """``(source, sha256)`` of every file this run graded (staged or already stored), by source."""
+        last = ""
+        while True:
+            rows = self.conn.execute("SELECT source, sha256 FROM kcourse_seen WHERE source > ? ORDER BY source"
+                                     f" LIMIT {PAGE}", (last,)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield rows
+
+    def staged(self, shas: Sequence[str]) -> dict[str, tuple[int, int | None, str, str | None]]:
+        """``sha256 -> (seq, regrade_of, student_id, submitted_at)`` of the given files' staged attempts."""
+        out = {}
+        for part in _chunks(list(shas)):
+            for seq, regrade_of, sha, sid, submitted_at in self.conn.execute(
+                    "SELECT seq, regrade_of, sha256, student_id, submitted_at FROM kcourse_stage"
+                    f" WHERE sha256 IN ({_marks(len(part))})", part):
+                out[sha] = (seq, regrade_of, sid, submitted_at)
+        return out
+
+    def stored_students(self, shas: Sequence[str]) -> dict[str, str]:
+        """``sha256 -> student_id`` of the given files already stored for the quiz."""
+        out: dict[str, str] = {}
+        for part in _chunks(list(shas)):
+            out.update(self.conn.execute("SELECT sha256, student_id FROM attempts WHERE quiz_id = ?"
+                                         f" AND sha256 IN ({_marks(len(part))})", (self.quiz_id, *part)).fetchall())
+        return out
+
+    def retime(self, rows: Sequence[tuple[str, str, int]]) -> None:
+        """Staged attempts given another time: ``(sort_time, time_note, seq)``; the platform's late mark goes."""
+        self._in_batch(lambda c: c.executemany("UPDATE kcourse_stage SET sort_time = ?, time_note = ?,"
+                                               " platform_late = NULL WHERE seq = ?", list(rows)))
+
+    def unstage(self, seqs: Sequence[int]) -> None:
+        """Staged attempts taken back (their files are rejected after all)."""
+        def drop(c) -> None:
+            for part in _chunks(list(seqs)):
+                c.execute(f"DELETE FROM kcourse_stage_items WHERE seq IN ({_marks(len(part))})", part)
+                c.execute(f"DELETE FROM kcourse_stage WHERE seq IN ({_marks(len(part))})", part)
+        self._in_batch(drop)
+
+    def _in_batch(self, work: Callable) -> None:
+        self.conn.execute("BEGIN")
+        try:
+            work(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     # -- storing ---------------------------------------------------------------------------------
     def finish(self, *, title: str, source: str, policy: str | None, started_at: str, files_in: int, graded: int,
@@ -213,18 +260,22 @@ class RunStore:
         return added
 
     def _copy_regrades(self, run_id: Callable[[], int]) -> int:
+        """The staged regrades, a page at a time: one ``UPDATE`` per attempt and its item scores replaced, each
+        statement sent once per page (``executemany``; on PostgreSQL the new item scores go by ``COPY``)."""
         conn, n = self.conn, 0
         for page in self._pages("kcourse_stage", "regrade_of, student_id, total, max_score, percentage, passed",
                                 " AND regrade_of IS NOT NULL"):
             rid = run_id()
+            page = list({r[1]: r for r in page}.values())  # an attempt staged twice: its later grading
             items = self._items([r[0] for r in page])
-            for seq, aid, student_id, total, max_score, pct, passed in page:
-                conn.execute("UPDATE attempts SET student_id = ?, total = ?, max_score = ?, percentage = ?,"
+            conn.executemany("UPDATE attempts SET student_id = ?, total = ?, max_score = ?, percentage = ?,"
                              " passed = ?, quiz_digest = ?, run_id = ? WHERE attempt_id = ?",
-                             (student_id, total, max_score, pct, passed, self.digest, rid, aid))
-                conn.execute("DELETE FROM item_scores WHERE attempt_id = ?", (aid,))
-                conn.executemany("INSERT INTO item_scores (attempt_id, question_id, score, max_score, status,"
-                                 f" response) VALUES ({_marks(6)})", [(aid, *it) for it in items[seq]])
+                             [(sid, total, mx, pct, passed, self.digest, rid, aid)
+                              for _seq, aid, sid, total, mx, pct, passed in page])
+            for part in _chunks([r[1] for r in page]):
+                conn.execute(f"DELETE FROM item_scores WHERE attempt_id IN ({_marks(len(part))})", part)
+            conn.executemany("INSERT INTO item_scores (attempt_id, question_id, score, max_score, status, response)"
+                             f" VALUES ({_marks(6)})", [(r[1], *it) for r in page for it in items[r[0]]])
             n += len(page)
         return n
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from .. import qtypes as qt
@@ -92,8 +93,9 @@ class ItemStat:
 class QuizStats:
     quiz_id: str
     students: int
-    percentages: tuple[float, ...]
-    """Each counted attempt's percentage."""
+    score_counts: tuple[tuple[float, int], ...]
+    """How many counted attempts have each percentage: ``(percentage, students)``, ascending (percentages are
+    rounded, so there are at most 10,001 of them between 0 and 100, whatever the class size)."""
     items: tuple[ItemStat, ...]
     reliability: float | None = None
     reliability_name: str = "Cronbach's α"
@@ -103,7 +105,14 @@ class QuizStats:
 
     @property
     def mean_percentage(self) -> float | None:
-        return math.fsum(self.percentages) / len(self.percentages) if self.percentages else None
+        """The mean of the percentages: their exact sum correctly rounded (as ``math.fsum`` gives it), divided."""
+        n = sum(c for _p, c in self.score_counts)
+        return float(sum(Fraction(p) * c for p, c in self.score_counts)) / n if n else None
+
+
+def score_counts(percentages: Iterable[float]) -> tuple[tuple[float, int], ...]:
+    """:attr:`QuizStats.score_counts` of the given percentages."""
+    return tuple(sorted(Counter(percentages).items()))
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -272,4 +281,4 @@ def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
             mx = math.fsum(o.max_score for o in a.values())
             percentages.append(percentage(t, mx))
     rel, rel_name, rel_k = reliability(attempts)
-    return QuizStats(quiz.id, len(attempts), tuple(percentages), tuple(items), rel, rel_name, rel_k)
+    return QuizStats(quiz.id, len(attempts), score_counts(percentages), tuple(items), rel, rel_name, rel_k)

@@ -98,8 +98,8 @@ class StatsStream:
         self.quiz, self.chunk = quiz, chunk or CHUNK
         self.items: dict[str, _Item] = {}
         self.students = 0
-        self.percentages: list[float] = []
-        self._interned: dict[float, float] = {}
+        self.score_counts: Counter[float] = Counter()
+        """Students per percentage (rounded: a bounded number of them)."""
         self.common: list[str] | None = None
         """The questions every attempt so far was asked (sorted); the reliability's questions."""
         self._rows: list[list[float]] = []
@@ -130,7 +130,7 @@ class StatsStream:
             it.answers[_answer_key(o)] += 1
         if percent is None:
             percent = _percentage(total, math.fsum(o.max_score for o in attempt.values()))
-        self.percentages.append(self._interned.setdefault(percent, percent))
+        self.score_counts[percent] += 1
         self.students += 1
         if self.common is None:
             self.common = sorted(attempt)
@@ -220,7 +220,8 @@ class StatsStream:
                 flags=flags_for(facility, disc, full, choices), full_marks=full,
                 partial_credit=bool(it and it.partial)))
         rel, rel_name, rel_k = self.reliability()
-        return QuizStats(quiz.id, self.students, tuple(self.percentages), tuple(out), rel, rel_name, rel_k)
+        return QuizStats(quiz.id, self.students, tuple(sorted(self.score_counts.items())), tuple(out), rel, rel_name,
+                         rel_k)
 
 
 def _answer_key(o: Observation) -> str | None:

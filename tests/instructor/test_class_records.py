@@ -193,3 +193,47 @@ def test_an_override_without_a_file_counts_as_graded_with_its_comment(quiz, late
     override(book, quiz.id, "s99", 6.5, "paper copy, marked by hand")
     row = statuses(book, quiz.id)["s99"]
     assert (row.status, row.score, row.comment) == ("graded", 6.5, "paper copy, marked by hand")
+
+
+@pytest.mark.parametrize("page", [1, 2, 100])
+def test_a_regrade_goes_page_by_page_and_a_killed_one_changes_nothing(gradebook_address, quiz, tmp_path,
+                                                                       monkeypatch, page):
+    """Pages of 1, 2 and 100 attempts regrade alike (one transaction at the end); a regrade killed after its
+    second attempt leaves the gradebook as it was, key changes included."""
+    import kcourse.instructor.regrade as rg
+
+    subs = tmp_path / "subs"
+    for k in range(5):
+        write(subs, f"s{k}.json", quiz, f"s{k}", "2026-11-26T10:00:00Z", right=k % 2 == 0)
+    book = gradebook_address
+    grade_run(quiz=quiz, inputs=[str(subs)], gradebook=book)
+    before = snapshot(book)
+    conn = gb.connect(book, create=False)
+    items_before = conn.execute("SELECT count(*) FROM item_scores").fetchone()[0]
+    conn.close()
+    monkeypatch.setattr(rg, "PAGE", page)
+    real, calls = rg._regraded, []
+
+    def killed(*args):
+        calls.append(1)
+        if len(calls) > 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(rg, "_regraded", killed)
+    with pytest.raises(KeyboardInterrupt):
+        regrade(quiz=quiz, gradebook=book, credit=["kvm-in-tree"])
+    assert snapshot(book) == before
+    monkeypatch.setattr(rg, "_regraded", real)
+    report = regrade(quiz=quiz, gradebook=book, credit=["kvm-in-tree"])
+    assert (report.attempts, report.changed, report.failed_total) == (5, 2, 0)
+    assert [sid for sid, _old, _new in report.students_changed] == ["s1", "s3"]
+    rows = statuses(book, quiz.id)
+    assert rows["s1"].score == rows["s3"].score == 1 and rows["s0"].score == 10
+    conn = gb.connect(book, create=False)
+    try:
+        digests = {d for (d,) in conn.execute("SELECT DISTINCT quiz_digest FROM attempts")}
+        items = conn.execute("SELECT count(*) FROM item_scores").fetchone()[0]
+    finally:
+        conn.close()
+    assert digests == {report.digest} and items == items_before > 5  # each attempt's items replaced, once

@@ -87,6 +87,52 @@ def test_a_run_stores_only_what_another_run_has_not_stored_meanwhile(gradebook_a
         two.close()
 
 
+def _plan(conn, sql: str, params) -> str:
+    """The query's plan, without the values of its IN lists."""
+    return re.sub(r"'\{[^}]*\}'", "'{...}'", "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, params)))
+
+
+@pytest.mark.parametrize("refresh", [True, False])
+def test_statistics_follow_a_big_run_inside_its_transaction(pg_server, monkeypatch, refresh):
+    """A run stores thousands of attempts in one transaction, in a gradebook whose statistics say it is empty:
+    its lookups of stored files must still use the unique key (quiz_id, sha256), not scan the whole quiz per
+    page (quadratic). Without the refresh (refresh=False) the planner does pick the other index: the premise."""
+    from kcourse.instructor.runstore import CHUNK, RunStore
+
+    if not refresh:
+        monkeypatch.setattr(gb.pg, "ANALYZE_FROM", 10**9)
+    conn = gb.connect(pg_server.new_database(), create=True)
+    n, shas = 5000, [f"{k:064x}" for k in range(5000)]
+    try:
+        store = RunStore(conn, quiz_id="q", digest="d")
+        for k in range(0, n, 500):  # staged batch by batch, as kcourse grade does
+            store.write(new=[gb.NewAttempt(sha, f"s{j}", 1, None, "", f"{j}.json", "{}", 1, 2, 50, False,
+                                           (("q1", 1.0, 2.0, "partial", None),))
+                             for j, sha in enumerate(shas[k:k + 500], k)])
+        page = _plan(conn, "SELECT seq FROM kcourse_stage WHERE seq > ? AND regrade_of IS NULL ORDER BY seq"
+                           " LIMIT 1000", (10,))
+        conn.begin()
+        conn.execute("INSERT INTO quizzes (quiz_id, title, digest) VALUES ('q', 'Q', 'd')")
+        conn.execute("INSERT INTO runs VALUES (1, 'q', 't', 0, 0, 0, 0, 0)")
+        conn.executemany("INSERT INTO attempts (attempt_id, quiz_id, quiz_digest, run_id, sha256, student_id,"
+                         " variant_seed, sort_time, source, content, total, max_score, percentage, passed)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(k, "q", "d", 1, sha, f"s{k}", 1, "", f"{k}.json", "{%s}" % ("x" * 1500), 1, 2, 50, 0)
+                          for k, sha in enumerate(shas, 1)])
+        known = _plan(conn, "SELECT attempt_id, sha256, quiz_digest FROM attempts WHERE quiz_id = ? AND sha256 IN"
+                            f" ({', '.join('?' * CHUNK)})", ("q", *shas[:CHUNK]))  # as RunStore.known asks
+        counted = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'attempts'").fetchone()[0]
+        conn.rollback()
+    finally:
+        conn.close()
+    if refresh:
+        assert "attempts_quiz_id_sha256_key" in known and "attempts_by_student" not in known, known
+        assert "Index Scan using kcourse_stage_pkey" in page, page
+        assert counted >= n / 2  # ANALYZE in the transaction counted the transaction's own rows
+    else:
+        assert "attempts_by_student" in known, known
+
+
 def test_four_processes_grading_overlapping_folders_store_each_attempt_once(quiz, tmp_path, pg_server):
     url = pg_server.new_database()
     ids = [f"s{k:03d}" for k in range(80)]

@@ -144,6 +144,12 @@ def test_two_files_of_one_participant_in_one_run_keep_their_own_times(tmp_path, 
                        gradebook=tmp_path / "gb.sqlite", worksheet=ws)
     assert sorted(g.when[:16] for g in report.graded) == ["2026-11-26T08:00", "2026-11-26T09:00"]
     assert sum("grade each download with the worksheet downloaded with it" in w for w in report.warnings) == 2
+    conn = gb.connect(tmp_path / "gb.sqlite", create=False)
+    try:  # what is stored, not only what the report shows: the files' own times, no late mark from the sheet
+        stored = sorted((a.sort_time[:16], a.platform_late) for a in gb.attempts(conn, quiz.id))
+    finally:
+        conn.close()
+    assert stored == [("2026-11-26T08:00", None), ("2026-11-26T09:00", None)]
 
 
 @pytest.mark.parametrize("pairs, held", [
@@ -178,6 +184,11 @@ def test_a_canvas_anonymous_class(tmp_path, quiz):
     assert [(r.reason, r.student_id) for r in report.rejected] == [(Reason.ANONYMOUS, "s002")] * 2
     assert "lift the assignment's anonymity in Canvas" in report.rejected[0].message
     assert any("2 file(s) came from Canvas anonymous submissions" in n for n in report.notes)
+    assert (report.count("new"), report.n_graded, report.n_rejected) == (2, 2, 2)
+    again = grade_run(quiz=quiz, inputs=[str(tmp_path / "anon.zip")], gradebook=tmp_path / "gb.sqlite",
+                      roster=roster)  # the stored files are checked again, and the held ones still held
+    assert (again.count("unchanged"), again.n_graded, again.n_rejected) == (2, 2, 2)
+    assert again.write is not None and again.write.added == 0
     conn = gb.connect(tmp_path / "gb.sqlite", create=False)
     try:
         status = {r.student.student_id: r.status for r in class_status(conn, quiz.id, roster=roster)}
@@ -189,3 +200,37 @@ def test_a_canvas_anonymous_class(tmp_path, quiz):
     assert not (tmp_path / "fb.zip").exists()
     with zipfile.ZipFile(tmp_path / "anon.zip") as z:
         assert all(n.split("_")[0] in ("anon", "LATE") for n in z.namelist())
+
+
+def _linear_match(row, people):
+    """The worksheet's match as it was written first: a pass over the roster per row."""
+    from kcourse.instructor.platform import display_name, same_name
+
+    if row.id_number:
+        hit = [s for s in people if s.student_id.casefold() == row.id_number.casefold()]
+        if len(hit) == 1:
+            return hit[0]
+    if row.email:
+        hit = [s for s in people if s.email and s.email.casefold() == row.email.casefold()]
+        if len(hit) == 1:
+            return hit[0]
+    hit = [s for s in people if same_name(display_name(s.name), row.full_name) or same_name(s.name, row.full_name)]
+    return hit[0] if len(hit) == 1 else None
+
+
+@pytest.mark.parametrize("id_number,email,full_name", [
+    ("S1", "", ""), ("s1", "nobody@x", "Nobody"), ("", "ANA@X.ORG", ""), ("", "twin@x.org", "Ana Lima"),
+    ("", "", "ana  LIMA"), ("", "", "Lima, Ana"), ("", "", "José Hernández"), ("", "", "Jose\u0301 Hernández"),
+    ("", "", "Sam Same"), ("", "", ""), ("dup", "", "Bo Ek"), ("", "", "   "),
+])
+def test_the_indexed_worksheet_match_is_the_linear_one(id_number, email, full_name):
+    """Matching a 100,000-row worksheet against a 100,000-student roster row by row took a pass over the roster
+    per row; the index gives every row the student the pass gave."""
+    from kcourse.instructor.moodle_worksheet import Worksheet, WorksheetRow
+    from kcourse.instructor.roster import Student
+
+    people = [Student("s1", "Lima, Ana", "ana@x.org"), Student("s2", "Hernández, José", "twin@x.org"),
+              Student("s3", "Other", "twin@x.org"), Student("s4", "Sam Same"), Student("s5", "Sam Same"),
+              Student("dup", "Bo Ek"), Student("DUP", "Bo Ek"), Student("s6", "  ")]
+    row = WorksheetRow(2, "7", full_name, email, id_number, "", "", False, None, ())
+    assert Worksheet.matcher(people)(row) == _linear_match(row, people)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kcourse.instructor.analysis import analyse
 from kcourse.instructor.grade import grade_run
 from kcourse.instructor.report import html_report, terminal_table
-from kcourse.instructor.stats import Observation, flags_for, pearson, quiz_statistics
+from kcourse.instructor.stats import Observation, QuizStats, flags_for, pearson, quiz_statistics, score_counts
 
 from .conftest import submission_json
 
@@ -79,7 +79,7 @@ def test_statistics_match_the_hand_computation(five, graded):
                                                                          ("", 0, None)]
     assert [(c.label, c.count, c.correct) for c in stats["q5"].choices] == [("a wrong answer", 5, False),
                                                                            ("(no answer)", 0, None)]
-    assert a.stats.percentages == (80, 60, 60, 40, 40)
+    assert a.stats.score_counts == ((40, 2), (60, 2), (80, 1))
     assert a.stats.mean_percentage == pytest.approx(56)
     assert a.stats.reliability_name == "KR-20" and a.stats.reliability == pytest.approx(KR20)
     assert a.stats.reliability_items == 5 and "reliability (KR-20, over the 5 questions" in a.table
@@ -177,6 +177,35 @@ def test_the_score_histogram_counts_whole_students(monkeypatch):
 
     figures = []
     monkeypatch.setattr(report, "_png", lambda fig: figures.append(fig) or "")
-    report.plot_scores([35.0, 55.0, 62.0, 65.0, 95.0])
+    report.plot_scores(score_counts([35.0, 55.0, 62.0, 65.0, 95.0]))
     ticks = figures[0].axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+@pytest.mark.parametrize("percentages", [
+    [],
+    [100.0],
+    [0.0, 0.0, 100.0],
+    [33.33, 66.67, 33.33, 10.0, 99.99, 0.01],
+    [0.1] * 10 + [0.2] * 7 + [0.3] * 3,  # sums that plain addition gets wrong
+    [round(k * 100 / 997, 2) for k in range(998)] * 3,
+])
+def test_score_counts_give_the_mean_and_histogram_of_every_percentage(percentages, monkeypatch):
+    """The statistics keep how many students have each percentage, not every student's: the mean is the one the
+    list of percentages gives (their exact sum, correctly rounded), and the histogram is the same picture."""
+    from matplotlib.figure import Figure
+
+    from kcourse.instructor import report
+
+    stats = QuizStats("q", len(percentages), score_counts(percentages), ())
+    assert sum(c for _p, c in stats.score_counts) == len(percentages)
+    assert [p for p, _c in stats.score_counts] == sorted(set(percentages))
+    assert stats.mean_percentage == (math.fsum(percentages) / len(percentages) if percentages else None)
+    if percentages:
+        fig = Figure(figsize=(6, 2.6))
+        ax = fig.add_subplot()
+        counts = [int(h) for h in ax.hist(percentages, bins=[k * 10 for k in range(11)])[0]]
+        figures: list = []
+        monkeypatch.setattr(report, "_png", lambda f: figures.append(f) or "")
+        report.plot_scores(stats.score_counts)
+        assert [int(p.get_height()) for p in figures[0].axes[0].patches] == counts
