@@ -73,3 +73,6 @@ def test_quiz_tags_name_objectives_of_the_chapter(report, notebook):
     objectives = text[text.index("**Objectives**"):]
     objectives = objectives[:objectives.index("\n\n", objectives.index("\n- "))]
     assert not re.search(r"\(`[a-z0-9-]+`\)", re.sub(r"<!--.*?-->", "", objectives)), objectives
+    # no punctuation left alone at the start of a line: Markdown joins the lines with a space ("speed ;")
+    stray = re.findall(r"[^\n]{0,40}\n *[;.,:](?= |$)", objectives, re.M)
+    assert not stray, f"{notebook.name}: an objective's punctuation starts a line (shows as 'word ;'): {stray}"

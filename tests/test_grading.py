@@ -130,6 +130,7 @@ def test_interval_describe_states_included_ends():
     assert Interval(low=9, high=10).describe() == "9 <= x <= 10"
     assert Interval(low=9, high=10, low_inclusive=False).describe() == "9 < x <= 10"
     assert Interval(low=12500, high=14500).describe() == "12,500 <= x <= 14,500"
+    assert Interval(low=300000, high=300000).describe() == "x = 300,000", "one exact number reads as one"
 
 
 def test_relative_tolerance():

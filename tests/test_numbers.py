@@ -10,6 +10,8 @@ CASES = [  # text, unit, value or None, words of the problem
     ("2.125", "", 2.125, None), ("0.500", "", 0.5, None), ("1e3", "", 1000, None), ("−7", "", -7, None),
     ("٣٠", "", 30, None), ("30 days", "days", 30, None), ("30 Days", "days", 30, None), ("1 day", "days", 1, None),
     ("30days", "days", 30, None), ("50%", "%", 50, None), ("50 %", "%", 50, None),
+    ("5.5 releases", "releases per year", 5.5, None), ("5.5 releases per year", "releases per year", 5.5, None),
+    ("5.5 per year", "releases per year", None, "per year is not the unit asked for"),
     ("13.500", "", None, "13.500 could mean 13500 (with a thousands separator) or 13.5: write 13500 or 13.5."),
     ("1.000", "", None, "could mean 1000 (with a thousands separator) or 1: write 1000 or 1."),
     ("5-6", "", None, "Give one number, not a range."), ("5 – 6", "weeks", None, "Give one number in weeks, not a range."),

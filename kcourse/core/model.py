@@ -59,9 +59,11 @@ class Interval:
     def describe(self, num: Callable[[float], str] | None = None) -> str:
         """``9 <= x <= 10``, ``9 < x <= 10``, ... (click's FloatRange style); the bounds written by ``num``
         (a learner's: :func:`kcourse.core.i18n.number`), else as instructors' English tools write them (``12,500``)."""
+        fmt = num or _num
+        if self.low == self.high and self.low_inclusive and self.high_inclusive:
+            return f"x = {fmt(self.low)}"  # one exact number: not "300,000 <= x <= 300,000"
         lo = "<=" if self.low_inclusive else "<"
         hi = "<=" if self.high_inclusive else "<"
-        fmt = num or _num
         return f"{fmt(self.low)} {lo} x {hi} {fmt(self.high)}"
 
 

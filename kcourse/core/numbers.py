@@ -7,7 +7,7 @@ result carries a ``problem`` that says what to write instead, and a front end as
 - ``"13.500"`` (one to three digits, one dot, then three digits ending in 0) could be 13500 or 13.5 (``"2.125"``
   is read as 2.125: a decimal written with a trailing zero is rare, a thousands group ending in 0 is not);
 - ``"5-6"``, ``"5 to 6"``: a range, where one number is asked for;
-- ``"30 s"`` when the unit is ms: another unit;
+- ``"30 s"`` when the unit is ms: another unit (``"5.5 releases"`` is read when the unit is releases per year);
 - ``"one"``, ``"1e400"``: no number, or none a computer can hold.
 
 ``tests/files/grading-vectors.json`` holds the cases Python and the browser must agree on.
@@ -51,6 +51,12 @@ def _unit_key(u: str) -> str:
     return u[:-1] if len(u) > 2 and u.endswith("s") else u
 
 
+def _same_unit(given: str, unit: str) -> bool:
+    """``30 Days`` is ``days``; of ``releases per year`` the thing counted alone (``5.5 releases``) is enough."""
+    g = _unit_key(given)
+    return g == _unit_key(unit) or (" per " in unit and g == _unit_key(unit.split(" per ")[0]))
+
+
 def _body(s: str) -> float | None:
     """The value of an unsigned number in one of the accepted forms; ``None`` otherwise."""
     if _PLAIN.match(s):
@@ -74,7 +80,7 @@ def read_number(text: str, unit: str = "") -> Reading:
     m = _UNIT.match(s)
     if m and not re.fullmatch(r"[eE][+-]?", m.group(2)):
         s, given = m.group(1).strip(), m.group(2).strip()
-        if not unit or _unit_key(given) != _unit_key(unit):
+        if not unit or not _same_unit(given, unit):
             return Reading(problem=t("num.unit_wrong", unit=unit, given=given) if unit
                            else t("num.no_unit", given=given))
     r = _RANGE.match(s)

@@ -218,7 +218,8 @@ def test_a_learner_practises_every_type_reloads_downloads_and_loads_back_on_anot
     total = grade_responses(quiz, variant.question_ids, last)
     summary = root.locator(".kq-summary").inner_text()
     assert f"All questions checked: {num(total.total)} of {points(total.max_score)} ({num(total.percentage)} %)" in summary
-    assert "Question 1: ✓ Correct, 2 of 2 points (first try 0)." in summary, "per question, with the first try"
+    assert re.search(r"Question 1, “[^”]+”: ✓ Correct, 2 of 2 points \(first try 0\)\.", summary), \
+        "per question, named, with the first try"
     before = root.locator(".kq-score").inner_text()
 
     # a reload keeps the variant, the answers, the feedback and the score
@@ -271,7 +272,8 @@ def test_a_learner_practises_every_type_reloads_downloads_and_loads_back_on_anot
     other.wait_for_function(f"document.querySelector('section.kq').getAttribute('data-kq-seed') === '{seed}'")
     expect(other_root.locator(".kq-savemsg")).to_contain_text("Loaded the answers of s-1001")
     assert other_root.locator(".kq-score").inner_text() == before
-    assert "Question 1: ✓ Correct, 2 of 2 points (first try 0)." in other_root.locator(".kq-summary").inner_text()
+    assert re.search(r"Question 1, “[^”]+”: ✓ Correct, 2 of 2 points \(first try 0\)\.",
+                     other_root.locator(".kq-summary").inner_text())
     assert errors(other) == []
 
 

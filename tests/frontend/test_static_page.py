@@ -308,3 +308,48 @@ def test_the_readable_download_keeps_math_readable(open_page, tmp_path):
     assert questions["power"]["prompt"] == "What is $2^{10}$?"
     assert questions["square"]["prompt"] == "Which is $x^2$ for $x = 3$?"
     assert questions["square"]["answer"] == "$3^2 = 9$"
+
+
+def test_the_summary_names_each_question_and_notes_a_first_try_only_when_it_differs(open_page, quiz):
+    """The page's summary reads like the widget's (kcourse.frontend.widgets): "Question 1, “prompt…”: ✓ Correct, 1 of 1
+    point." with the first try only when it was another try, also after a reload (answers then come from storage)."""
+    page = open_page(render_document(quiz, seed=3))
+    root = page.locator("section.kq")
+    qids = make_variant(quiz, 3).question_ids
+    for qid in qids:
+        q = quiz.question(qid)
+        set_response(root, q, correct_response(q))
+        press(root, qid, "Check")
+    for reloaded in (False, True):
+        items = root.locator(".kq-summary li").all_inner_texts()
+        assert len(items) == len(qids)
+        for n, (qid, item) in enumerate(zip(qids, items), 1):
+            q = quiz.question(qid)
+            prompt = render_plain(q.prompt)[:70]
+            assert item.startswith(f"Question {n}, “{prompt}”: ✓ Correct, "), (reloaded, item)
+            assert "first try" not in item, (reloaded, item)
+        page.reload()
+        page.wait_for_selector("[data-kq-state=ready]")
+
+
+def test_the_progress_view_on_a_phone_shows_its_whole_caption(open_page, quiz):
+    """At 390 px the progress table scrolls sideways in its own box; its title stays whole above it (a caption inside
+    the box was cut off mid-word: "as saved by thi")."""
+    from kcourse.frontend.static_html import render_progress_fragment
+
+    text = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width"><title>p</title></head><body><main>'
+            f"{render_fragment(quiz, seed=3, course='c')}{render_progress_fragment('c')}</main></body></html>")
+    page = open_page(text, viewport={"width": 390, "height": 844}, is_mobile=True)
+    set_response(page.locator("section.kq").first, quiz.question("kvm-in-tree"), True)
+    press(page.locator("section.kq").first, "kvm-in-tree", "Check")
+    page.reload()
+    page.wait_for_selector("[data-kq-progress][data-kq-state=ready]")
+    view = page.locator("[data-kq-progress]")
+    table = view.get_by_role("table", name="Your practice quizzes, as saved by this browser")
+    assert table.count() == 1, "the table keeps its name"
+    title = view.get_by_text("Your practice quizzes, as saved by this browser", exact=True)
+    box = title.evaluate("(e) => { const r = e.getBoundingClientRect(), s = e.closest('.kq-app').getBoundingClientRect();"
+                         " return [r.left >= s.left - 1, r.right <= s.right + 1, e.scrollWidth <= e.clientWidth + 1]; }")
+    assert box == [True, True, True], "the title is whole on screen"
+    assert page.errors == []

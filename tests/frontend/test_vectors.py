@@ -98,7 +98,8 @@ def test_normalise_agrees(node, text, cs):
 
 NUMBER_CHARS = list("0123456789+-.eE_ xinfaINFA,'%dysmto") + ["١", "٣", "１", "𝟗", "\u3000", "\x1c", "\ufeff", "–",
                                                                "\u202f", "\u00a0", "\u2212", "\n"]
-NUMBER_TEXT = st.lists(st.sampled_from(NUMBER_CHARS + ["000", ",000", ".000", " days"]), max_size=8).map("".join)
+NUMBER_TEXT = st.lists(st.sampled_from(NUMBER_CHARS + ["000", ",000", ".000", " days", " releases", " per year"]),
+                       max_size=8).map("".join)
 
 
 @SETTINGS
@@ -111,13 +112,24 @@ def test_numeric_reading_agrees(node, r):
 
 
 @SETTINGS
-@given(text=NUMBER_TEXT, unit=st.sampled_from(["", "days", "ms", "%", "s"]))
+@given(text=NUMBER_TEXT, unit=st.sampled_from(["", "days", "ms", "%", "s", "releases per year"]))
 def test_number_reading_with_units_agrees(node, text, unit):
     from kcourse.core.numbers import read_number
 
     want = read_number(text, unit)
     got = node.call("readNumber", text, unit)
     assert (got.get("value"), got.get("problem")) == (want.value, want.problem), text
+
+
+def test_the_number_reading_table_reads_the_same_in_the_browser(node):
+    from kcourse.core.numbers import read_number
+
+    from ..test_numbers import CASES
+
+    for text, unit, _, _ in CASES:
+        want = read_number(text, unit)
+        got = node.call("readNumber", text, unit)
+        assert (got.get("value"), got.get("problem")) == (want.value, want.problem), (text, unit)
 
 
 def test_every_unicode_decimal_digit_reads_as_python_does(node):

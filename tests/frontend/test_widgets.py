@@ -162,6 +162,16 @@ def test_an_untouched_ordering_is_graded_as_shown_like_the_static_page(qw, quiz)
     assert panel.result.score < 1
 
 
+def test_ordering_items_are_marked_with_the_static_pages_words(qw, quiz):
+    """An item in its place or not, as the book says it (quiz.js: quiz.mark.in_place / not_here)."""
+    panel = qw.panels["timeline"]
+    panel.check_button.click()
+    assert panel.result.score < 1
+    value = panel.feedback.value
+    assert "✓ in place" in value and "✗ not here" in value, value
+    assert "✓ right<" not in value and "✗ wrong<" not in value
+
+
 def test_try_again_keeps_the_answer_and_the_score_until_the_next_check(qw):
     panel = qw.panels["building-blocks"]
     answer(panel, ["ns", "hv"])

@@ -71,6 +71,7 @@
     u = pyStrip(u).toLowerCase().replace(/\.+$/, "");
     return [...u].length > 2 && u.endsWith("s") ? u.slice(0, -1) : u;
   }
+  const sameUnit = (given, unit) => unitKey(given) === unitKey(unit) || (unit.includes(" per ") && unitKey(given) === unitKey(unit.split(" per ")[0]));
   /** {value} or {problem}: see kcourse/numbers.py for the rules. */
   function readNumber(text, unit) {
     let s = pyStrip(text).replace(ND_ALL, digitValue).replace(/\u2212/g, "-");
@@ -79,7 +80,7 @@
     if (m && !/^[eE][+-]?$/.test(m[2])) {
       const given = pyStrip(m[2]);
       s = pyStrip(m[1]);
-      if (!unit || unitKey(given) !== unitKey(unit))
+      if (!unit || !sameUnit(given, unit))
         return { problem: unit ? tr("num.unit_wrong", { unit, given }) : tr("num.no_unit", { given }) };
     }
     const r = RANGE.exec(s), unsigned = (x) => pyStrip(x).replace(/^[+-]+/, "");

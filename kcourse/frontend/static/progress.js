@@ -5,6 +5,7 @@
   "use strict";
   if (typeof module === "object" && module.exports) return;
   root.kcourseProgressV1 = { mount: (el) => mountProgress(root.kcourseQuizV1, el) };
+  let views = 0;
   function mountProgress(Q, el) {
     const { h, show, KEY_PREFIX, isObj, tr } = Q;
     el.setAttribute("data-kq-state", "ready");
@@ -23,10 +24,12 @@
     if (!seen.length) { box.appendChild(h("p", { text: tr("progress.none") })); return; }
     const cell = (tag, text) => h(tag, { text: String(text), style: tag === "td" ? "white-space:nowrap" : null });  // "9.09 %" on one line
     // a narrow screen (a phone, 200 % zoom) scrolls the table sideways inside its own box, reachable by keyboard
+    // the table's title above that box, whole on any screen (a caption scrolls with the table and was cut off)
     const scroller = h("div", { cls: "kq-scroll", role: "region", tabindex: "0", "aria-label": tr("progress.scroll_label"), style: "overflow-x:auto" });
-    box.appendChild(scroller);
+    const capId = "kq-progress-cap-" + (++views);
+    box.append(h("p", { cls: "kq-caption", id: capId, text: tr("progress.caption") }), scroller);
     const cols = ["chapter", "quiz", "answered", "checked", "score", "best", "passed"];
-    scroller.appendChild(h("table", { cls: "kq-progress" }, [h("caption", { text: tr("progress.caption") }),
+    scroller.appendChild(h("table", { cls: "kq-progress", "aria-labelledby": capId }, [
       h("thead", null, [h("tr", null, cols.map((c) => h("th", { scope: "col", text: tr("progress." + c) })))]),
       h("tbody", null, seen.map((s) => h("tr", null, [cell("td", s.chapter), cell("th", s.title), cell("td", tr("progress.of", { n: s.answered, count: s.count })),
         cell("td", tr("progress.of", { n: s.checked, count: s.count })), cell("td", show(s.percentage) + " %"), cell("td", show(s.best) + " %"),

@@ -98,7 +98,7 @@
   const plain = (fromData) => {  // page data only; math as its TeX source ("$2^{10}$", not "210")
     const d = h("div", { html: fromData });
     for (const m of d.querySelectorAll("math[alttext]")) m.replaceWith("$" + m.getAttribute("alttext") + "$");
-    return d.textContent.trim();
+    return d.textContent.replace(/\s+/g, " ").trim();
   };
   // ---- words on screen ------------------------------------------------------------------------------
   // every word comes from the page's strings (kcourse/core/i18n, one language; grader.js's tr fills them in)
@@ -203,9 +203,9 @@
         text: tr("quiz.summary_line", { total: pyRound(s.total, 2), points: pts(s.max_score), pct: pyRound(s.percentage, 2), first: pyRound(s.first_total, 2),
           verdict: tr(s.percentage >= quiz.pass_mark ? "quiz.passed" : "quiz.not_passed"), pass_mark: quiz.pass_mark })
       }), h("ol", null, qids.map((id, n) => {
-        const r = st.results[id], f = st.first[id] || r;
+        const r = st.results[id], f = st.first[id] || r, same = f.score === r.score && JSON.stringify(f.response) === JSON.stringify(r.response);
         return h("li", { cls: "kq-st-" + r.status }, [h("a", { href: "#" + uid + "q" + n, text: tr("quiz.question_n", { n: n + 1 }) }),
-          h("span", { text: tr(f !== r ? "quiz.summary_item_first" : "quiz.summary_item", { verdict: verdict(r.status), score: pyRound(r.score, 2),
+          h("span", { text: ", “" + plain(pubs[id].prompt_html).slice(0, 70) + "”" + tr(same ? "quiz.summary_item" : "quiz.summary_item_first", { verdict: verdict(r.status), score: pyRound(r.score, 2),
             points: pts(r.max_score), first: pyRound(f.score, 2) }) })]);
       })));
     }
