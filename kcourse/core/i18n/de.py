@@ -116,6 +116,7 @@ STRINGS: dict = {
     "quiz.loaded": "Antworten geladen ({who}); wo es an beiden Stellen eine Antwort gibt, gilt die neuere.",
     "quiz.this_file": "diese Datei",
     "quiz.student_id": "Matrikelnummer",
+    "quiz.student_id_optional": "Matrikelnummer (optional)",
     "quiz.download": "Meine Antworten herunterladen",
     "quiz.load": "Antworten aus einer Datei laden",
     "quiz.file_label": "Antwortdatei zum Laden",

@@ -109,6 +109,7 @@ STRINGS: dict = {
     "quiz.loaded": "Loaded the answers of {who}; answers given in both places keep the newer one.",
     "quiz.this_file": "this file",
     "quiz.student_id": "Student id",
+    "quiz.student_id_optional": "Student id (optional)",
     "quiz.download": "Download my answers",
     "quiz.load": "Load answers from a file",
     "quiz.file_label": "Answers file to load",
