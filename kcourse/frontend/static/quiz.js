@@ -363,7 +363,7 @@
         const resp = responses(), s = scoreNow();
         const sub = { schema_version: 1, quiz_id: quiz.id, student_id: id.slice(0, 200), variant_seed: seed, responses: resp,
           started_at: st.started_at || null, submitted_at: nowIso(), generator: data.generator, quiz_title: quiz.title };
-        if (!id) delete sub.student_id;  // a self-learner's own copy: loads back here; `kcourse grade` says it has no id
+        if (!id) delete sub.student_id;  // a self-learner's own copy: it loads back; grading refuses it (no id)
         if (practice) {
           sub.score = { total: s.total, max_score: s.max_score, percentage: s.percentage, first_tries: s.first_total, checked: s.checked,
             questions: s.count, counted: tr("quiz.counted") };
