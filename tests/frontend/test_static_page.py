@@ -379,3 +379,20 @@ def test_a_self_learner_downloads_practice_answers_without_an_id_and_loads_them_
     exam_root.get_by_role("button", name="Download my answers").click()
     assert "Type your student id first" in exam_root.locator(".kq-savemsg").inner_text()
     assert page.errors == other.errors == exam.errors == []
+
+
+@pytest.mark.parametrize("order, good", [([1, 0, 2, 3], 5), ([3, 0, 1, 2], 3), ([3, 2, 1, 0], 0)],
+                         ids=["one-swap", "last-first", "reversed"])
+def test_ordering_marks_come_with_the_pairs_the_score_counts(open_page, quiz, order, good):
+    """'✗ not here' on every item can still score half: the feedback says how many pairs are in order."""
+    q = quiz.question("timeline")
+    items = [i.id for i in q.items]
+    assert len(items) == 4
+    page = open_page(render_document(quiz, seed=5))
+    root = page.locator("section.kq")
+    response = [items[k] for k in order]
+    set_response(root, q, response)
+    press(root, q.id, "Check")
+    fb = fieldset(root, q.id).locator(".kq-fb").inner_text()
+    assert f"Pairs of items in the right order: {good} of 6; the score counts these pairs." in fb, fb
+    assert fieldset(root, q.id).locator(".kq-verdict").inner_text() == verdict(grade(q, response))

@@ -24,6 +24,7 @@ STRINGS: dict = {
     "grade.expect_map": "eine Zuordnung von Paar-IDs ({ids}) zu IDs der rechten Seite",
     "grade.missed": {"one": "Sie haben {n} richtige Option übersehen.",
                      "other": "Sie haben {n} richtige Optionen übersehen."},
+    "grade.order_pairs": "Paare in der richtigen Reihenfolge: {good} von {pairs}; die Punktzahl zählt diese Paare.",
     "grade.too_high": "{x} ist zu hoch.",
     "grade.too_low": "{x} ist zu niedrig.",
     "grade.accepted_range": "Akzeptiert: {range}.",

@@ -23,6 +23,7 @@ STRINGS: dict = {
     "grade.expect_items": "every item id exactly once: {ids}",
     "grade.expect_map": "a mapping from pair ids ({ids}) to right-hand choice ids",
     "grade.missed": {"one": "You missed {n} right option.", "other": "You missed {n} right options."},
+    "grade.order_pairs": "Pairs of items in the right order: {good} of {pairs}; the score counts these pairs.",
     "grade.too_high": "{x} is too high.",
     "grade.too_low": "{x} is too low.",
     "grade.accepted_range": "Accepted: {range}.",
