@@ -13,6 +13,20 @@ $KCOURSE_PG_URL or a throwaway local one (``tests/pg_server.py``: initdb + pg_ct
 server's own memory is not the kcourse process's and is not in the peak (its CPU time is printed as "server").
 The generated classes and gradebooks are deleted at the end.
 
+SQLite (the default), this machine: 10k and 100k measured 2026-11-30 (load 2.0-2.4), 1M on 2026-11-29 at load
+13.5 (wall time is then mostly waiting for the CPU; cpu is the process's):
+
+=========  =====================================  ======  =========  ======================  ==========================
+class      grade                                  peak    gradebook  stats (peak)            export csv / files (peak)
+=========  =====================================  ======  =========  ======================  ==========================
+10,000     3.7 s, 2,729/s (cpu 2.8 s)             58 MB   16 MB      1.0 s (41 MB)           0.6 s / 0.4 s (33 MB)
+100,000    27.5 s, 3,631/s (cpu 26.6 s)           64 MB   161 MB     5.0 s (41 MB)           2.8 s / 1.5 s (35 MB)
+1,000,000  962 s at load 13.5 (cpu 277 s)         136 MB  1,630 MB   57 s (60 MB)            47 s / 26 s (34 MB)
+=========  =====================================  ======  =========  ======================  ==========================
+
+Before streaming (2026-11-28): 10k 121 MB, 100k 880 MB (stats 592 MB, export 173 MB), 1M about 8 GB by
+extrapolation. Of the 136 MB at 1M, about 70 MB is ``os.walk`` listing one flat folder of a million names.
+
 PostgreSQL 15 (local throwaway server, durable settings, shared_buffers 32 MB), this 2-core machine shared with
 other work, 2026-11-30; "cpu" is the kcourse process's, "server" the PostgreSQL server's, load = 1-min average
 when the command started:
