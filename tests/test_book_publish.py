@@ -90,3 +90,19 @@ def test_a_book_built_with_the_setting_links_to_the_repository_and_the_hub(tmp_p
     assert "Binder, your JupyterHub, Colab" in intro
     assert "jupyter.uni.example/hub/user-redirect/git-pull?repo=https%3A//github.com/someone/small-steps" in chapter
     assert "mybinder.org/v2/gh/someone/small-steps" in chapter
+    logo = intro.find('<nav class="kcourse-logo" aria-label="Home">')  # axe "region": the logo is in a landmark
+    assert logo > 0 and intro.find('class="navbar-brand logo"', logo) < intro.find("</nav>", logo)
+
+
+def test_the_sidebar_is_the_book_themes_own_with_the_logo_in_a_landmark():
+    """SIDEBAR follows sphinx-book-theme's theme.conf default; a theme upgrade that changes it fails here."""
+    import configparser
+
+    import sphinx_book_theme
+
+    conf = configparser.ConfigParser()
+    conf.read(Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "theme.conf")
+    default = [x.strip() for x in conf["theme"]["sidebars"].split(",")]
+    assert [("kcourse-logo.html" if x == "navbar-logo.html" else x) for x in default] == T.SIDEBAR
+    template = (Path(T.TEMPLATES) / "kcourse-logo.html").read_text(encoding="utf-8")
+    assert '{% include "navbar-logo.html" %}' in template and "<nav" in template

@@ -46,6 +46,15 @@ def test_bad_submission_is_located(changes, line, message):
         assert p.line == line
 
 
+@pytest.mark.parametrize("student_id", [..., "", "  "], ids=["no-id", "empty-id", "blank-id"])
+def test_a_practice_download_without_an_id_is_refused_for_grading_with_its_reason(student_id):
+    """A self-learner's practice download may have no id (it moves answers between devices); grading says why not."""
+    with pytest.raises(SubmissionError) as info:
+        parse_submission(text(student_id=student_id, practice={"answers": {}}), "sub.json")
+    [p] = info.value.problems
+    assert "practice download without a student id" in p.message and "student id" in p.fix
+
+
 @pytest.mark.parametrize("raw, message", [
     ("{", "not valid JSON"), ("[]", "expected a JSON object"), ("", "not valid JSON"),
     ('{"a": NaN}', "missing 'schema_version'"),

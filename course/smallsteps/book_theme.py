@@ -24,6 +24,10 @@ Theme fixes (pydata-sphinx-theme 0.17.1 with sphinx-book-theme 1.3.0):
   book theme's visible ones. Its script binds only the first of each (``querySelector``), so below 992 px the
   menu and the page-contents buttons opened nothing (pydata-sphinx-theme issue 2451, sphinx-book-theme issue
   988). Setting ``navbar_persistent`` ourselves keeps that navbar out and the visible buttons work.
+- The primary sidebar's logo link (``navbar-logo.html``) is the only content of a page outside a landmark (axe's
+  "region" rule, moderate, on every page). ``kcourse-logo.html`` (in ``templates/``) includes the theme's own
+  template inside ``<nav aria-label="Home">``, and the sidebar list (the theme.conf default of
+  sphinx-book-theme 1.3.0) names it instead, unless ``html_sidebars`` is set in ``_config.yml``.
 - ``default_mode`` (a template variable of pydata-sphinx-theme) is left empty by the book theme, and every
   page logged "Got invalid theme mode"; ``auto`` follows the reader's system setting, which is what the empty
   value meant.
@@ -35,6 +39,8 @@ import re
 
 ENV = {"repository_url": "KCOURSE_REPOSITORY_URL", "jupyterhub_url": "KCOURSE_JUPYTERHUB_URL"}
 GITHUB = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+?(?:\.git)?/?$")
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+SIDEBAR = ["kcourse-logo.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]
 SETUP = "python3 -m venv .venv && . .venv/bin/activate && bash scripts/setup\njupyter lab chapters/01-the-stage.ipynb"
 
 
@@ -102,6 +108,9 @@ def _config_inited(app, config) -> None:
     settings = publish_settings(config.kcourse_publish, os.environ)
     config.html_theme_options = theme_options(config.html_theme_options or {}, settings)
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    config.templates_path = [TEMPLATES, *(config.templates_path or [])]
+    if not config.html_sidebars:
+        config.html_sidebars = {"**": SIDEBAR}
     subs = dict(config.myst_substitutions or {})
     subs.setdefault("kcourse_get_course", get_course_text(settings["repository_url"]))
     subs.setdefault("kcourse_launch", launch_text(settings))

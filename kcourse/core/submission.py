@@ -98,7 +98,10 @@ def parse_submission(text: str, file: str = "<string>", *, warn: WarnCallback = 
         raise SubmissionError(problems)
     for key in ("quiz_id", "student_id"):
         v = data.get(key)
-        if key not in data:
+        if key == "student_id" and (not isinstance(v, str) or not v.strip()) and "practice" in data:
+            bad("", "a practice download without a student id: the learner kept it to move their own answers, "
+                "so it cannot be graded", "ask the learner to type their student id and download again")
+        elif key not in data:
             bad("", f"missing '{key}'", f'add "{key}"')
         elif not isinstance(v, str) or not v.strip():
             bad(key, f"expected non-empty text, got {json.dumps(v)[:40]}", "write the id as text")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from ..core import model as m
 from ..core.fragments import ITEM
 from ..core.grading import QuestionResult, malformed, result
+from ..core.i18n import t
 from ..core.textnorm import normalise
 from .base import QType, Shuffle, always_ready
 
@@ -33,7 +34,7 @@ def grade(q: Ordering, r: Any) -> QuestionResult:
     n = len(ids)
     pairs = n * (n - 1) // 2
     good = sum(1 for a in range(n) for b in range(a + 1, n) if pos[ids[a]] < pos[ids[b]])
-    return result(q, good / pairs)
+    return result(q, good / pairs, [t("grade.order_pairs", good=good, pairs=pairs)] if good < pairs else [])
 
 
 def item_ids(q: Ordering) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kcourse import qtypes as qt
 from kcourse.core.grading import correct_response, grade, grade_responses
@@ -353,3 +354,45 @@ def test_the_progress_view_on_a_phone_shows_its_whole_caption(open_page, quiz):
                          " return [r.left >= s.left - 1, r.right <= s.right + 1, e.scrollWidth <= e.clientWidth + 1]; }")
     assert box == [True, True, True], "the title is whole on screen"
     assert page.errors == []
+
+
+def test_a_self_learner_downloads_practice_answers_without_an_id_and_loads_them_back(open_page, quiz, tmp_path):
+    """Practice needs no student id to move to another device; an assessment page still asks for one."""
+    page = open_page(render_document(quiz, seed=5))
+    root = page.locator("section.kq")
+    assert root.locator(".kq-save label").inner_text() == "Student id (optional)"
+    q = quiz.question("kvm-in-tree")
+    set_response(root, q, True)
+    press(root, q.id, "Check")
+    path = download(page, root, None, tmp_path)
+    assert path.name == f"{quiz.id}-answers.json"
+    data = json.loads(path.read_text())
+    assert "student_id" not in data and data["responses"] == {"kvm-in-tree": True}
+    other = open_page(render_document(quiz, seed=5), name="other.html")
+    other_root = other.locator("section.kq")
+    other_root.locator("input[type=file]").set_input_files(str(path))
+    expect(other_root.locator(".kq-savemsg")).to_contain_text("Loaded the answers of this file")
+    assert other_root.locator(".kq-score").inner_text() == root.locator(".kq-score").inner_text()
+    exam = open_page(render_document(quiz, seed=5, mode="assessment"), name="exam.html")
+    exam_root = exam.locator("section.kq")
+    assert exam_root.locator(".kq-save label").inner_text() == "Student id"
+    exam_root.get_by_role("button", name="Download my answers").click()
+    assert "Type your student id first" in exam_root.locator(".kq-savemsg").inner_text()
+    assert page.errors == other.errors == exam.errors == []
+
+
+@pytest.mark.parametrize("order, good", [([1, 0, 2, 3], 5), ([3, 0, 1, 2], 3), ([3, 2, 1, 0], 0)],
+                         ids=["one-swap", "last-first", "reversed"])
+def test_ordering_marks_come_with_the_pairs_the_score_counts(open_page, quiz, order, good):
+    """'✗ not here' on every item can still score half: the feedback says how many pairs are in order."""
+    q = quiz.question("timeline")
+    items = [i.id for i in q.items]
+    assert len(items) == 4
+    page = open_page(render_document(quiz, seed=5))
+    root = page.locator("section.kq")
+    response = [items[k] for k in order]
+    set_response(root, q, response)
+    press(root, q.id, "Check")
+    fb = fieldset(root, q.id).locator(".kq-fb").inner_text()
+    assert f"Pairs of items in the right order: {good} of 6; the score counts these pairs." in fb, fb
+    assert fieldset(root, q.id).locator(".kq-verdict").inner_text() == verdict(grade(q, response))

@@ -172,6 +172,17 @@ def test_ordering_items_are_marked_with_the_static_pages_words(qw, quiz):
     assert "✓ right<" not in value and "✗ wrong<" not in value
 
 
+def test_ordering_feedback_says_how_many_pairs_are_in_order_which_is_what_the_score_counts(qw, quiz):
+    """Items out of place can still earn most of the points: the line next to the marks says why (grade.order_pairs)."""
+    q = quiz.question("timeline")
+    panel = qw.panels["timeline"]
+    panel.check_button.click()
+    pairs = len(q.items) * (len(q.items) - 1) // 2
+    good = round(panel.result.score / q.points * pairs)
+    assert f"Pairs of items in the right order: {good} of {pairs}; the score counts these pairs." in \
+        panel.feedback.value, panel.feedback.value
+
+
 def test_try_again_keeps_the_answer_and_the_score_until_the_next_check(qw):
     panel = qw.panels["building-blocks"]
     answer(panel, ["ns", "hv"])

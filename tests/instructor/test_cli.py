@@ -109,3 +109,17 @@ def test_an_override_must_be_a_score_the_quiz_can_give(tmp_path, capsys, monkeyp
     assert code == 0, err
     code, out, err = run_cli(capsys, "grades", "status", "valid-all-types")
     assert "7.5 / 10" in out
+
+
+def test_grading_a_practice_download_without_an_id_says_why_it_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from kcourse.core.loader import load_quiz
+
+    data = json.loads(submission_json(load_quiz(ALL_TYPES), "s1"))
+    del data["student_id"]
+    data["practice"] = {"answers": {}}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mine.json").write_text(json.dumps(data, indent=2))
+    code, out, err = run_cli(capsys, "grade", str(ALL_TYPES), "in")
+    assert "1 rejected" in out and "in/mine.json" in out and "practice download without a student id" in out, out
+    assert "Traceback" not in out + err

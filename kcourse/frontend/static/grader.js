@@ -237,7 +237,8 @@
         const pos = new Map(r.map((id, k) => [id, k])), n = want.length;
         let good = 0;
         for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (pos.get(want[a]) < pos.get(want[b])) good++;
-        return result(q, good / (n * (n - 1) / 2));
+        const pairs = n * (n - 1) / 2;
+        return result(q, good / pairs, good < pairs ? [{ text: tr("grade.order_pairs", { good, pairs }) }] : []);
       },
       expand(f, p, k) {
         const html = new Map(p.items.map((i) => [i.id, i.html]));

@@ -350,6 +350,7 @@
       return String(r);
     }
     function saveBox() {
+      const idOptional = practice && !data.student_id;  // graded and assigned pages need the id; self-practice does not
       const sid = h("input", { type: "text", id: uid + "sid", cls: "kq-input", autocomplete: "off", spellcheck: "false",
         oninput: () => { st.student_id = sid.value; save(); } });
       sid.value = data.student_id || st.student_id || "";
@@ -358,10 +359,11 @@
       const picker = h("input", { type: "file", id: uid + "file", "aria-label": tr("quiz.file_label"), accept: ".json,application/json", hidden: true, onchange: () => picker.files[0] && picker.files[0].text().then(loadBack) });
       function download() {
         const id = sid.value.trim();
-        if (!id) { msg.textContent = tr("quiz.type_sid"); say(msg.textContent); sid.focus(); return; }
+        if (!id && !idOptional) { msg.textContent = tr("quiz.type_sid"); say(msg.textContent); sid.focus(); return; }
         const resp = responses(), s = scoreNow();
         const sub = { schema_version: 1, quiz_id: quiz.id, student_id: id.slice(0, 200), variant_seed: seed, responses: resp,
           started_at: st.started_at || null, submitted_at: nowIso(), generator: data.generator, quiz_title: quiz.title };
+        if (!id) delete sub.student_id;  // a self-learner's own copy: it loads back; grading refuses it (no id)
         if (practice) {
           sub.score = { total: s.total, max_score: s.max_score, percentage: s.percentage, first_tries: s.first_total, checked: s.checked,
             questions: s.count, counted: tr("quiz.counted") };
@@ -373,7 +375,7 @@
           return out;
         });
         if (practice) sub.practice = st;  // loaded back by the load button
-        const file = (quiz.id + "-" + id).replace(/[^A-Za-z0-9._-]+/g, "_") + ".json";
+        const file = (quiz.id + "-" + (id || "answers")).replace(/[^A-Za-z0-9._-]+/g, "_") + ".json";
         const url = URL.createObjectURL(new Blob([JSON.stringify(sub, null, 2) + "\n"], { type: "application/json" }));
         const a = h("a", { href: url, download: file, hidden: true });
         document.body.appendChild(a); a.click(); a.remove();
@@ -401,7 +403,7 @@
         m.textContent = tr("quiz.loaded", { who: String(sub.student_id || tr("quiz.this_file")).slice(0, 60) });
         say(m.textContent);
       }
-      return h("div", { cls: "kq-save" }, [h("label", { for: uid + "sid", text: tr("quiz.student_id") }), sid,
+      return h("div", { cls: "kq-save" }, [h("label", { for: uid + "sid", text: tr(idOptional ? "quiz.student_id_optional" : "quiz.student_id") }), sid,
         btn(tr("quiz.download"), download), btn(tr("quiz.load"), () => picker.click(), "kq-btn2"), picker, msg]);
     }
 
