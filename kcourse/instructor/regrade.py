@@ -191,14 +191,8 @@ class _Stored:
 def _pages(conn: gb.Connection, quiz_id: str) -> Iterator[list[_Stored]]:
     """The quiz's stored attempts with their text, :data:`PAGE` at a time by ``attempt_id`` (each page its own
     short query: the run's staging writes go through the same connection in between)."""
-    last = 0
-    while True:
-        rows = conn.execute("SELECT attempt_id, student_id, source, total, quiz_digest, content FROM attempts"
-                            f" WHERE quiz_id = ? AND attempt_id > ? ORDER BY attempt_id LIMIT {PAGE}",
-                            (quiz_id, last)).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
+    for rows in gb.pages(conn, "SELECT attempt_id, student_id, source, total, quiz_digest, content FROM attempts"
+                         f" WHERE quiz_id = ? AND attempt_id > ? ORDER BY attempt_id LIMIT {PAGE}", (quiz_id,), 0):
         yield [_Stored(*r) for r in rows]
 
 

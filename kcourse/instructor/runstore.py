@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core.grading import is_blank
 from ..core.rules import percentage
+from . import gradebook as gb
 from .gradebook import NewAttempt, RejectedFile, WriteResult, transaction
 from .gradebook.writes import _same_course, _upsert_quiz_and_roster
 from .judge import Graded, sort_time
@@ -94,13 +95,13 @@ class RunStore:
 
     def known(self, shas: Iterable[str]) -> dict[str, tuple[int, str]]:
         """``sha256 -> (attempt_id, quiz_digest)`` of the given files already stored for the quiz."""
-        out: dict[str, tuple[int, str]] = {}
+        return {sha: (aid, digest) for sha, aid, digest in self._stored("attempt_id, quiz_digest", shas)}
+
+    def _stored(self, cols: str, shas: Iterable[str]) -> Iterator[tuple]:
+        """``(sha256, *cols)`` of the given files already stored for the quiz."""
         for part in _chunks(sorted(set(shas))):
-            for aid, sha, digest in self.conn.execute(
-                    "SELECT attempt_id, sha256, quiz_digest FROM attempts WHERE quiz_id = ?"
-                    f" AND sha256 IN ({_marks(len(part))})", (self.quiz_id, *part)):
-                out[sha] = (aid, digest)
-        return out
+            yield from self.conn.execute(f"SELECT sha256, {cols} FROM attempts WHERE quiz_id = ?"
+                                         f" AND sha256 IN ({_marks(len(part))})", (self.quiz_id, *part)).fetchall()
 
     # -- staging ---------------------------------------------------------------------------------
     def write(self, *, new: Iterable[NewAttempt] = (), regrade: Iterable[tuple[int, NewAttempt]] = (),
@@ -131,27 +132,15 @@ class RunStore:
         conn.executemany(f"INSERT INTO kcourse_stage_rejections VALUES ({_marks(7)}) ON CONFLICT DO NOTHING", rej)
 
     def _pages(self, table: str, cols: str, where: str = "") -> Iterator[list[tuple]]:
-        last = 0
-        while True:
-            rows = self.conn.execute(f"SELECT seq, {cols} FROM {table} WHERE seq > ?{where} ORDER BY seq LIMIT {PAGE}",
-                                     (last,)).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield rows
+        return gb.pages(self.conn, f"SELECT seq, {cols} FROM {table} WHERE seq > ?{where} ORDER BY seq LIMIT {PAGE}",
+                        (), 0)
 
     # -- run-wide checks (:mod:`.uploads`): the run's files looked at again, a page at a time --------------
     def graded_pages(self) -> Iterator[list[tuple[str, str]]]:
         """``(source, sha256)`` of every file this run graded (staged or already stored), by source."""
         self._index("kcourse_seen", "source")  # the pages below would each sort the whole table without it
-        last = ""
-        while True:
-            rows = self.conn.execute("SELECT source, sha256 FROM kcourse_seen WHERE source > ? ORDER BY source"
-                                     f" LIMIT {PAGE}", (last,)).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield rows
+        return gb.pages(self.conn, f"SELECT source, sha256 FROM kcourse_seen WHERE source > ? ORDER BY source"
+                        f" LIMIT {PAGE}", (), "")
 
     def _index(self, table: str, column: str) -> None:
         """An index on a staging table, made the first time a run-wide check looks rows up by ``column`` (most
@@ -172,11 +161,7 @@ class RunStore:
 
     def stored_students(self, shas: Sequence[str]) -> dict[str, str]:
         """``sha256 -> student_id`` of the given files already stored for the quiz."""
-        out: dict[str, str] = {}
-        for part in _chunks(list(shas)):
-            out.update(self.conn.execute("SELECT sha256, student_id FROM attempts WHERE quiz_id = ?"
-                                         f" AND sha256 IN ({_marks(len(part))})", (self.quiz_id, *part)).fetchall())
-        return out
+        return dict(self._stored("student_id", shas))
 
     def retime(self, rows: Sequence[tuple[str, str, int]]) -> None:
         """Staged attempts given another time: ``(sort_time, time_note, seq)``; the platform's late mark goes."""

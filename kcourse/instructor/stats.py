@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -110,9 +110,9 @@ class QuizStats:
         return float(sum(Fraction(p) * c for p, c in self.score_counts)) / n if n else None
 
 
-def score_counts(percentages: Iterable[float]) -> tuple[tuple[float, int], ...]:
-    """:attr:`QuizStats.score_counts` of the given percentages."""
-    return tuple(sorted(Counter(percentages).items()))
+def score_counts(counts: Mapping[float, int]) -> tuple[tuple[float, int], ...]:
+    """:attr:`QuizStats.score_counts` from students per percentage."""
+    return tuple(sorted(counts.items()))
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -281,4 +281,4 @@ def quiz_statistics(quiz: m.Quiz, attempts: Sequence[Mapping[str, Observation]],
             mx = math.fsum(o.max_score for o in a.values())
             percentages.append(percentage(t, mx))
     rel, rel_name, rel_k = reliability(attempts)
-    return QuizStats(quiz.id, len(attempts), score_counts(percentages), tuple(items), rel, rel_name, rel_k)
+    return QuizStats(quiz.id, len(attempts), score_counts(Counter(percentages)), tuple(items), rel, rel_name, rel_k)

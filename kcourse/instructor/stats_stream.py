@@ -20,7 +20,7 @@ from typing import Any
 from ..core import model as m
 from ..core.grading import is_blank
 from . import answers
-from .stats import ItemStat, Observation, QuizStats, choice_counts, flags_for
+from .stats import ItemStat, Observation, QuizStats, choice_counts, flags_for, score_counts
 
 CHUNK = 4096
 """Attempts whose sums are computed together before being merged into the running ones."""
@@ -220,8 +220,7 @@ class StatsStream:
                 flags=flags_for(facility, disc, full, choices), full_marks=full,
                 partial_credit=bool(it and it.partial)))
         rel, rel_name, rel_k = self.reliability()
-        return QuizStats(quiz.id, self.students, tuple(sorted(self.score_counts.items())), tuple(out), rel, rel_name,
-                         rel_k)
+        return QuizStats(quiz.id, self.students, score_counts(self.score_counts), tuple(out), rel, rel_name, rel_k)
 
 
 def _answer_key(o: Observation) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -177,7 +178,7 @@ def test_the_score_histogram_counts_whole_students(monkeypatch):
 
     figures = []
     monkeypatch.setattr(report, "_png", lambda fig: figures.append(fig) or "")
-    report.plot_scores(score_counts([35.0, 55.0, 62.0, 65.0, 95.0]))
+    report.plot_scores(score_counts(Counter([35.0, 55.0, 62.0, 65.0, 95.0])))
     ticks = figures[0].axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
 
@@ -197,7 +198,7 @@ def test_score_counts_give_the_mean_and_histogram_of_every_percentage(percentage
 
     from kcourse.instructor import report
 
-    stats = QuizStats("q", len(percentages), score_counts(percentages), ())
+    stats = QuizStats("q", len(percentages), score_counts(Counter(percentages)), ())
     assert sum(c for _p, c in stats.score_counts) == len(percentages)
     assert [p for p, _c in stats.score_counts] == sorted(set(percentages))
     assert stats.mean_percentage == (math.fsum(percentages) / len(percentages) if percentages else None)

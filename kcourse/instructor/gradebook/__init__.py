@@ -62,6 +62,7 @@ from .store import (
                       connect,
                       iterate,
                       own_files,
+                      pages,
                       sqlite_error,
                       transaction,
 )
@@ -72,5 +73,5 @@ __all__ = ["Address", "AttemptRow", "Connection", "DEFAULT_PATH", "GradebookErro
            "QuizRow", "RejectedFile", "SCHEMA", "SCHEMA_2", "SCHEMA_VERSION", "WriteResult", "_statements",
            "address", "attempts", "connect", "content_of", "counted", "counted_attempts", "counted_items", "is_pg",
            "item_scores", "iter_attempts", "iter_counted", "iter_counted_items", "iterate", "known_attempts",
-           "own_files", "policy_key", "quiz_row", "reading", "snapshot",
+           "own_files", "pages", "policy_key", "quiz_row", "reading", "snapshot",
            "sqlite_error", "students", "transaction", "write_run"]

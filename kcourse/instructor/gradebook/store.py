@@ -3,7 +3,7 @@ and one-line errors for what the database said."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,6 +49,20 @@ def iterate(conn: Any, sql: str, params: Any = ()) -> Iterator[tuple]:
     if isinstance(conn, PgConnection):
         return conn.stream(sql, params)
     return iter(conn.execute(sql, params))
+
+
+def pages(conn: Any, sql: str, params: Sequence[Any], start: Any) -> Iterator[list[tuple]]:
+    """The rows of ``sql`` a page at a time (its ``LIMIT``), each page its own short query, so other statements
+    may use the connection in between (unlike :func:`iterate`): ``sql`` orders the rows by their first column, and
+    its last parameter, after ``params``, is where a page starts (``... WHERE key > ? ORDER BY key LIMIT n``),
+    ``start`` for the first page, then the last key of the page before."""
+    last = start
+    while True:
+        rows = conn.execute(sql, (*params, last)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
 
 
 def own_files(book: Address) -> tuple[Path, ...]:
