@@ -186,9 +186,8 @@ class QuestionPanel:
             out.append("<ul>" + "".join(f"<li>{md(f)}</li>" for f in r.feedback) + "</ul>")
         marks = practice.marks(self.key, self.control.response())
         if marks:
-            names = part_names(self.pq)  # an ordering's items are in place or not, as the static page says
-            words = ("quiz.mark.in_place", "quiz.mark.not_here") if self.pq.type == "ordering" else \
-                ("quiz.mark.right", "quiz.mark.wrong")
+            names = part_names(self.pq)
+            words = qt.qtype(self.key).mark_words
             out.append("<ul class='kcourse-marks'>" + "".join(
                 f"<li>{html.escape(names.get(k, k))}: <span class='kcourse-mark-{'ok' if ok else 'bad'}'>"
                 f"{html.escape(t(words[0] if ok else words[1]))}</span></li>"

@@ -65,6 +65,9 @@ class QType:
     """``marks(question, response)``, practice: part by part (by id), right (``True``) or wrong; empty for a
     response of the wrong shape, and always for a type without parts (:func:`no_marks`). Mirrored by ``marks``
     in the type's row of ``TYPES`` in ``frontend/static/grader.js``. No default: every type says it."""
+    mark_words: tuple[str, str] = ("quiz.mark.right", "quiz.mark.wrong")
+    """The interface strings (:mod:`kcourse.core.i18n`) by which a part is marked right and wrong; the page's
+    control for the type says the same (``mark`` in ``frontend/static/quiz.js``)."""
     ready: Callable[[Any, Any], str | None] = field(kw_only=True)
     """``ready(question, response)``, practice, on a non-blank response: what to fix before it counts as a try,
     beyond what grading says (:func:`kcourse.core.practice.ready_problem`); ``None`` (:func:`always_ready`) when

@@ -62,5 +62,6 @@ TYPE = QType(
     build=build, grade=grade, correct_response=lambda q: list(item_ids(q)),
     public=public, shows=("items",), natural_order=item_ids, shuffle=Shuffle.NOT_NATURAL,
     required_fix={"items": "add 'items:' listed in the correct order"},
+    mark_words=("quiz.mark.in_place", "quiz.mark.not_here"),  # the items' places are marked; the score counts pairs
     marks=marks, ready=always_ready,
 )
